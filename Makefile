@@ -1,0 +1,44 @@
+# The two commands a newcomer types: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-requirements
+
+.PHONY: run test bench demo lint messages clean-venv
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## run: install when needed, prepare instance/ (SQLite), load the checklists, serve on http://127.0.0.1:5000
+run: $(STAMP)
+	$(BIN)/flask init-db
+	$(BIN)/flask checklists load
+	$(BIN)/flask users bootstrap
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## test: install when needed, run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## bench: render time and peak memory of the full report beside a reference document
+bench: $(STAMP)
+	$(BIN)/python bench/report_bench.py
+
+## demo: add the fictional Demo CSI Unit with a partly scored assessment
+demo: $(STAMP)
+	$(BIN)/flask init-db
+	$(BIN)/flask demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
+
+## messages: extract translatable strings into app/translations/messages.pot
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+
+clean-venv:
+	rm -rf $(VENV)

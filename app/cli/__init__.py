@@ -1,0 +1,11 @@
+"""Command-line interface: ``flask init-db``, ``flask checklists ...``, ``flask demo`` and the rest."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app."""
+    from app.cli import assessments, checklists, database, demo, reports, units, users
+
+    for module in (database, checklists, users, units, demo, assessments, reports):
+        module.register(app)

@@ -1,0 +1,90 @@
+"""``flask checklists validate|load|matrix``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
+from app.domain.loader import ChecklistInvalid, load_checklist_file
+from app.services.checklists import load_checklist_files, shipped_checklist_paths
+
+group = AppGroup("checklists", help="Validate, load and inspect checklists.")
+
+
+def _paths(paths: tuple[str, ...]) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    found = shipped_checklist_paths(current_app.config["CHECKLISTS_DIR"])
+    if not found:
+        raise click.ClickException(f"no checklist files in {current_app.config['CHECKLISTS_DIR']}")
+    return found
+
+
+@group.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+def validate(paths: tuple[str, ...]) -> None:
+    """Check checklist files (default: the shipped ones); one line per error, exit 1 on any."""
+    failed = False
+    for path in _paths(paths):
+        try:
+            checklist, _ = load_checklist_file(path)
+        except ChecklistInvalid as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+        else:
+            count = sum(1 for _ in checklist.requirements([m.id for m in checklist.modules]))
+            click.echo(f"{path}: {checklist.ref} valid: {len(checklist.sections)} sections, {count} requirements")
+    sys.exit(1 if failed else 0)
+
+
+@group.command("load")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+def load(paths: tuple[str, ...]) -> None:
+    """Validate, then store each new checklist version (default: the shipped ones)."""
+    failed = False
+    for outcome in load_checklist_files(_paths(paths)):
+        if outcome.ok:
+            click.echo(f"{outcome.path}: {outcome.message}")
+        else:
+            failed = True
+            for line in outcome.message.splitlines():
+                click.echo(line if outcome.status == "invalid" else f"{outcome.path}: {line}", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@group.command("matrix")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def matrix(path: str | None) -> None:
+    """For each source clause, the requirements that cite it; then the uncited tracked clauses."""
+    target = Path(path) if path else _paths(())[0]
+    try:
+        checklist, _ = load_checklist_file(target)
+    except ChecklistInvalid as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    current = None
+    for row in coverage_matrix(checklist):
+        if row.source != current:
+            current = row.source
+            click.echo(f"\n{row.source}: {checklist.source(row.source).title}")
+        label = row.clause or "(whole document)"
+        heading = f" ({row.heading})" if row.heading else ""
+        ids = ", ".join(r.id for r in row.requirements) or "-- not cited --"
+        click.echo(f"  {label}{heading}: {ids}")
+    missing = uncited_clauses(checklist)
+    click.echo("")
+    for source in ACCREDITATION_SOURCES:
+        gaps = [row.clause for row in missing if row.source == source]
+        click.echo(f"Uncited {source} clauses: {', '.join(gaps) if gaps else 'none'}")
+    sys.exit(1 if missing else 0)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(group)

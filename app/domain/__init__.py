@@ -1,0 +1,1 @@
+"""Domain layer: pure Python, no Flask. Checklists, scoring and gap ranking."""

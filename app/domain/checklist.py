@@ -1,0 +1,177 @@
+"""The checklist model: what a unit's SOPs are assessed against.
+
+Built by :mod:`app.domain.loader` from a YAML file; immutable once built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from app.domain.text import Text
+
+CRITICALITIES = ("essential", "important", "desirable")
+CONSEQUENCES = ("integrity", "contamination", "safety", "admissibility", "quality")
+
+DEFAULT_SCALE = (
+    (0, "not_addressed", "Not addressed"),
+    (1, "partial", "Partially addressed"),
+    (2, "largely", "Largely addressed"),
+    (3, "full", "Fully addressed"),
+)
+DEFAULT_WEIGHTS = {"essential": 3, "important": 2, "desirable": 1}
+
+
+@dataclass(frozen=True)
+class ScaleLevel:
+    """One value on the scoring scale."""
+
+    value: int
+    key: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Module:
+    """An optional group of sections an assessment may include or leave out."""
+
+    id: str
+    title: Text
+    description: Text | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A reference document requirements cite."""
+
+    id: str
+    title: Text
+    edition: str | None = None
+    year: int | None = None
+    publisher: str | None = None
+    url: str | None = None
+    note: Text | None = None
+    clauses: dict[str, str] = field(default_factory=dict)
+
+    def tracked_clause(self, clause: str | None) -> str | None:
+        """The declared clause that ``clause`` is or falls under (``7.1.2`` -> ``7.1``)."""
+        if clause is None:
+            return None
+        for key in self.clauses:
+            if clause == key or clause.startswith(key + "."):
+                return key
+        return None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A requirement's citation of a source clause."""
+
+    source: str
+    clause: str | None = None
+    note: str | None = None
+
+    def label(self) -> str:
+        """Short citation such as ``ISO17020 7.3``."""
+        return f"{self.source} {self.clause}" if self.clause else self.source
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One checkable requirement on a unit's SOPs."""
+
+    id: str
+    section_id: str
+    module: str | None
+    title: Text
+    statement: Text
+    guidance: Text | None
+    evidence: tuple[Text, ...]
+    criticality: str
+    consequence: str
+    references: tuple[Reference, ...]
+    recommendations: dict[int, Text]
+    position: int = 0
+
+    def recommendation_for(self, value: int) -> Text | None:
+        """The recommendation for a score: its own key, else the closest lower key."""
+        keys = [k for k in self.recommendations if k <= value]
+        return self.recommendations[max(keys)] if keys else None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of requirements on one subject."""
+
+    id: str
+    title: Text
+    module: str | None
+    intro: Text | None
+    requirements: tuple[Requirement, ...]
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A whole checklist at one version."""
+
+    id: str
+    version: str
+    title: Text
+    language: str
+    description: Text | None
+    scale: tuple[ScaleLevel, ...]
+    weights: dict[str, float]
+    modules: tuple[Module, ...]
+    sources: tuple[Source, ...]
+    sections: tuple[Section, ...]
+    content_hash: str = ""
+
+    @property
+    def ref(self) -> str:
+        """``id@version``, how people name a checklist version."""
+        return f"{self.id}@{self.version}"
+
+    @property
+    def max_value(self) -> int:
+        """The top of the scale: a requirement at this value is fully met."""
+        return max(level.value for level in self.scale)
+
+    @cached_property
+    def _requirements_by_id(self) -> dict[str, Requirement]:
+        return {r.id: r for s in self.sections for r in s.requirements}
+
+    @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    def requirement(self, requirement_id: str) -> Requirement:
+        """The requirement with this id; KeyError when there is none."""
+        return self._requirements_by_id[requirement_id]
+
+    def source(self, source_id: str) -> Source:
+        """The declared source with this id; KeyError when there is none."""
+        return self._sources_by_id[source_id]
+
+    def level(self, value: int) -> ScaleLevel | None:
+        """The scale level for a value, or None when the value is not on the scale."""
+        return next((lvl for lvl in self.scale if lvl.value == value), None)
+
+    def module(self, module_id: str) -> Module:
+        """The declared module with this id; KeyError when there is none."""
+        return next(m for m in self.modules if m.id == module_id)
+
+    def sections_for(self, modules: Iterable[str] = ()) -> tuple[Section, ...]:
+        """Core sections plus those of the chosen modules, in checklist order."""
+        chosen = set(modules)
+        return tuple(s for s in self.sections if s.module is None or s.module in chosen)
+
+    def requirements(self, modules: Iterable[str] = ()) -> Iterator[Requirement]:
+        """Requirements of the core and the chosen modules, in checklist order."""
+        for section in self.sections_for(modules):
+            yield from section.requirements
+
+    def weight(self, requirement: Requirement) -> float:
+        """The weight of a requirement, from its criticality."""
+        return self.weights[requirement.criticality]

@@ -1,0 +1,20 @@
+"""Data layer: SQLAlchemy 2 typed models."""
+
+from app.models.assessments import KINDS, STATUSES, Assessment, Response
+from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
+from app.models.organisation import ROLES, Sop, Unit, User, user_units
+
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "STATUSES",
+    "Assessment",
+    "ChecklistRequirement",
+    "ChecklistSection",
+    "ChecklistVersion",
+    "Response",
+    "Sop",
+    "Unit",
+    "User",
+    "user_units",
+]

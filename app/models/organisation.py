@@ -1,0 +1,90 @@
+"""Units, their people and their SOP register."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+
+ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")
+
+user_units = Table(
+    "user_units",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Unit(db.Model):
+    """A CSI unit of one jurisdiction."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    sops: Mapped[list[Sop]] = relationship(back_populates="unit", order_by="Sop.code", cascade="all, delete-orphan")
+    members: Mapped[list[User]] = relationship(secondary=user_units, back_populates="units", order_by="User.name")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: admin, expert, unit head, assessor or viewer."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    units: Mapped[list[Unit]] = relationship(secondary=user_units, back_populates="members", order_by="Unit.code")
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive accounts
+        return self.active
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        """Ids of the units this user belongs to or is assigned to."""
+        return frozenset(unit.id for unit in self.units)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class Sop(db.Model):
+    """One entry of a unit's SOP register: a procedure document at a version."""
+
+    __tablename__ = "sops"
+    __table_args__ = (UniqueConstraint("unit_id", "code", name="uq_sops_unit_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(300))
+    version: Mapped[str] = mapped_column(String(40))
+    issued_on: Mapped[dt.date | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    unit: Mapped[Unit] = relationship(back_populates="sops")
+
+    @property
+    def label(self) -> str:
+        """``SOP-03 v2.1``: how the SOP is named in responses and reports."""
+        return f"{self.code} v{self.version}"

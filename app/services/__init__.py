@@ -1,0 +1,1 @@
+"""Services: queries, use cases, report rendering, import and export."""

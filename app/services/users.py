@@ -1,0 +1,88 @@
+"""People and units: creating them, signing in, and the first administrator."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+from app.models import ROLES, Unit, User
+
+MIN_PASSWORD_LENGTH = 10
+
+# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+
+class UserError(Exception):
+    """A user or unit cannot be created as asked; the message says why."""
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively and without surrounding spaces."""
+    return email.strip().lower()
+
+
+def check_new_password(password: str) -> None:
+    """Refuse passwords too short to protect casework data."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
+    """Add a CSI unit; codes are unique."""
+    code, name, jurisdiction = code.strip().upper(), name.strip(), jurisdiction.strip()
+    if not code or not name or not jurisdiction:
+        raise UserError("a unit needs a code, a name and a jurisdiction")
+    if db.session.scalar(select(Unit).where(Unit.code == code)):
+        raise UserError(f"a unit with code {code} exists already")
+    unit = Unit(code=code, name=name, jurisdiction=jurisdiction)
+    db.session.add(unit)
+    db.session.commit()
+    return unit
+
+
+def create_user(email: str, password: str, role: str, name: str = "", units: list[Unit] | None = None) -> User:
+    """Add a user with a hashed password; emails are unique."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise UserError(f"{email!r} is not an email address")
+    if role not in ROLES:
+        raise UserError(f"role must be one of {', '.join(ROLES)}")
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise UserError(f"a user with email {email} exists already")
+    check_new_password(password)
+    user = User(
+        email=email,
+        name=name.strip() or email.split("@")[0],
+        role=role,
+        password_hash=generate_password_hash(password),
+        units=list(units or []),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def bootstrap_admin(email: str = "admin@localhost") -> tuple[User, str] | None:
+    """Create the first administrator with a random password when there are no users yet.
+
+    Returns the user and the password (shown once), or None when users exist.
+    """
+    if db.session.scalar(select(func.count(User.id))):
+        return None
+    password = secrets.token_urlsafe(12)
+    return create_user(email, password, "admin", name="Administrator"), password

@@ -1,0 +1,63 @@
+"""Web layer: blueprints, forms and templates. Thin: views call services and render."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app.extensions import login_manager
+from app.web.i18n import register_i18n
+
+#: Endpoints reachable without signing in; everything else is refused to anonymous users.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+
+
+def register_web(app: Flask) -> None:
+    """Blueprints, the sign-in guard, error pages and template helpers."""
+    from app.web import admin, assessments, auth, dashboard, reports, units
+
+    for module in (auth, dashboard, units, assessments, reports, admin):
+        app.register_blueprint(module.bp)
+    register_i18n(app)
+
+    @app.before_request
+    def _require_sign_in():
+        if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+            return None
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+        )
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error):
+        message = _(
+            "The form had expired or was sent from elsewhere. Nothing was saved; reload the page and try again."
+        )
+        return _error_page(400, message, error)
+
+    for code, message in (
+        (403, lambda: _("You do not have permission to do this.")),
+        (404, lambda: _("There is nothing here, or you may not see it.")),
+        (405, lambda: _("This address does not take that kind of request.")),
+        (413, lambda: _("The file is too large.")),
+    ):
+        app.register_error_handler(code, lambda error, c=code, m=message: _error_page(c, m(), error))
+
+
+def _error_page(code: int, message: str, error):
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return {"error": message}, code
+    return render_template("error.html", code=code, message=message), code

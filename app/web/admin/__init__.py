@@ -1,0 +1,5 @@
+"""Administration: users and loaded checklists."""
+
+from app.web.admin.views import bp
+
+__all__ = ["bp"]

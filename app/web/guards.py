@@ -1,0 +1,43 @@
+"""Fetch unit data for a view, or stop with 404/403, using the one access policy."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assessment, Unit
+from app.services.access import Action, is_admin, may
+
+
+def _check(unit_id: int, action: Action) -> None:
+    # Someone who may not even view the unit learns nothing: 404, not 403.
+    if not may(current_user, Action.VIEW, unit_id):
+        abort(404)
+    if action is not Action.VIEW and not may(current_user, action, unit_id):
+        abort(403)
+
+
+def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessment:
+    """The assessment, if the current user may do ``action`` with it."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        abort(404)
+    _check(assessment.unit_id, action)
+    return assessment
+
+
+def unit_for(code: str, action: Action = Action.VIEW) -> Unit:
+    """The unit with this code, if the current user may do ``action`` with it."""
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        abort(404)
+    _check(unit.id, action)
+    return unit
+
+
+def require_admin() -> None:
+    """Stop unless the current user is an administrator."""
+    if not is_admin(current_user):
+        abort(403)

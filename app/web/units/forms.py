@@ -1,0 +1,31 @@
+"""Forms for units and SOPs."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+
+class UnitForm(FlaskForm):
+    """A new CSI unit."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
+        ],
+    )
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    jurisdiction = StringField(_l("Jurisdiction"), validators=[DataRequired(), Length(max=120)])
+
+
+class SopForm(FlaskForm):
+    """An entry of the SOP register."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    version = StringField(_l("Version"), validators=[DataRequired(), Length(max=40)])
+    issued_on = DateField(_l("Issued on"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])

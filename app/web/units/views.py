@@ -1,0 +1,125 @@
+"""Unit pages: the list, one unit with its SOP register, and register changes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assessment, Sop, Unit
+from app.services.access import Action, is_admin, may, visible_units_clause
+from app.services.assessments import results_of
+from app.services.sops import SopError, add_sop, delete_sop, update_sop
+from app.services.users import UserError, create_unit
+from app.web.guards import require_admin, unit_for
+from app.web.units.forms import SopForm, UnitForm
+
+bp = Blueprint("units", __name__, url_prefix="/units")
+
+
+@bp.get("/")
+def index():
+    """The units the current user works with."""
+    units = db.session.scalars(
+        select(Unit).where(visible_units_clause(current_user, Unit.id)).order_by(Unit.code)
+    ).all()
+    return render_template("units/index.html", units=units, form=UnitForm() if is_admin(current_user) else None)
+
+
+@bp.post("/")
+def create():
+    """Add a unit (administrators)."""
+    require_admin()
+    form = UnitForm()
+    if form.validate_on_submit():
+        try:
+            unit = create_unit(form.code.data, form.name.data, form.jurisdiction.data)
+        except UserError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("Unit %(code)s created.", code=unit.code), "success")
+            return redirect(url_for("units.show", code=unit.code))
+    units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
+    return render_template("units/index.html", units=units, form=form), 400
+
+
+@bp.get("/<code>")
+def show(code: str):
+    """A unit: its SOP register and its assessments."""
+    unit = unit_for(code)
+    return _unit_page(unit, SopForm() if may(current_user, Action.MANAGE_SOPS, unit.id) else None)
+
+
+def _unit_page(unit: Unit, form: SopForm | None, status: int = 200):
+    assessments = db.session.scalars(
+        select(Assessment).where(Assessment.unit_id == unit.id).order_by(Assessment.updated_at.desc())
+    ).all()
+    page = render_template(
+        "units/show.html",
+        unit=unit,
+        assessments=assessments,
+        results=results_of(assessments),
+        form=form,
+        can_create=may(current_user, Action.CREATE, unit.id),
+    )
+    return page, status
+
+
+@bp.post("/<code>/sops")
+def add_sop_entry(code: str):
+    """Register an SOP."""
+    unit = unit_for(code, Action.MANAGE_SOPS)
+    form = SopForm()
+    if form.validate_on_submit():
+        try:
+            add_sop(
+                unit, form.code.data, form.title.data, form.version.data, form.issued_on.data, form.notes.data or ""
+            )
+        except SopError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("SOP %(code)s added to the register.", code=form.code.data), "success")
+            return redirect(url_for("units.show", code=unit.code, _anchor="sops"))
+    return _unit_page(unit, form, 400)
+
+
+def _sop_of(unit: Unit, sop_id: int) -> Sop:
+    sop = db.session.get(Sop, sop_id)
+    if sop is None or sop.unit_id != unit.id:
+        abort(404)
+    return sop
+
+
+@bp.route("/<code>/sops/<int:sop_id>/edit", methods=["GET", "POST"])
+def edit_sop(code: str, sop_id: int):
+    """Change an SOP's register entry."""
+    unit = unit_for(code, Action.MANAGE_SOPS)
+    sop = _sop_of(unit, sop_id)
+    form = SopForm(obj=sop)
+    if form.validate_on_submit():
+        try:
+            update_sop(
+                sop, form.code.data, form.title.data, form.version.data, form.issued_on.data, form.notes.data or ""
+            )
+        except SopError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("SOP %(code)s updated.", code=sop.code), "success")
+            return redirect(url_for("units.show", code=unit.code, _anchor="sops"))
+    return render_template("units/sop_edit.html", unit=unit, sop=sop, form=form), 400 if form.errors else 200
+
+
+@bp.post("/<code>/sops/<int:sop_id>/delete")
+def remove_sop(code: str, sop_id: int):
+    """Take an SOP off the register, unless responses cite it."""
+    unit = unit_for(code, Action.MANAGE_SOPS)
+    sop = _sop_of(unit, sop_id)
+    try:
+        delete_sop(sop)
+    except SopError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("SOP removed from the register."), "success")
+    return redirect(url_for("units.show", code=unit.code, _anchor="sops"))

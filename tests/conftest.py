@@ -1,0 +1,181 @@
+"""Fixtures: a fresh app and database per test, factories, sign-in and CSRF helpers."""
+
+from __future__ import annotations
+
+import os
+import re
+from html import unescape
+from pathlib import Path
+
+import pytest
+from flask import g
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.domain.loader import load_checklist_file
+from app.extensions import db
+from app.models import Assessment, ChecklistVersion, Sop, Unit, User
+from app.services.assessments import create_assessment
+from app.services.checklists import store_checklist
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini.yaml"
+PASSWORD = "correct horse battery staple"
+# Hashing is slow on purpose; hash the shared test password once.
+PASSWORD_HASH = generate_password_hash(PASSWORD)
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The application with an empty database of its own."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "REPORTS_DIR": str(tmp_path / "reports"),
+        }
+    )
+
+    @app.before_request
+    def _fresh_user_per_request():
+        # The test keeps one app context open, so g outlives a request here; in production
+        # each request loads its user afresh. Do the same in tests.
+        g.pop("_login_user", None)
+
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.drop_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_unit(app):
+    def make(code="U1", name=None, jurisdiction="Testland") -> Unit:
+        unit = Unit(code=code, name=name or f"Unit {code}", jurisdiction=jurisdiction)
+        db.session.add(unit)
+        db.session.commit()
+        return unit
+
+    return make
+
+
+@pytest.fixture
+def make_user(app):
+    def make(role="unit_head", units=(), email=None, name=None, active=True) -> User:
+        email = email or f"{role}-{len(db.session.query(User).all())}@example.org"
+        user = User(
+            email=email,
+            name=name or role.replace("_", " ").title(),
+            role=role,
+            password_hash=PASSWORD_HASH,
+            active=active,
+        )
+        user.units = list(units)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def mini_version(app) -> ChecklistVersion:
+    """The small test checklist, stored."""
+    checklist, text = load_checklist_file(MINI)
+    store_checklist(checklist, text, MINI.name)
+    return db.session.query(ChecklistVersion).one()
+
+
+@pytest.fixture
+def make_assessment(app, mini_version):
+    def make(unit: Unit, modules=("firearms",), title="Test assessment", version=None) -> Assessment:
+        return create_assessment(unit=unit, version=version or mini_version, title=title, modules=modules)
+
+    return make
+
+
+@pytest.fixture
+def make_sop(app):
+    def make(unit: Unit, code="SOP-01", title="Scene work", version="1.0") -> Sop:
+        sop = Sop(unit=unit, code=code, title=title, version=version)
+        db.session.add(sop)
+        db.session.commit()
+        return sop
+
+    return make
+
+
+# --- HTTP helpers ------------------------------------------------------------------------
+
+
+def csrf_token(client, app) -> str:
+    """A valid CSRF token for this client's session (as Flask-WTF would sign it)."""
+    with client.session_transaction() as session:
+        raw = session.setdefault("csrf_token", "0123456789abcdef0123456789abcdef01234567")
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+
+@pytest.fixture
+def post(client, app):
+    """POST form data with a valid CSRF token (also under a prefix, for per-requirement forms)."""
+
+    def send(url, data=None, prefix=None, **kwargs):
+        data = dict(data or {})
+        token = csrf_token(client, app)
+        data.setdefault("csrf_token", token)
+        if prefix:
+            data.setdefault(f"{prefix}-csrf_token", token)
+        return client.post(url, data=data, **kwargs)
+
+    return send
+
+
+@pytest.fixture
+def login(client, post):
+    """Sign a user in through the real form."""
+
+    def sign_in(user: User):
+        response = post("/login", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def save_response(post):
+    """Post one requirement's response as the scoring form does."""
+
+    def send(assessment_id: int, requirement_id: str, json=False, **fields):
+        data = {f"{requirement_id}-{name}": "" if value is None else str(value) for name, value in fields.items()}
+        headers = {"Accept": "application/json"} if json else {}
+        return post(
+            f"/assessments/{assessment_id}/responses/{requirement_id}", data, prefix=requirement_id, headers=headers
+        )
+
+    return send
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, tags removed and spaces collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()

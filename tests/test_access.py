@@ -1,0 +1,141 @@
+"""Who may see and change what: every route, every role, and other units' data."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import Assessment, Response
+from app.services.access import ROLE_ACTIONS, Action, may
+from tests.conftest import text_of
+
+SAMPLE_VALUES = {"assessment_id": 1, "requirement_id": "AAA-01", "code": "U1", "sop_id": 1, "filename": "css/app.css"}
+
+
+def all_routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static",):
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", str(SAMPLE_VALUES[arg])).replace(f"<{arg}>", str(SAMPLE_VALUES[arg]))
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def test_every_route_but_sign_in_refuses_an_anonymous_user(app, client, make_unit, make_assessment, make_sop, post):
+    unit = make_unit("U1")
+    make_assessment(unit)
+    make_sop(unit)
+    checked = 0
+    for endpoint, method, url in all_routes(app):
+        if endpoint == "auth.login":
+            continue
+        response = post(url) if method == "POST" else client.open(url, method=method)
+        assert response.status_code == 302, (endpoint, method, url, response.status_code)
+        assert response.headers["Location"].startswith("/login"), endpoint
+        checked += 1
+    assert checked >= 15
+
+
+def test_unit_head_cannot_open_change_or_download_another_units_assessment(
+    app, client, make_unit, make_user, make_assessment, make_sop, login, post, save_response
+):
+    mine, theirs = make_unit("U0"), make_unit("U1")
+    make_assessment(mine)
+    other = make_assessment(theirs)  # id 2
+    make_sop(theirs)
+    login(make_user("unit_head", units=[mine]))
+    SAMPLE_VALUES["assessment_id"] = other.id
+    try:
+        for endpoint, method, url in all_routes(app):
+            if endpoint.startswith(("auth.", "admin.", "dashboard.", "reports.stylesheet")) or url in (
+                "/units/",
+                "/assessments/new",
+            ):
+                continue
+            response = post(url) if method == "POST" else client.open(url, method=method)
+            assert response.status_code == 404, (endpoint, method, url, response.status_code)
+    finally:
+        SAMPLE_VALUES["assessment_id"] = 1
+    assert save_response(other.id, "AAA-01", score=0).status_code == 404
+    assert db.session.get(Response, other.responses[0].id).value is None
+    assert "U1" not in text_of(client.get("/"))
+
+
+def test_unit_head_cannot_start_an_assessment_for_another_unit(client, make_unit, make_user, mini_version, login, post):
+    mine, theirs = make_unit("U0"), make_unit("U1")
+    login(make_user("unit_head", units=[mine]))
+    response = post(
+        "/assessments/new",
+        {"unit": theirs.id, "checklist": mini_version.id, "title": "Sneaky", "kind": "self_assessment"},
+    )
+    assert response.status_code == 400
+    assert db.session.query(Assessment).count() == 0
+
+
+def test_viewer_may_read_and_download_but_not_score_or_finalise(
+    client, make_unit, make_user, make_assessment, login, post, save_response
+):
+    unit = make_unit()
+    assessment = make_assessment(unit)
+    login(make_user("viewer", units=[unit]))
+    assert client.get(f"/assessments/{assessment.id}").status_code == 200
+    assert client.get(f"/assessments/{assessment.id}/report").status_code == 200
+    assert save_response(assessment.id, "AAA-01", score=3).status_code == 403
+    assert post(f"/assessments/{assessment.id}/finalise").status_code == 403
+    assert client.get("/assessments/new").status_code == 403
+    assert '<form method="post" action="/assessments' not in client.get(f"/assessments/{assessment.id}/score").get_data(
+        as_text=True
+    )
+
+
+def test_assessor_scores_but_cannot_finalise_or_edit_the_sop_register(
+    client, make_unit, make_user, make_assessment, login, post, save_response
+):
+    unit = make_unit()
+    assessment = make_assessment(unit)
+    login(make_user("assessor", units=[unit]))
+    assert save_response(assessment.id, "AAA-01", score=2).status_code == 302
+    assert post(f"/assessments/{assessment.id}/finalise").status_code == 403
+    assert post(f"/units/{unit.code}/sops", {"code": "X", "title": "Y", "version": "1"}).status_code == 403
+
+
+def test_expert_works_in_assigned_units_only(client, make_unit, make_user, make_assessment, login, save_response):
+    assigned, other = make_unit("A1"), make_unit("B2")
+    mine, theirs = make_assessment(assigned), make_assessment(other)
+    login(make_user("expert", units=[assigned]))
+    assert save_response(mine.id, "AAA-01", score=1).status_code == 302
+    assert client.get(f"/assessments/{theirs.id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["expert", "unit_head", "assessor", "viewer"])
+def test_administration_pages_refuse_everyone_but_admins(client, make_user, make_unit, login, post, role):
+    login(make_user(role, units=[make_unit()]))
+    assert client.get("/admin/users").status_code == 403
+    assert client.get("/admin/checklists").status_code == 403
+    assert (
+        post(
+            "/admin/users", {"email": "x@y.org", "name": "X", "role": "admin", "password": "long enough pw"}
+        ).status_code
+        == 403
+    )
+    assert post("/units/", {"code": "NEW", "name": "New", "jurisdiction": "J"}).status_code == 403
+
+
+def test_admin_sees_every_unit(client, make_user, make_unit, make_assessment, login):
+    make_assessment(make_unit("ZZZ"))
+    login(make_user("admin"))
+    assert "ZZZ" in text_of(client.get("/"))
+
+
+def test_policy_table(make_user, make_unit):
+    unit, other = make_unit("U1"), make_unit("U2")
+    for role in ROLE_ACTIONS:
+        user = make_user(role, units=[unit])
+        for action in Action:
+            assert may(user, action, unit.id) == (action in ROLE_ACTIONS[role]), (role, action)
+            assert may(user, action, other.id) == (role == "admin"), (role, action)
+    assert not may(None, Action.VIEW, unit.id)
+    inactive = make_user("admin", active=False)
+    assert not may(inactive, Action.VIEW, unit.id)

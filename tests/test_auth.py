@@ -1,0 +1,54 @@
+"""Signing in and out; CSRF stays on."""
+
+from __future__ import annotations
+
+from tests.conftest import PASSWORD, text_of
+
+
+def test_sign_in_with_the_right_password_opens_the_dashboard(client, make_user, login):
+    login(make_user("admin"))
+    page = client.get("/")
+    assert page.status_code == 200 and "My assessments" in text_of(page)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, make_user, post):
+    user = make_user("viewer")
+    wrong = post("/login", {"email": user.email, "password": "not the password"})
+    unknown = post("/login", {"email": "nobody@example.org", "password": PASSWORD})
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert "Email or password is not right." in text_of(response)
+    assert client.get("/").status_code == 302
+
+
+def test_a_deactivated_user_cannot_sign_in(make_user, post):
+    user = make_user("unit_head", active=False)
+    assert "Email or password is not right." in text_of(post("/login", {"email": user.email, "password": PASSWORD}))
+
+
+def test_sign_in_redirects_only_within_the_site(make_user, post):
+    user = make_user("admin")
+    evil = post("/login?next=//evil.example/steal", {"email": user.email, "password": PASSWORD})
+    assert evil.headers["Location"] == "/"
+
+
+def test_sign_in_form_without_csrf_token_is_refused(client, make_user):
+    user = make_user("admin")
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Nothing was saved" in text_of(response)
+    assert client.get("/").status_code == 302
+
+
+def test_sign_out_needs_a_post_with_csrf(client, make_user, login, post):
+    login(make_user("admin"))
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 400
+    assert post("/logout").status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_pages_send_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]

@@ -1,0 +1,98 @@
+"""The gap report: PDF and HTML preview from the same templates."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from app.extensions import db
+from app.models import Assessment
+from app.services.reports import css_counter_text, render_report_pdf
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def scored(make_unit, make_user, make_assessment, make_sop, login, save_response):
+    unit = make_unit("SRB", name="Belgrade Crime Scene Unit", jurisdiction="Serbia")
+    sop = make_sop(unit, code="SOP-05")
+    a = make_assessment(unit, title="Consultation 2026")
+    login(make_user("unit_head", units=[unit]))
+    save_response(a.id, "AAA-01", score=1, sop_id=sop.id, sop_section="3.1", evidence_note="Seals are not dated.")
+    save_response(a.id, "AAA-02", score=0, evidence_note="No role is named.")
+    save_response(a.id, "AAA-03", score="na", na_justification="The unit runs no such review.")
+    save_response(a.id, "BBB-01", score=3)
+    save_response(
+        a.id,
+        "FFF-01",
+        score=2,
+        recommendation="Train two more examiners.",
+        action_owner="Firearms coordinator",
+        action_due="2027-02-01",
+    )
+    return a
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_holds_unit_score_and_a_recommendation_for_each_gap(app, scored):
+    assessment = db.session.get(Assessment, scored.id)
+    data = render_report_pdf(assessment)
+    text = " ".join(pdf_text(data).split())
+    assert data.startswith(b"%PDF")
+    assert "Belgrade Crime Scene Unit" in text and "Serbia" in text
+    # weights: AAA-01 3 x 1/3, AAA-02 2 x 0, BBB-01 3 x 1, FFF-01 3 x 2/3 -> (1 + 0 + 3 + 2) / 11
+    assert "55%" in text
+    for recommendation in (
+        "Add the missing record to the essential procedure.",  # AAA-01 at 1
+        "Name the role for the important thing.",  # AAA-02 at 0
+        "Add the recording of the state before unloading.",  # FFF-01 at 2: closest lower key 1
+    ):
+        assert recommendation in text
+    assert "Seals are not dated." in text and "Train two more examiners." in text
+    assert "The unit runs no such review." in text  # N/A statement
+    assert "Firearms coordinator" in text  # action plan
+    assert "Page 1 of" in text
+
+
+def test_pdf_has_bookmarks_metadata_and_a4_pages(app, scored):
+    reader = PdfReader(io.BytesIO(render_report_pdf(db.session.get(Assessment, scored.id))))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Executive summary" in titles and "3. Action plan" in titles
+    assert "Belgrade Crime Scene Unit" in reader.metadata.title
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_download_button_serves_the_pdf_with_a_telling_name(client, scored):
+    response = client.get(f"/assessments/{scored.id}/report.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert f'filename="gap-report-SRB-{scored.id}-r1.pdf"' in response.headers["Content-Disposition"]
+    assert "Belgrade Crime Scene Unit" in pdf_text(response.data)
+
+
+def test_html_preview_shows_the_same_content(client, scored):
+    page = client.get(f"/assessments/{scored.id}/report")
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Executive summary" in text and "What to fix first" in text
+    assert "Name the role for the important thing." in text
+    assert "/reports/report.css" in page.get_data(as_text=True)
+    css = client.get("/reports/report.css")
+    assert css.status_code == 200 and css.mimetype == "text/css" and "@page" in css.get_data(as_text=True)
+
+
+def test_report_of_an_unscored_assessment_says_so(app, make_unit, make_assessment):
+    assessment = make_assessment(make_unit("MNE"))
+    text = " ".join(pdf_text(render_report_pdf(assessment)).split())
+    assert "No requirement has been assessed yet" in text
+    assert "No gaps among the assessed requirements." in text
+
+
+def test_page_counter_text_is_made_from_the_translated_phrase():
+    assert css_counter_text("Page {page} of {pages}") == '"Page " counter(page) " of " counter(pages)'
+    assert css_counter_text("Strana {page} od {pages}") == '"Strana " counter(page) " od " counter(pages)'
+    assert css_counter_text('{page}/{pages} "x"') == 'counter(page) "/" counter(pages) " \\"x\\""'
