@@ -107,12 +107,29 @@ NOTES = {
     ],
 }
 
+#: A consultation remark per section, added to the first response whose level fits it
+#: (weak sections: a low score; strong sections: a high one).
 SPECIFIC_NOTES = {
-    "GOV": "The quality manual names the unit's legal basis but has no impartiality risk analysis or code of conduct signed by staff.",
-    "MET": "No validation or verification records exist for any scene technique; the unit relies on manufacturers' instructions.",
-    "FPM": "No SOP text on 3D-printed or privately made firearms; the unit has not yet met such a case but neighbouring jurisdictions have.",
-    "REC": "Photography and notes are the unit's strength: photo logs are complete and cross-referenced to item numbers.",
-    "RCV": "Packaging and sealing are consistently done; sealed packages inspected in the store were intact and signed.",
+    "GOV": (
+        False,
+        "The quality manual names the unit's legal basis but has no impartiality risk analysis or code of conduct signed by staff.",
+    ),
+    "MET": (
+        False,
+        "No validation or verification records exist for any scene technique; the unit relies on manufacturers' instructions.",
+    ),
+    "FPM": (
+        False,
+        "No SOP text on 3D-printed or privately made firearms; the unit has not yet met such a case but neighbouring jurisdictions have.",
+    ),
+    "REC": (
+        True,
+        "Photography and notes are the unit's strength: photo logs are complete and cross-referenced to item numbers.",
+    ),
+    "RCV": (
+        True,
+        "Packaging and sealing are consistently done; sealed packages inspected in the store were intact and signed.",
+    ),
 }
 
 OWNERS = ["Head of CSI unit", "Quality manager", "Technical manager", "Training officer", "Firearms coordinator"]
@@ -158,7 +175,7 @@ def _level(rng: random.Random, mean: float, criticality: str) -> int:
     return max(0, min(3, round(rng.gauss(mean + nudge, 0.7))))
 
 
-def _answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], level: int, index: int) -> ResponseInput:
+def _answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], level: int, remark: str = "") -> ResponseInput:
     title = str(req.title).lower()
     for hint, justification in NOT_APPLICABLE_HINTS.items():
         if hint in title:
@@ -167,8 +184,8 @@ def _answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], level: i
     sop = sops.get(SECTION_SOP.get(prefix, "SOP-09" if req.module == "firearms" else ""))
     section = f"section {rng.randint(2, 9)}.{rng.randint(1, 6)}"
     note = rng.choice(NOTES[level]).format(sop=sop.code if sop else "The SOPs", sec=section if sop else "")
-    if index == 0 and prefix in SPECIFIC_NOTES:
-        note = SPECIFIC_NOTES[prefix] + " " + note
+    if remark:
+        note = remark + " " + note
     data = ResponseInput(
         value=level,
         sop_id=sop.id if sop and level > 0 else None,
@@ -209,10 +226,15 @@ def make_demo(full: bool = False, seed: int = 17) -> DemoOutcome:
     rng = random.Random(seed)
     for section in checklist.sections_for(modules):
         mean, share = PROFILE.get(section.id, (1.5, 1.0))
-        for index, req in enumerate(section.requirements):
+        strong, remark = SPECIFIC_NOTES.get(section.id, (False, ""))
+        for req in section.requirements:
             if not full and rng.random() >= share:
                 continue
-            data = _answer(rng, req, sops, _level(rng, mean, req.criticality), index)
+            level = _level(rng, mean, req.criticality)
+            fits = bool(remark) and (level >= 2) == strong
+            data = _answer(rng, req, sops, level, remark if fits else "")
+            if fits:
+                remark = ""
             save_response(sheet, req.id, data, expected_version=None, user=None, commit=False)
     db.session.commit()
     return DemoOutcome(unit, assessment, True)

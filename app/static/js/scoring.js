@@ -46,7 +46,8 @@
       var bar = box.querySelector("progress");
       bar.value = summary.answered;
       bar.max = summary.total || 1;
-      box.querySelector(".progress-text").textContent = summary.answered + " / " + summary.total;
+      var format = box.dataset.format || "{done} / {total}";
+      box.querySelector(".progress-text").textContent = format.replace("{done}", summary.answered).replace("{total}", summary.total);
     });
   }
 

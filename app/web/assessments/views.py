@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import ChecklistVersion, Sop, Unit
+from app.models.base import utcnow
 from app.services.access import Action, may, visible_units_clause
 from app.services.assessments import (
     AssessmentError,
@@ -52,6 +53,7 @@ def new():
         wanted = request.args.get("unit")
         form.unit.data = next((u.id for u in units if u.code == wanted), units[0].id)
         form.modules.data = list(modules)
+        form.assessed_on.data = utcnow().date()
     if not versions:
         flash(_("No checklist is loaded yet. Ask an administrator to run 'flask checklists load'."), "error")
     elif form.validate_on_submit():
