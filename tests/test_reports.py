@@ -70,7 +70,7 @@ def test_pdf_has_bookmarks_metadata_and_a4_pages(app, scored):
 def test_download_button_serves_the_pdf_with_a_telling_name(client, scored):
     response = client.get(f"/assessments/{scored.id}/report.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert f'filename="gap-report-SRB-{scored.id}-r1.pdf"' in response.headers["Content-Disposition"]
+    assert f'filename="gap-report-SRB-{scored.id}-r1-draft.pdf"' in response.headers["Content-Disposition"]
     assert "Belgrade Crime Scene Unit" in pdf_text(response.data)
 
 

@@ -1,16 +1,29 @@
-"""``flask report render``."""
+"""``flask report render|issue|verify``."""
 
+from __future__ import annotations
+
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assessment
+from app.models import Assessment, User
+from app.services.access import Action, may
+from app.services.issuing import IssueError, issue_report, verify_reports
 from app.services.reports import render_report_pdf
 
-group = AppGroup("report", help="Render and issue gap reports.")
+group = AppGroup("report", help="Render, issue and verify gap reports.")
+
+
+def _assessment(assessment_id: int) -> Assessment:
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
+    return assessment
 
 
 @group.command("render")
@@ -19,13 +32,44 @@ group = AppGroup("report", help="Render and issue gap reports.")
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
 def render(assessment_id: int, output: str) -> None:
-    """Render the gap report of an assessment to a PDF file."""
-    assessment = db.session.get(Assessment, assessment_id)
-    if assessment is None:
-        raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
-    pdf = render_report_pdf(assessment)
+    """Render the gap report of an assessment to a PDF file (not issued)."""
+    pdf = render_report_pdf(_assessment(assessment_id))
     Path(output).write_bytes(pdf)
     click.echo(f"Wrote {output} ({len(pdf):,} bytes)")
+
+
+@group.command("issue")
+@click.argument("assessment_id", type=int)
+@click.option("--by", "email", help="Email of the person signing it off (default: who finalised the assessment).")
+def issue(assessment_id: int, email: str | None) -> None:
+    """Issue the report of a finalised assessment into the reports folder, once."""
+    assessment = _assessment(assessment_id)
+    if email:
+        user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"no user with email {email}")
+    else:
+        user = assessment.finalised_by
+        if user is None:
+            raise click.ClickException("say who signs the report off: --by EMAIL")
+    if not may(user, Action.ISSUE, assessment.unit_id):
+        raise click.ClickException(f"{user.email} ({user.role}) may not issue reports for unit {assessment.unit.code}")
+    try:
+        report = issue_report(assessment, user)
+    except IssueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
+
+
+@group.command("verify")
+def verify() -> None:
+    """Check every issued report against its recorded SHA-256; exit 1 naming each missing or altered file."""
+    outcomes = verify_reports()
+    bad = [o for o in outcomes if o.state != "ok"]
+    for outcome in outcomes:
+        click.echo(str(outcome), err=outcome.state != "ok")
+    click.echo(f"{len(outcomes)} issued reports checked, {len(bad)} missing or altered")
+    sys.exit(1 if bad else 0)
 
 
 def register(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from app.models.assessments import KINDS, STATUSES, Assessment, Response
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
+from app.models.reports import IssuedReport
 
 __all__ = [
     "KINDS",
@@ -12,6 +13,7 @@ __all__ = [
     "ChecklistRequirement",
     "ChecklistSection",
     "ChecklistVersion",
+    "IssuedReport",
     "Response",
     "Sop",
     "Unit",

@@ -41,6 +41,8 @@ class Assessment(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     finalised_at: Mapped[dt.datetime | None]
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Record hash of the package this assessment was imported from, if it was.
+    imported_record: Mapped[str | None] = mapped_column(String(64), index=True)
 
     unit: Mapped[Unit] = relationship()
     checklist_version: Mapped[ChecklistVersion] = relationship()

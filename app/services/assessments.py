@@ -134,6 +134,7 @@ def create_assessment(
     assessors: str = "",
     assessed_on: dt.date | None = None,
     user: User | None = None,
+    commit: bool = True,
 ) -> Assessment:
     """Start an assessment pinned to ``version``, with an empty response per requirement."""
     checklist = checklist_of(version)
@@ -160,7 +161,10 @@ def create_assessment(
     )
     assessment.responses = [Response(requirement=row) for row in requirement_rows if row.code in wanted]
     db.session.add(assessment)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return assessment
 
 

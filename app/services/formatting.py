@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from markupsafe import Markup
 
 from app.services.labels import CONSEQUENCE, CRITICALITY, KIND, PRIORITY_BAND, ROLE, STATUS
 
@@ -53,10 +54,22 @@ def band_colour(value: float | None) -> str:
     return BAND_COLOURS[score_band(value)]
 
 
+def css_string(value: str) -> Markup:
+    """A value as a quoted CSS string, for generated content in stylesheets."""
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return Markup(f'"{escaped}"')
+
+
 def register_formatting(app: Flask) -> None:
     """Install the filters and label helpers every template may use."""
     app.jinja_env.filters.update(
-        percent=percent, decimal=decimal, date=date, datetime=datetime, band=score_band, band_colour=band_colour
+        percent=percent,
+        decimal=decimal,
+        date=date,
+        datetime=datetime,
+        band=score_band,
+        band_colour=band_colour,
+        css_string=css_string,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -20,9 +20,12 @@ from app.models.base import utcnow
 from app.services.assessments import ScoreSheet, score_sheet
 from app.services.charts import BarChart, Radar, section_bars, section_radar
 from app.services.labels import priority_band
+from app.services.packages import build_package, package_bytes, record_hash
 
 FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 TOP_PRIORITIES = 10
+PDF_VARIANT = "pdf/a-3a"
+RECORD_NAME = "assessment-record.json"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,12 @@ class ReportData:
     bars: BarChart
     radar: Radar
     annex: list[ClauseState]
+    record_hash: str = ""
+
+    @property
+    def short_record(self) -> str:
+        """What the footer prints of the record hash."""
+        return self.record_hash[:12]
 
     @property
     def checklist(self) -> Checklist:
@@ -117,7 +126,7 @@ class ReportData:
         return min(scored, key=lambda r: r.summary.score) if scored else None
 
 
-def build_report(assessment: Assessment, sheet: ScoreSheet | None = None) -> ReportData:
+def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record_hash: str = "") -> ReportData:
     """Gather the report's content from an assessment."""
     sheet = sheet or score_sheet(assessment)
     checklist = sheet.checklist
@@ -146,13 +155,17 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None) -> Rep
         bars=section_bars(sheet.result),
         radar=section_radar(sheet.result),
         annex=_annex(sheet),
+        record_hash=record_hash,
     )
 
 
 def _annex(sheet: ScoreSheet) -> list[ClauseState]:
     """Clause by clause of ISO/IEC 17020 and ENFSI-SOC: how the citing requirements stand."""
     rows = []
-    for row in coverage_matrix(sheet.checklist, sheet.assessment.modules):
+    matrix = coverage_matrix(sheet.checklist, sheet.assessment.modules)
+    for row in sorted(
+        matrix, key=lambda r: ACCREDITATION_SOURCES.index(r.source) if r.source in ACCREDITATION_SOURCES else 99
+    ):
         if row.source not in ACCREDITATION_SOURCES or row.clause is None:
             continue
         summary = summarise(sheet.checklist, row.requirements, sheet.answers)
@@ -186,15 +199,36 @@ def render_report_html(data: ReportData, *, stylesheet_url: str | None = None) -
     return render_template("reports/gap_report.html", r=data, stylesheet_url=stylesheet_url)
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    """A rendered PDF and the hash of the record it embeds."""
+
+    pdf: bytes
+    record_hash: str
+
+
 def render_report_pdf(assessment: Assessment, *, locale: str = "en") -> bytes:
-    """Render the gap report of an assessment to PDF bytes."""
-    from weasyprint import CSS, HTML
+    """The gap report of an assessment as PDF bytes."""
+    return render_report(assessment, locale=locale).pdf
+
+
+def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedReport:
+    """Render the gap report of an assessment to PDF, with its record embedded.
+
+    The PDF is PDF/A-3a: archival (what ministries file), tagged (readable by assistive
+    technology, with a logical structure) and able to carry the assessment record as an
+    associated file, so an issued report holds the data its footer's record hash is of.
+    """
+    from weasyprint import CSS, HTML, Attachment
     from weasyprint.text.fonts import FontConfiguration
 
+    sheet = score_sheet(assessment)
+    package = build_package(assessment, sheet)
+    digest = record_hash(package)
     with force_locale(locale):
         token = active_language.set(locale)
         try:
-            data = build_report(assessment)
+            data = build_report(assessment, sheet, record_hash=digest)
             html = render_report_html(data)
             css_text = report_stylesheet(FONTS_DIR.as_uri())
         finally:
@@ -202,4 +236,10 @@ def render_report_pdf(assessment: Assessment, *, locale: str = "en") -> bytes:
     fonts = FontConfiguration()
     stylesheet = CSS(string=css_text, font_config=fonts)
     document = HTML(string=html, base_url=str(FONTS_DIR)).render(stylesheets=[stylesheet], font_config=fonts)
-    return document.write_pdf(pdf_variant=current_app.config.get("REPORT_PDF_VARIANT"))
+    record = Attachment(
+        string=package_bytes(package).decode("utf-8"),
+        name=RECORD_NAME,
+        description="Assessment record (JSON) this report was built from",
+        relationship="Data",
+    )
+    return RenderedReport(document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[record]), digest)

@@ -16,9 +16,9 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 
 def register_web(app: Flask) -> None:
     """Blueprints, the sign-in guard, error pages and template helpers."""
-    from app.web import admin, assessments, auth, dashboard, reports, units
+    from app.web import admin, assessments, auth, dashboard, exchange, reports, units
 
-    for module in (auth, dashboard, units, assessments, reports, admin):
+    for module in (auth, dashboard, units, assessments, reports, exchange, admin):
         app.register_blueprint(module.bp)
     register_i18n(app)
 

@@ -25,6 +25,7 @@ from app.services.assessments import (
 from app.services.charts import section_bars
 from app.services.checklists import checklist_of, latest_versions
 from app.services.formatting import datetime
+from app.services.issuing import issued_reports, reopen_assessment
 from app.web.assessments.forms import NewAssessmentForm, response_form
 from app.web.assessments.scoring_page import FILTERS, ScoringPage, response_json
 from app.web.guards import assessment_for
@@ -85,13 +86,20 @@ def results(assessment_id: int):
     """Section scores, a chart and the ranked gaps."""
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
+    unit_id = assessment.unit_id
+    issued = issued_reports(assessment)
+    current = next((r for r in issued if r.revision == assessment.revision), None)
     return render_template(
         "assessments/results.html",
         sheet=sheet,
         bar_chart=section_bars(sheet.result),
         assessment=assessment,
-        can_score=may(current_user, Action.SCORE, assessment.unit_id) and not assessment.is_locked,
-        can_finalise=may(current_user, Action.FINALISE, assessment.unit_id) and not assessment.is_locked,
+        issued=issued,
+        current_issue=current,
+        can_finalise=may(current_user, Action.FINALISE, unit_id) and not assessment.is_locked,
+        can_issue=may(current_user, Action.ISSUE, unit_id) and assessment.is_locked and current is None,
+        can_reopen=may(current_user, Action.REOPEN, unit_id) and assessment.is_locked,
+        can_export=may(current_user, Action.EXPORT, unit_id),
     )
 
 
@@ -178,6 +186,25 @@ def _conflict_message(exc: ResponseConflict) -> str:
         who=current.updated_by.name if current.updated_by else _("Someone"),
         when=datetime(current.updated_at),
     )
+
+
+@bp.post("/<int:assessment_id>/reopen")
+def reopen(assessment_id: int):
+    """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
+    assessment = assessment_for(assessment_id, Action.REOPEN)
+    try:
+        reopen_assessment(assessment, current_user)
+    except AssessmentLocked as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _(
+                "Reopened as revision %(rev)s. Earlier issued reports stay available and unchanged.",
+                rev=assessment.revision,
+            ),
+            "success",
+        )
+    return redirect(url_for("assessments.results", assessment_id=assessment.id))
 
 
 @bp.post("/<int:assessment_id>/finalise")

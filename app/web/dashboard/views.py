@@ -27,5 +27,6 @@ def index():
         results=results_of(assessments),
         units=units,
         can_create=may_anywhere(current_user, Action.CREATE),
+        can_import=may_anywhere(current_user, Action.IMPORT),
         creatable={u.id for u in units if may(current_user, Action.CREATE, u.id)},
     )

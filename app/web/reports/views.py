@@ -1,42 +1,84 @@
-"""Report views: preview in the browser, download as PDF."""
+"""Report views: preview, download (the issued file when there is one), issue."""
 
 from __future__ import annotations
 
-import re
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
-from flask import Blueprint, Response, url_for
-
-from app.models import Assessment
+from app.extensions import db
+from app.models import IssuedReport
+from app.services.access import Action
+from app.services.issuing import IssueError, current_issue, issue_report, issued_filename, read_issued
 from app.services.reports import build_report, render_report_html, render_report_pdf, report_stylesheet
 from app.web.guards import assessment_for
 
 bp = Blueprint("reports", __name__)
 
 
-def report_filename(assessment: Assessment, extension: str = "pdf") -> str:
-    """``gap-report-DEMO-CSI-12-r1.pdf``: unit, assessment and revision."""
-    unit = re.sub(r"[^A-Za-z0-9_-]+", "-", assessment.unit.code)
-    return f"gap-report-{unit}-{assessment.id}-r{assessment.revision}.{extension}"
+def _pdf(data: bytes, filename: str, etag: str | None = None) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if etag:
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, max-age=3600, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/assessments/<int:assessment_id>/report")
 def preview(assessment_id: int):
     """The report as a web page, drawn from the same templates as the PDF."""
     assessment = assessment_for(assessment_id)
-    html = render_report_html(build_report(assessment), stylesheet_url=url_for("reports.stylesheet"))
-    return html
+    return render_report_html(build_report(assessment), stylesheet_url=url_for("reports.stylesheet"))
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
 def download(assessment_id: int):
-    """The report as PDF."""
+    """The issued PDF of the current revision if there is one; else a draft rendered now."""
     assessment = assessment_for(assessment_id)
-    pdf = render_report_pdf(assessment)
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{report_filename(assessment)}"'},
-    )
+    issued = current_issue(assessment)
+    if issued is not None:
+        return redirect(url_for("reports.issued", report_id=issued.id))
+    draft = issued_filename(assessment).replace(".pdf", "-draft.pdf")
+    return _pdf(render_report_pdf(assessment), draft)
+
+
+@bp.get("/reports/<int:report_id>.pdf")
+def issued(report_id: int):
+    """An issued report, byte for byte as filed."""
+    report = db.session.get(IssuedReport, report_id)
+    if report is None:
+        abort(404)
+    assessment_for(report.assessment_id)
+    if report.sha256 in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{report.sha256}"'})
+    try:
+        data = read_issued(report)
+    except IssueError as exc:
+        return _error(str(exc))
+    return _pdf(data, report.filename, etag=report.sha256)
+
+
+@bp.post("/assessments/<int:assessment_id>/issue")
+def issue(assessment_id: int):
+    """Issue the report of a finalised assessment: written once, hashed, signed off."""
+    assessment = assessment_for(assessment_id, Action.ISSUE)
+    try:
+        report = issue_report(assessment, current_user)
+    except IssueError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            _("Report issued: revision %(rev)s, SHA-256 %(hash)s.", rev=report.revision, hash=report.short_hash),
+            "success",
+        )
+    return redirect(url_for("assessments.results", assessment_id=assessment.id))
+
+
+def _error(message: str):
+    return render_template("error.html", code=409, message=message), 409
 
 
 @bp.get("/reports/report.css")

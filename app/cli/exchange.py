@@ -1,0 +1,46 @@
+"""``flask import FILE`` and ``flask assessments export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from app.cli.assessments import group as assessments_group
+from app.extensions import db
+from app.models import Assessment
+from app.services.imports import PackageRefused, import_package
+from app.services.packages import build_package, package_bytes, record_hash
+
+
+@assessments_group.command("export")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="JSON file to write."
+)
+def export(assessment_id: int, output: str) -> None:
+    """Write an assessment as a JSON package another installation can import."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
+    package = build_package(assessment)
+    Path(output).write_bytes(package_bytes(package))
+    click.echo(f"Wrote {output}: {len(package['responses'])} responses, record {record_hash(package)[:12]}")
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def import_command(path: str) -> None:
+        """Import an assessment package (JSON) exported by another installation."""
+        try:
+            outcome = import_package(Path(path).read_bytes())
+        except PackageRefused as exc:
+            raise click.ClickException(str(exc)) from None
+        a = outcome.assessment
+        click.echo(f"Imported assessment {a.id} of {a.unit.code}: {a.title} ({a.status}, revision {a.revision})")
+        if outcome.created_unit:
+            click.echo(f"  created unit {a.unit.code}: {a.unit.name}")
+        if outcome.created_sops:
+            click.echo(f"  added to the SOP register: {', '.join(outcome.created_sops)}")

@@ -1,0 +1,46 @@
+"""Issued reports: PDFs written once, with what it takes to prove they are unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.assessments import Assessment
+from app.models.base import utcnow
+from app.models.organisation import User
+
+
+class IssuedReport(db.Model):
+    """The PDF of one revision of a finalised assessment, filed under ``reports/``."""
+
+    __tablename__ = "issued_reports"
+    __table_args__ = (UniqueConstraint("assessment_id", "revision", name="uq_issued_reports_revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    revision: Mapped[int]
+    filename: Mapped[str] = mapped_column(String(200), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    checklist_ref: Mapped[str] = mapped_column(String(100))
+    checklist_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))
+    pdf_variant: Mapped[str] = mapped_column(String(20))
+    signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship()
+    signed_off_by: Mapped[User | None] = relationship()
+
+    @property
+    def short_hash(self) -> str:
+        """The first 12 hex digits of the file's SHA-256, as shown in lists."""
+        return self.sha256[:12]
+
+    @property
+    def short_record(self) -> str:
+        """The first 12 hex digits of the assessment record's hash, as printed in the footer."""
+        return self.record_hash[:12]

@@ -1,0 +1,264 @@
+"""Bringing an assessment package from another installation into this one.
+
+A package is refused, with a message that says why, when it is not a package, when its
+checklist version is not loaded here, or when the loaded version's content differs from
+the one the package was scored against. Nothing is stored unless everything fits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assessment, Sop, Unit, User
+from app.models.base import utcnow
+from app.services.access import Action, is_admin, may
+from app.services.assessments import AssessmentError, ResponseInput, check_response, create_assessment, score_sheet
+from app.services.checklists import checklist_of, find_version
+from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, record_hash
+
+MAX_PACKAGE_BYTES = 5 * 1024 * 1024
+
+_TEXT = {"type": ["string", "null"]}
+_DATE = {"type": ["string", "null"], "format": "date"}
+PACKAGE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["format", "format_version", "checklist", "unit", "assessment", "responses"],
+    "properties": {
+        "format": {"const": PACKAGE_FORMAT},
+        "format_version": {"const": PACKAGE_VERSION},
+        "checklist": {
+            "type": "object",
+            "required": ["id", "version", "content_hash"],
+            "properties": {
+                "id": {"type": "string"},
+                "version": {"type": "string"},
+                "content_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        },
+        "unit": {
+            "type": "object",
+            "required": ["code", "name", "jurisdiction"],
+            "properties": {
+                "code": {"type": "string", "minLength": 1, "maxLength": 32},
+                "name": {"type": "string", "minLength": 1},
+                "jurisdiction": {"type": "string", "minLength": 1},
+            },
+        },
+        "assessment": {
+            "type": "object",
+            "required": ["title", "kind", "modules", "status", "revision"],
+            "properties": {
+                "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                "kind": {"enum": ["self_assessment", "consultation"]},
+                "modules": {"type": "array", "items": {"type": "string"}},
+                "assessors": _TEXT,
+                "assessed_on": _DATE,
+                "status": {"enum": ["draft", "finalised"]},
+                "revision": {"type": "integer", "minimum": 1},
+            },
+        },
+        "sops": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["code", "title", "version"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "title": {"type": "string"},
+                    "version": {"type": "string"},
+                    "issued_on": _DATE,
+                    "notes": _TEXT,
+                },
+            },
+        },
+        "responses": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["requirement"],
+                "properties": {
+                    "requirement": {"type": "string"},
+                    "value": {"type": ["integer", "null"]},
+                    "not_applicable": {"type": "boolean"},
+                    "na_justification": _TEXT,
+                    "sop": _TEXT,
+                    "sop_section": _TEXT,
+                    "evidence_note": _TEXT,
+                    "recommendation": _TEXT,
+                    "action_owner": _TEXT,
+                    "action_due": _DATE,
+                },
+            },
+        },
+    },
+}
+
+
+class PackageRefused(AssessmentError):
+    """The package cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an import made."""
+
+    assessment: Assessment
+    created_unit: bool
+    created_sops: tuple[str, ...]
+
+
+def read_package(raw: bytes) -> dict[str, Any]:
+    """Parse and check a package's shape, or refuse it with a readable reason."""
+    if len(raw) > MAX_PACKAGE_BYTES:
+        raise PackageRefused(f"The file is {len(raw):,} bytes; packages are limited to {MAX_PACKAGE_BYTES:,} bytes.")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise PackageRefused("The file is not UTF-8 text; export the package again.") from None
+    except json.JSONDecodeError as exc:
+        raise PackageRefused(
+            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+        ) from None
+    if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
+        raise PackageRefused("This is not an assessment package exported by this product.")
+    if data.get("format_version") != PACKAGE_VERSION:
+        raise PackageRefused(
+            f"Package format version {data.get('format_version')!r} is not supported here (expected {PACKAGE_VERSION})."
+        )
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker()).iter_errors(data)
+    )
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "package"
+        raise PackageRefused(f"The package is damaged at {where}: {error.message}")
+    return data
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
+    """Create an assessment from a package; ``user`` None means the command line (trusted)."""
+    data = read_package(raw)
+    ref = f"{data['checklist']['id']}@{data['checklist']['version']}"
+    version = find_version(data["checklist"]["id"], data["checklist"]["version"])
+    if version is None:
+        raise PackageRefused(
+            f"Checklist {ref} is not loaded in this installation. Load that version first (flask checklists load FILE), then import again."
+        )
+    if version.content_hash != data["checklist"]["content_hash"]:
+        raise PackageRefused(
+            f"Checklist {ref} here has different content ({version.content_hash[:12]}) from the one the package was scored against "
+            f"({data['checklist']['content_hash'][:12]}). Ask the sender which file they loaded."
+        )
+    digest = record_hash(data)
+    existing = db.session.scalar(select(Assessment).where(Assessment.imported_record == digest))
+    if existing is not None:
+        raise PackageRefused(f"This package was imported already, as assessment {existing.id} ({existing.title}).")
+
+    checklist = checklist_of(version)
+    meta = data["assessment"]
+    unknown_modules = sorted(set(meta["modules"]) - {m.id for m in checklist.modules})
+    if unknown_modules:
+        raise PackageRefused(f"The package uses modules {', '.join(unknown_modules)} that {ref} does not have.")
+    wanted = {r.id for r in checklist.requirements(meta["modules"])}
+    stray = [r["requirement"] for r in data["responses"] if r["requirement"] not in wanted]
+    if stray:
+        raise PackageRefused(f"Responses to requirements not in {ref} with the chosen modules: {', '.join(stray[:5])}.")
+
+    unit_data = data["unit"]
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_data["code"].upper()))
+    created_unit = unit is None
+    if user is not None:
+        if unit is None and not is_admin(user):
+            raise PackageRefused(
+                f"Unit {unit_data['code']} does not exist here; an administrator can import it and create the unit."
+            )
+        if unit is not None and not may(user, Action.IMPORT, unit.id):
+            raise PackageRefused(f"You may not import assessments for unit {unit.code}.")
+    if unit is None:
+        unit = Unit(code=unit_data["code"].upper(), name=unit_data["name"], jurisdiction=unit_data["jurisdiction"])
+        db.session.add(unit)
+        db.session.flush()
+
+    sops = {s.code: s for s in unit.sops}
+    created_sops = []
+    for entry in data.get("sops") or []:
+        if entry["code"] not in sops:
+            sop = Sop(
+                unit=unit,
+                code=entry["code"],
+                title=entry["title"],
+                version=entry["version"],
+                issued_on=_date(entry.get("issued_on")),
+                notes=entry.get("notes"),
+            )
+            db.session.add(sop)
+            sops[sop.code] = sop
+            created_sops.append(sop.code)
+    db.session.flush()
+
+    try:
+        assessment = create_assessment(
+            unit=unit,
+            version=version,
+            title=meta["title"],
+            modules=meta["modules"],
+            kind=meta["kind"],
+            assessors=meta.get("assessors") or "",
+            assessed_on=_date(meta.get("assessed_on")),
+            user=user,
+            commit=False,
+        )
+        sheet = score_sheet(assessment)
+        for entry in data["responses"]:
+            response = sheet.responses[entry["requirement"]]
+            sop_code = entry.get("sop")
+            if sop_code and sop_code not in sops:
+                raise PackageRefused(
+                    f"{entry['requirement']} points to SOP {sop_code}, which the package's register does not list."
+                )
+            item = ResponseInput(
+                value=entry.get("value"),
+                not_applicable=bool(entry.get("not_applicable")),
+                na_justification=entry.get("na_justification") or "",
+                sop_id=sops[sop_code].id if sop_code else None,
+                sop_section=entry.get("sop_section") or "",
+                evidence_note=entry.get("evidence_note") or "",
+                recommendation=entry.get("recommendation") or "",
+                action_owner=entry.get("action_owner") or "",
+                action_due=_date(entry.get("action_due")),
+            )
+            errors = check_response(checklist, unit.id, item)
+            if errors:
+                raise PackageRefused(f"{entry['requirement']}: {' '.join(errors.values())}")
+            response.value = None if item.not_applicable else item.value
+            response.not_applicable = item.not_applicable
+            response.na_justification = item.na_justification
+            response.sop_id = item.sop_id
+            response.sop_section = item.sop_section
+            response.evidence_note = item.evidence_note
+            response.recommendation = item.recommendation
+            response.action_owner = item.action_owner
+            response.action_due = item.action_due
+            response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
+        assessment.status = meta["status"]
+        assessment.revision = meta["revision"]
+        if assessment.status == "finalised":
+            assessment.finalised_at = (
+                dt.datetime.fromisoformat(meta["finalised_at"]) if meta.get("finalised_at") else utcnow()
+            )
+        assessment.imported_record = digest
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ImportOutcome(assessment, created_unit, tuple(created_sops))

@@ -1,0 +1,159 @@
+"""Issuing reports: the PDF of a finalised revision is written once and never changes.
+
+Downloads serve that file as it is; ``verify_reports`` proves every filed PDF still has
+the hash recorded when it was issued. Reopening an assessment starts a new revision, so
+earlier issued reports stay as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assessment, IssuedReport, User
+from app.models.base import utcnow
+from app.services.assessments import AssessmentError, AssessmentLocked
+from app.services.reports import PDF_VARIANT, render_report
+
+
+class IssueError(AssessmentError):
+    """A report cannot be issued (or served) as asked; the message says why."""
+
+
+def reports_dir() -> Path:
+    """Where issued PDFs are filed (``REPORTS_DIR``, default ``reports/``)."""
+    path = Path(current_app.config["REPORTS_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def issued_filename(assessment: Assessment) -> str:
+    """``gap-report-DEMO-12-r2.pdf``: unit, assessment and revision."""
+    unit = re.sub(r"[^A-Za-z0-9_-]+", "-", assessment.unit.code)
+    return f"gap-report-{unit}-{assessment.id}-r{assessment.revision}.pdf"
+
+
+def current_issue(assessment: Assessment) -> IssuedReport | None:
+    """The issued report of the assessment's current revision, if there is one."""
+    return db.session.scalar(
+        select(IssuedReport).where(
+            IssuedReport.assessment_id == assessment.id, IssuedReport.revision == assessment.revision
+        )
+    )
+
+
+def issued_reports(assessment: Assessment) -> list[IssuedReport]:
+    """Every report issued for the assessment, newest revision first."""
+    return list(
+        db.session.scalars(
+            select(IssuedReport)
+            .where(IssuedReport.assessment_id == assessment.id)
+            .order_by(IssuedReport.revision.desc())
+        )
+    )
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write a new file atomically and make it read-only; never replace an existing one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".issuing-", suffix=".pdf")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o444)
+        os.link(tmp, path)  # fails if the name is taken: an issued file is never overwritten
+    finally:
+        os.unlink(tmp)
+
+
+def issue_report(assessment: Assessment, user: User) -> IssuedReport:
+    """Render, file and record the report of the assessment's current (finalised) revision."""
+    if not assessment.is_locked:
+        raise IssueError("Finalise the assessment before issuing its report.")
+    if current_issue(assessment) is not None:
+        raise IssueError(f"Revision {assessment.revision} is issued already; reopen the assessment to issue a new one.")
+    rendered = render_report(assessment)
+    pdf = rendered.pdf
+    path = reports_dir() / issued_filename(assessment)
+    if path.exists():
+        raise IssueError(f"{path.name} exists already in the reports folder; it is not replaced. Ask an administrator.")
+    _write_once(path, pdf)
+    issued = IssuedReport(
+        assessment=assessment,
+        revision=assessment.revision,
+        filename=path.name,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        checklist_ref=assessment.checklist_version.ref,
+        checklist_hash=assessment.checklist_version.content_hash,
+        record_hash=rendered.record_hash,
+        pdf_variant=PDF_VARIANT,
+        signed_off_by=user,
+        issued_at=utcnow(),
+    )
+    db.session.add(issued)
+    db.session.commit()
+    return issued
+
+
+def reopen_assessment(assessment: Assessment, user: User) -> None:
+    """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
+    if not assessment.is_locked:
+        raise AssessmentLocked("Only a finalised assessment can be reopened.")
+    assessment.status = "draft"
+    assessment.revision += 1
+    assessment.finalised_at = None
+    assessment.finalised_by = None
+    assessment.updated_at = utcnow()
+    db.session.commit()
+
+
+def read_issued(report: IssuedReport) -> bytes:
+    """The issued file's bytes, after checking them against the recorded hash."""
+    path = reports_dir() / report.filename
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IssueError(f"The issued file {report.filename} is missing from the reports folder.") from None
+    if hashlib.sha256(data).hexdigest() != report.sha256:
+        raise IssueError(f"The issued file {report.filename} no longer matches its recorded hash; it is not served.")
+    return data
+
+
+@dataclass(frozen=True)
+class VerifyOutcome:
+    """The state of one issued file."""
+
+    report: IssuedReport
+    state: str  # ok | missing | altered
+
+    def __str__(self) -> str:
+        r = self.report
+        return f"{self.state.upper():8} {r.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {r.short_hash}"
+
+
+def verify_reports() -> list[VerifyOutcome]:
+    """Check every issued file against its recorded SHA-256."""
+    outcomes = []
+    folder = reports_dir()
+    for report in db.session.scalars(select(IssuedReport).order_by(IssuedReport.id)):
+        path = folder / report.filename
+        if not path.is_file():
+            state = "missing"
+        else:
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                for block in iter(lambda h=handle: h.read(1 << 16), b""):
+                    digest.update(block)
+            state = "ok" if digest.hexdigest() == report.sha256 else "altered"
+        outcomes.append(VerifyOutcome(report, state))
+    return outcomes

@@ -1,0 +1,5 @@
+"""Exchange: exports (CSV, XLSX, JSON package) and the import of packages."""
+
+from app.web.exchange.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,65 @@
+"""Exports of an assessment and the upload page for packages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.models import Assessment
+from app.services.access import Action, may_anywhere
+from app.services.exports import responses_csv, responses_xlsx
+from app.services.imports import PackageRefused, import_package
+from app.services.issuing import issued_filename
+from app.services.packages import build_package, package_bytes
+from app.web.exchange.forms import ImportForm
+from app.web.guards import assessment_for
+
+bp = Blueprint("exchange", __name__)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(data: bytes, mimetype: str, assessment: Assessment, extension: str) -> Response:
+    name = issued_filename(assessment).replace("gap-report-", "assessment-").replace(".pdf", f".{extension}")
+    return Response(
+        data,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.get("/assessments/<int:assessment_id>/export.<fmt>")
+def export(assessment_id: int, fmt: str):
+    """All responses as CSV or XLSX, or the whole assessment as a JSON package."""
+    assessment = assessment_for(assessment_id, Action.EXPORT)
+    if fmt == "csv":
+        return _file(responses_csv(assessment), "text/csv; charset=utf-8", assessment, "csv")
+    if fmt == "xlsx":
+        return _file(responses_xlsx(assessment), XLSX, assessment, "xlsx")
+    if fmt == "json":
+        return _file(package_bytes(build_package(assessment)), "application/json", assessment, "json")
+    abort(404)
+
+
+@bp.route("/assessments/import", methods=["GET", "POST"])
+def upload():
+    """Bring in an assessment package exported by another installation."""
+    if not may_anywhere(current_user, Action.IMPORT):
+        abort(403)
+    form = ImportForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            outcome = import_package(form.package.data.read(), current_user)
+        except PackageRefused as exc:
+            form.package.errors.append(str(exc))
+        else:
+            flash(
+                _("Imported: %(title)s (%(unit)s).", title=outcome.assessment.title, unit=outcome.assessment.unit.code),
+                "success",
+            )
+            return redirect(url_for("assessments.results", assessment_id=outcome.assessment.id))
+    if form.errors:
+        status = 400
+    return render_template("exchange/import.html", form=form), status

@@ -1,0 +1,190 @@
+"""Issued reports: written once, served byte for byte, verified, kept across revisions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Assessment, IssuedReport
+from app.services.assessments import finalise_assessment
+from app.services.issuing import IssueError, issue_report, reopen_assessment
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def finalised(app, make_unit, make_user, make_assessment, login, save_response, post):
+    unit = make_unit("SRB", name="Belgrade Crime Scene Unit")
+    head = login(make_user("unit_head", units=[unit], name="Ana Head", email="head@example.org"))
+    a = make_assessment(unit, title="Consultation 2026")
+    save_response(a.id, "AAA-01", score=1, evidence_note="Seals are not dated.")
+    save_response(a.id, "BBB-01", score=3)
+    post(f"/assessments/{a.id}/finalise")
+    db.session.expire_all()
+    return db.session.get(Assessment, a.id), head
+
+
+def reports_folder(app) -> Path:
+    return Path(app.config["REPORTS_DIR"])
+
+
+def test_issuing_writes_the_pdf_once_and_records_hash_size_and_sign_off(app, client, finalised, post):
+    assessment, head = finalised
+    response = post(f"/assessments/{assessment.id}/issue", follow_redirects=True)
+    assert "Report issued: revision 1" in text_of(response)
+    report = db.session.scalar(select(IssuedReport))
+    path = reports_folder(app) / report.filename
+    data = path.read_bytes()
+    assert report.filename == f"gap-report-SRB-{assessment.id}-r1.pdf"
+    assert report.sha256 == hashlib.sha256(data).hexdigest() and report.size == len(data)
+    assert report.signed_off_by_id == head.id and report.checklist_ref == "mini@1.0.0"
+    assert not os.access(path, os.W_OK) or os.geteuid() == 0  # read-only (root ignores modes)
+    assert oct(path.stat().st_mode & 0o777) == "0o444"
+    page = text_of(client.get(f"/assessments/{assessment.id}"))
+    assert report.short_hash in page and report.short_record in page
+    again = post(f"/assessments/{assessment.id}/issue", follow_redirects=True)
+    assert "is issued already" in text_of(again)
+    assert db.session.query(IssuedReport).count() == 1
+
+
+def test_a_draft_cannot_be_issued(app, make_unit, make_user, make_assessment):
+    unit = make_unit()
+    with pytest.raises(IssueError, match="Finalise the assessment"):
+        issue_report(make_assessment(unit), make_user("unit_head", units=[unit]))
+
+
+def test_issued_download_is_served_byte_for_byte_without_rendering(app, client, finalised, monkeypatch):
+    assessment, head = finalised
+    report = issue_report(assessment, head)
+    filed = (reports_folder(app) / report.filename).read_bytes()
+
+    def no_rendering(*args, **kwargs):
+        raise AssertionError("an issued report must not be rendered again")
+
+    monkeypatch.setattr("app.web.reports.views.render_report_pdf", no_rendering)
+    response = client.get(f"/assessments/{assessment.id}/report.pdf", follow_redirects=True)
+    assert response.status_code == 200 and response.data == filed
+    assert response.headers["ETag"].strip('"') == report.sha256
+    assert report.filename in response.headers["Content-Disposition"]
+    cached = client.get(f"/reports/{report.id}.pdf", headers={"If-None-Match": f'"{report.sha256}"'})
+    assert cached.status_code == 304
+
+
+def test_footer_and_embedded_record_carry_the_record_hash(app, finalised):
+    assessment, head = finalised
+    report = issue_report(assessment, head)
+    reader = PdfReader(reports_folder(app) / report.filename)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert f"Revision 1 · record {report.short_record}" in " ".join(text.split())
+    attachments = reader.attachments
+    assert list(attachments) == ["assessment-record.json"]
+    record = json.loads(attachments["assessment-record.json"][0])
+    assert record["checklist"] == {
+        "id": "mini",
+        "version": "1.0.0",
+        "content_hash": assessment.checklist_version.content_hash,
+    }
+    from app.services.packages import record_hash
+
+    assert record_hash(record) == report.record_hash
+
+
+def test_reopening_makes_a_new_revision_and_keeps_the_old_file(app, client, finalised, post, save_response):
+    assessment, head = finalised
+    first = issue_report(assessment, head)
+    first_bytes = (reports_folder(app) / first.filename).read_bytes()
+    assert post(f"/assessments/{assessment.id}/reopen").status_code == 302
+    db.session.expire_all()
+    assessment = db.session.get(Assessment, assessment.id)
+    assert (assessment.status, assessment.revision) == ("draft", 2)
+    assert save_response(assessment.id, "AAA-01", score=3).status_code == 302
+    post(f"/assessments/{assessment.id}/finalise")
+    db.session.expire_all()
+    second = issue_report(db.session.get(Assessment, assessment.id), head)
+    assert second.filename.endswith("-r2.pdf") and second.record_hash != first.record_hash
+    assert (reports_folder(app) / first.filename).read_bytes() == first_bytes
+    assert client.get(f"/reports/{first.id}.pdf").data == first_bytes
+    page = text_of(client.get(f"/assessments/{assessment.id}"))
+    assert first.short_hash in page and second.short_hash in page
+
+
+def test_reopening_a_draft_is_refused(app, make_unit, make_user, make_assessment):
+    unit = make_unit()
+    from app.services.assessments import AssessmentLocked
+
+    with pytest.raises(AssessmentLocked):
+        reopen_assessment(make_assessment(unit), make_user("unit_head", units=[unit]))
+
+
+def test_a_tampered_issued_file_is_not_served(app, client, finalised):
+    assessment, head = finalised
+    report = issue_report(assessment, head)
+    path = reports_folder(app) / report.filename
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    response = client.get(f"/reports/{report.id}.pdf")
+    assert response.status_code == 409 and "no longer matches its recorded hash" in text_of(response)
+
+
+def test_verify_names_missing_and_altered_files(app, runner, make_unit, make_user, make_assessment):
+    unit = make_unit("MNE")
+    head = make_user("unit_head", units=[unit])
+    reports = []
+    for title in ("One", "Two", "Three"):
+        a = make_assessment(unit, title=title)
+        finalise_assessment(a, head)
+        reports.append(issue_report(a, head))
+    ok = runner.invoke(args=["report", "verify"])
+    assert ok.exit_code == 0 and "3 issued reports checked, 0 missing or altered" in ok.output
+    folder = reports_folder(app)
+    (folder / reports[0].filename).unlink()
+    altered = folder / reports[1].filename
+    os.chmod(altered, 0o644)
+    altered.write_bytes(altered.read_bytes() + b"\n%tampered")
+    result = runner.invoke(args=["report", "verify"])
+    assert result.exit_code == 1
+    assert f"MISSING  {reports[0].filename}" in result.output
+    assert f"ALTERED  {reports[1].filename}" in result.output
+    assert f"OK       {reports[2].filename}" in result.output
+
+
+def test_report_issue_command_signs_off_as_the_finaliser_or_a_named_user(
+    app, runner, make_unit, make_user, make_assessment
+):
+    unit = make_unit("KOS")
+    head = make_user("unit_head", units=[unit], email="head@kos.example")
+    viewer = make_user("viewer", units=[unit], email="viewer@kos.example")
+    a = make_assessment(unit)
+    draft = runner.invoke(args=["report", "issue", str(a.id)])
+    assert draft.exit_code == 1 and "--by EMAIL" in draft.output
+    finalise_assessment(a, head)
+    refused = runner.invoke(args=["report", "issue", str(a.id), "--by", viewer.email])
+    assert refused.exit_code == 1 and "may not issue" in refused.output
+    result = runner.invoke(args=["report", "issue", str(a.id)])
+    assert result.exit_code == 0, result.output
+    assert f"gap-report-KOS-{a.id}-r1.pdf" in result.output
+    assert db.session.scalar(select(IssuedReport)).signed_off_by_id == head.id
+    again = runner.invoke(args=["report", "issue", str(a.id)])
+    assert again.exit_code == 1 and "issued already" in again.output
+
+
+def test_viewer_downloads_issued_reports_but_cannot_issue_or_reopen(
+    app, client, make_unit, make_user, make_assessment, login, post
+):
+    unit = make_unit("ALB")
+    head = make_user("unit_head", units=[unit])
+    a = make_assessment(unit)
+    finalise_assessment(a, head)
+    report = issue_report(a, head)
+    login(make_user("viewer", units=[unit]))
+    assert client.get(f"/reports/{report.id}.pdf").status_code == 200
+    assert post(f"/assessments/{a.id}/reopen").status_code == 403
+    assert post(f"/assessments/{a.id}/issue").status_code == 403
