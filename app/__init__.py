@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from jinja2 import FileSystemBytecodeCache
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(app.instance_path)
+
+    # Compiled templates survive restarts: the report template is large, and commands
+    # such as `flask report render` run in a fresh process each time.
+    cache = Path(app.instance_path) / "template-cache"
+    cache.mkdir(exist_ok=True)
+    app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
@@ -196,3 +197,31 @@ def test_init_db_migrations_build_the_schema_the_models_describe(tmp_path):
 def test_units_are_uppercased_codes(runner):
     runner.invoke(args=["units", "create", "bih", "Sarajevo CSI", "--jurisdiction", "Bosnia and Herzegovina"])
     assert db.session.scalar(select(Unit.code)) == "BIH"
+
+
+def test_a_stored_version_is_rebuilt_from_its_stored_content_and_checked_by_hash(runner):
+    from app.domain.loader import load_checklist_file
+    from app.services import checklists as service
+
+    runner.invoke(args=["checklists", "load", str(MINI)])
+    version = db.session.scalar(select(ChecklistVersion))
+    service._cache.clear()
+    rebuilt = service.checklist_of(version)
+    assert rebuilt.content_hash == version.content_hash == load_checklist_file(MINI)[0].content_hash
+    assert [r.id for r in rebuilt.requirements(["firearms"])] == [
+        "AAA-01",
+        "AAA-02",
+        "AAA-03",
+        "BBB-01",
+        "BBB-02",
+        "FFF-01",
+        "FFF-02",
+    ]
+    tampered = dict(version.document, sections=version.document["sections"][:1])
+    version.document = tampered
+    service._cache.clear()
+    from app.domain.loader import ChecklistInvalid
+
+    with pytest.raises(ChecklistInvalid, match="no longer matches its content hash"):
+        service.checklist_of(version)
+    db.session.rollback()

@@ -127,6 +127,8 @@ class Checklist:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     content_hash: str = ""
+    #: The checked content as JSON data (what is stored and hashed).
+    document: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ref(self) -> str:

@@ -114,6 +114,11 @@ def parse_checklist(source: str | bytes, filename: str = "<checklist>", *, trust
     return _build(document, content_hash(document))
 
 
+def checklist_from_document(document: dict) -> Checklist:
+    """Build the model from checklist data already checked (as stored after loading)."""
+    return _build(document, content_hash(document))
+
+
 def content_hash(document: Any) -> str:
     """SHA-256 of the checklist's content: comments and layout do not change it."""
     canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -422,4 +427,5 @@ def _build(doc: dict, digest: str) -> Checklist:
         ),
         sections=tuple(sections),
         content_hash=digest,
+        document=doc,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,6 +24,8 @@ class ChecklistVersion(db.Model):
     language: Mapped[str] = mapped_column(String(16))
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     source_text: Mapped[str] = mapped_column(Text, deferred=True)
+    #: The parsed content as JSON: rebuilt into the model without parsing YAML again.
+    document: Mapped[dict | None] = mapped_column(JSON, deferred=True)
     source_name: Mapped[str] = mapped_column(String(300))
     loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -10,7 +10,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.domain.checklist import Checklist
-from app.domain.loader import ChecklistInvalid, Problem, load_checklist_file, parse_checklist
+from app.domain.loader import (
+    ChecklistInvalid,
+    Problem,
+    checklist_from_document,
+    load_checklist_file,
+    parse_checklist,
+)
 from app.extensions import db
 from app.models import ChecklistRequirement, ChecklistSection, ChecklistVersion
 
@@ -79,6 +85,7 @@ def store_checklist(checklist: Checklist, source_text: str, source_name: str, pa
         content_hash=checklist.content_hash,
         source_text=source_text,
         source_name=source_name,
+        document=checklist.document,
     )
     for section in checklist.sections:
         row = ChecklistSection(
@@ -113,8 +120,11 @@ def checklist_of(version: ChecklistVersion) -> Checklist:
     """The domain model of a stored version, parsed once per process."""
     cached = _cache.get(version.content_hash)
     if cached is None:
-        # Checked when it was stored; the hash tells whether the text is still that text.
-        cached = parse_checklist(version.source_text, version.source_name, trusted=True)
+        # Checked when it was stored; the hash tells whether the content is still that content.
+        if version.document is not None:
+            cached = checklist_from_document(version.document)
+        else:
+            cached = parse_checklist(version.source_text, version.source_name, trusted=True)
         if cached.content_hash != version.content_hash:
             raise ChecklistInvalid(
                 [Problem(version.source_name, 0, version.ref, "stored text no longer matches its content hash")]
