@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test bench demo lint messages clean-venv
+.PHONY: run test test-postgres bench demo lint messages clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: $(STAMP)
 ## test: install when needed, run the test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## test-postgres: the suite again on PostgreSQL (TEST_DATABASE_URL, default: local test database)
+test-postgres: $(STAMP)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
 
 ## bench: render time and peak memory of the full report beside a reference document
 bench: $(STAMP)

@@ -51,6 +51,7 @@ def app(tmp_path):
         yield app
         db.session.remove()
         db.drop_all()
+        db.engine.dispose()  # close pooled connections now, not when garbage collected
 
 
 @pytest.fixture

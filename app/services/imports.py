@@ -19,7 +19,14 @@ from app.extensions import db
 from app.models import Assessment, Sop, Unit, User
 from app.models.base import utcnow
 from app.services.access import Action, is_admin, may
-from app.services.assessments import AssessmentError, ResponseInput, check_response, create_assessment, score_sheet
+from app.services.assessments import (
+    AssessmentError,
+    InvalidResponse,
+    ResponseInput,
+    create_assessment,
+    save_response,
+    score_sheet,
+)
 from app.services.checklists import checklist_of, find_version
 from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, record_hash
 
@@ -220,7 +227,6 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
         )
         sheet = score_sheet(assessment)
         for entry in data["responses"]:
-            response = sheet.responses[entry["requirement"]]
             sop_code = entry.get("sop")
             if sop_code and sop_code not in sops:
                 raise PackageRefused(
@@ -237,18 +243,13 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
                 action_owner=entry.get("action_owner") or "",
                 action_due=_date(entry.get("action_due")),
             )
-            errors = check_response(checklist, unit.id, item)
-            if errors:
-                raise PackageRefused(f"{entry['requirement']}: {' '.join(errors.values())}")
-            response.value = None if item.not_applicable else item.value
-            response.not_applicable = item.not_applicable
-            response.na_justification = item.na_justification
-            response.sop_id = item.sop_id
-            response.sop_section = item.sop_section
-            response.evidence_note = item.evidence_note
-            response.recommendation = item.recommendation
-            response.action_owner = item.action_owner
-            response.action_due = item.action_due
+            try:
+                response = save_response(
+                    sheet, entry["requirement"], item, expected_version=None, user=None, commit=False
+                )
+            except InvalidResponse as exc:
+                raise PackageRefused(f"{entry['requirement']}: {exc}") from None
+            # Keep when the response was last changed where it was made, not when it arrived.
             response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
         assessment.status = meta["status"]
         assessment.revision = meta["revision"]
