@@ -52,3 +52,20 @@ def test_pages_send_security_headers(client):
     response = client.get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_the_first_administrator_from_bootstrap_can_sign_in(client, runner, post):
+    output = runner.invoke(args=["users", "bootstrap"]).output
+    email = next(line.split(":", 1)[1].strip() for line in output.splitlines() if "email:" in line)
+    password = next(line.split(":", 1)[1].strip() for line in output.splitlines() if "password:" in line)
+    assert email == "admin@localhost"
+    response = post("/login", {"email": email, "password": password})
+    assert response.status_code == 302, text_of(response)
+    assert "Users" in text_of(client.get("/"))
+
+
+def test_internal_email_domains_are_accepted_and_garbage_is_not(make_user, post):
+    user = make_user("viewer", email="ana@csi.police.local")
+    refused = post("/login", {"email": "no at sign", "password": PASSWORD})
+    assert "Enter an email address." in text_of(refused)
+    assert post("/login", {"email": user.email, "password": PASSWORD}).status_code == 302

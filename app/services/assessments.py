@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -40,8 +41,8 @@ class ResponseConflict(AssessmentError):
 
     def __init__(self, current: Response) -> None:
         self.current = current
-        who = current.updated_by.name if current.updated_by else "someone"
-        super().__init__(f"{who} changed this requirement while you were editing it")
+        who = current.updated_by.name if current.updated_by else _("someone")
+        super().__init__(_("%(who)s changed this requirement while you were editing it", who=who))
 
 
 @dataclass
@@ -142,9 +143,9 @@ def create_assessment(
     chosen = sorted(set(modules))
     unknown = [m for m in chosen if m not in declared]
     if unknown:
-        raise AssessmentError(f"{checklist.ref} has no module {', '.join(unknown)}")
+        raise AssessmentError(_("%(ref)s has no module %(modules)s", ref=checklist.ref, modules=", ".join(unknown)))
     if not title.strip():
-        raise AssessmentError("an assessment needs a title")
+        raise AssessmentError(_("an assessment needs a title"))
     assessment = Assessment(
         unit=unit,
         checklist_version=version,
@@ -173,18 +174,18 @@ def check_response(checklist: Checklist, unit_id: int, data: ResponseInput) -> d
     errors: dict[str, str] = {}
     if data.not_applicable:
         if data.value is not None:
-            errors["value"] = "Choose either a score or N/A, not both."
+            errors["value"] = _("Choose either a score or N/A, not both.")
         if not data.na_justification.strip():
             errors["na_justification"] = (
                 "N/A needs a justification: say why the requirement does not apply to this unit."
             )
     elif data.value is not None and checklist.level(data.value) is None:
         allowed = ", ".join(str(level.value) for level in checklist.scale)
-        errors["value"] = f"{data.value} is not on the scale ({allowed})."
+        errors["value"] = _("%(value)s is not on the scale (%(allowed)s).", value=data.value, allowed=allowed)
     if data.sop_id is not None:
         sop = db.session.get(Sop, data.sop_id)
         if sop is None or sop.unit_id != unit_id:
-            errors["sop_id"] = "Choose an SOP from this unit's register."
+            errors["sop_id"] = _("Choose an SOP from this unit's register.")
     return errors
 
 
@@ -203,10 +204,10 @@ def save_response(
     """
     assessment = sheet.assessment
     if assessment.is_locked:
-        raise AssessmentLocked("This assessment is finalised; reopen it to make changes.")
+        raise AssessmentLocked(_("This assessment is finalised; reopen it to make changes."))
     response = sheet.responses.get(requirement_id)
     if response is None:
-        raise InvalidResponse({"requirement": f"{requirement_id} is not part of this assessment."})
+        raise InvalidResponse({"requirement": _("%(id)s is not part of this assessment.", id=requirement_id)})
     errors = check_response(sheet.checklist, assessment.unit_id, data)
     if errors:
         raise InvalidResponse(errors)
@@ -236,7 +237,7 @@ def save_response(
 def finalise_assessment(assessment: Assessment, user: User) -> None:
     """Lock the assessment; its responses take no more changes."""
     if assessment.is_locked:
-        raise AssessmentLocked("This assessment is already finalised.")
+        raise AssessmentLocked(_("This assessment is already finalised."))
     assessment.status = "finalised"
     assessment.finalised_at = utcnow()
     assessment.finalised_by = user

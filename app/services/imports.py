@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -124,27 +125,42 @@ class ImportOutcome:
 def read_package(raw: bytes) -> dict[str, Any]:
     """Parse and check a package's shape, or refuse it with a readable reason."""
     if len(raw) > MAX_PACKAGE_BYTES:
-        raise PackageRefused(f"The file is {len(raw):,} bytes; packages are limited to {MAX_PACKAGE_BYTES:,} bytes.")
+        raise PackageRefused(
+            _(
+                "The file is %(size)s bytes; packages are limited to %(max)s bytes.",
+                size=f"{len(raw):,}",
+                max=f"{MAX_PACKAGE_BYTES:,}",
+            )
+        )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise PackageRefused("The file is not UTF-8 text; export the package again.") from None
+        raise PackageRefused(_("The file is not UTF-8 text; export the package again.")) from None
     except json.JSONDecodeError as exc:
         raise PackageRefused(
-            f"The file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
+            _(
+                "The file is not valid JSON (line %(line)s, column %(col)s: %(msg)s).",
+                line=exc.lineno,
+                col=exc.colno,
+                msg=exc.msg,
+            )
         ) from None
     if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
-        raise PackageRefused("This is not an assessment package exported by this product.")
+        raise PackageRefused(_("This is not an assessment package exported by this product."))
     if data.get("format_version") != PACKAGE_VERSION:
         raise PackageRefused(
-            f"Package format version {data.get('format_version')!r} is not supported here (expected {PACKAGE_VERSION})."
+            _(
+                "Package format version %(found)s is not supported here (expected %(expected)s).",
+                found=repr(data.get("format_version")),
+                expected=PACKAGE_VERSION,
+            )
         )
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker()).iter_errors(data)
     )
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "package"
-        raise PackageRefused(f"The package is damaged at {where}: {error.message}")
+        raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=error.message))
     return data
 
 
@@ -159,27 +175,54 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
     version = find_version(data["checklist"]["id"], data["checklist"]["version"])
     if version is None:
         raise PackageRefused(
-            f"Checklist {ref} is not loaded in this installation. Load that version first (flask checklists load FILE), then import again."
+            _(
+                "Checklist %(ref)s is not loaded in this installation. Load that version first "
+                "(flask checklists load FILE), then import again.",
+                ref=ref,
+            )
         )
     if version.content_hash != data["checklist"]["content_hash"]:
         raise PackageRefused(
-            f"Checklist {ref} here has different content ({version.content_hash[:12]}) from the one the package was scored against "
-            f"({data['checklist']['content_hash'][:12]}). Ask the sender which file they loaded."
+            _(
+                "Checklist %(ref)s here has different content (%(here)s) from the one the package was scored against "
+                "(%(there)s). Ask the sender which file they loaded.",
+                ref=ref,
+                here=version.content_hash[:12],
+                there=data["checklist"]["content_hash"][:12],
+            )
         )
     digest = record_hash(data)
     existing = db.session.scalar(select(Assessment).where(Assessment.imported_record == digest))
     if existing is not None:
-        raise PackageRefused(f"This package was imported already, as assessment {existing.id} ({existing.title}).")
+        raise PackageRefused(
+            _(
+                "This package was imported already, as assessment %(id)s (%(title)s).",
+                id=existing.id,
+                title=existing.title,
+            )
+        )
 
     checklist = checklist_of(version)
     meta = data["assessment"]
     unknown_modules = sorted(set(meta["modules"]) - {m.id for m in checklist.modules})
     if unknown_modules:
-        raise PackageRefused(f"The package uses modules {', '.join(unknown_modules)} that {ref} does not have.")
+        raise PackageRefused(
+            _(
+                "The package uses modules %(modules)s that %(ref)s does not have.",
+                modules=", ".join(unknown_modules),
+                ref=ref,
+            )
+        )
     wanted = {r.id for r in checklist.requirements(meta["modules"])}
     stray = [r["requirement"] for r in data["responses"] if r["requirement"] not in wanted]
     if stray:
-        raise PackageRefused(f"Responses to requirements not in {ref} with the chosen modules: {', '.join(stray[:5])}.")
+        raise PackageRefused(
+            _(
+                "Responses to requirements not in %(ref)s with the chosen modules: %(ids)s.",
+                ref=ref,
+                ids=", ".join(stray[:5]),
+            )
+        )
 
     unit_data = data["unit"]
     unit = db.session.scalar(select(Unit).where(Unit.code == unit_data["code"].upper()))
@@ -187,10 +230,13 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
     if user is not None:
         if unit is None and not is_admin(user):
             raise PackageRefused(
-                f"Unit {unit_data['code']} does not exist here; an administrator can import it and create the unit."
+                _(
+                    "Unit %(code)s does not exist here; an administrator can import it and create the unit.",
+                    code=unit_data["code"],
+                )
             )
         if unit is not None and not may(user, Action.IMPORT, unit.id):
-            raise PackageRefused(f"You may not import assessments for unit {unit.code}.")
+            raise PackageRefused(_("You may not import assessments for unit %(code)s.", code=unit.code))
     if unit is None:
         unit = Unit(code=unit_data["code"].upper(), name=unit_data["name"], jurisdiction=unit_data["jurisdiction"])
         db.session.add(unit)
@@ -230,7 +276,11 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
             sop_code = entry.get("sop")
             if sop_code and sop_code not in sops:
                 raise PackageRefused(
-                    f"{entry['requirement']} points to SOP {sop_code}, which the package's register does not list."
+                    _(
+                        "%(id)s points to SOP %(sop)s, which the package's register does not list.",
+                        id=entry["requirement"],
+                        sop=sop_code,
+                    )
                 )
             item = ResponseInput(
                 value=entry.get("value"),

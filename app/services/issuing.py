@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -78,14 +79,21 @@ def _write_once(path: Path, data: bytes) -> None:
 def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     """Render, file and record the report of the assessment's current (finalised) revision."""
     if not assessment.is_locked:
-        raise IssueError("Finalise the assessment before issuing its report.")
+        raise IssueError(_("Finalise the assessment before issuing its report."))
     if current_issue(assessment) is not None:
-        raise IssueError(f"Revision {assessment.revision} is issued already; reopen the assessment to issue a new one.")
+        raise IssueError(
+            _("Revision %(rev)s is issued already; reopen the assessment to issue a new one.", rev=assessment.revision)
+        )
     rendered = render_report(assessment)
     pdf = rendered.pdf
     path = reports_dir() / issued_filename(assessment)
     if path.exists():
-        raise IssueError(f"{path.name} exists already in the reports folder; it is not replaced. Ask an administrator.")
+        raise IssueError(
+            _(
+                "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.",
+                name=path.name,
+            )
+        )
     _write_once(path, pdf)
     issued = IssuedReport(
         assessment=assessment,
@@ -108,7 +116,7 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
 def reopen_assessment(assessment: Assessment, user: User) -> None:
     """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
     if not assessment.is_locked:
-        raise AssessmentLocked("Only a finalised assessment can be reopened.")
+        raise AssessmentLocked(_("Only a finalised assessment can be reopened."))
     assessment.status = "draft"
     assessment.revision += 1
     assessment.finalised_at = None
@@ -123,9 +131,13 @@ def read_issued(report: IssuedReport) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise IssueError(f"The issued file {report.filename} is missing from the reports folder.") from None
+        raise IssueError(
+            _("The issued file %(name)s is missing from the reports folder.", name=report.filename)
+        ) from None
     if hashlib.sha256(data).hexdigest() != report.sha256:
-        raise IssueError(f"The issued file {report.filename} no longer matches its recorded hash; it is not served.")
+        raise IssueError(
+            _("The issued file %(name)s no longer matches its recorded hash; it is not served.", name=report.filename)
+        )
     return data
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -19,7 +20,7 @@ def _check_unique(unit: Unit, code: str, exclude_id: int | None = None) -> None:
     if exclude_id is not None:
         query = query.where(Sop.id != exclude_id)
     if db.session.scalar(query):
-        raise SopError(f"{unit.code} already has an SOP with code {code}")
+        raise SopError(_("%(unit)s already has an SOP with code %(code)s", unit=unit.code, code=code))
 
 
 def add_sop(unit: Unit, code: str, title: str, version: str, issued_on: dt.date | None = None, notes: str = "") -> Sop:
@@ -54,7 +55,11 @@ def delete_sop(sop: Sop) -> None:
     cited = db.session.scalar(select(func.count(Response.id)).where(Response.sop_id == sop.id))
     if cited:
         raise SopError(
-            f"{sop.code} is cited by {cited} responses; change those responses first or register a new version instead"
+            _(
+                "%(code)s is cited by %(n)s responses; change those responses first or register a new version instead",
+                code=sop.code,
+                n=cited,
+            )
         )
     db.session.delete(sop)
     db.session.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -28,16 +29,16 @@ def normalise_email(email: str) -> str:
 def check_new_password(password: str) -> None:
     """Refuse passwords too short to protect casework data."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+        raise UserError(_("passwords need at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
 
 
 def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
     """Add a CSI unit; codes are unique."""
     code, name, jurisdiction = code.strip().upper(), name.strip(), jurisdiction.strip()
     if not code or not name or not jurisdiction:
-        raise UserError("a unit needs a code, a name and a jurisdiction")
+        raise UserError(_("a unit needs a code, a name and a jurisdiction"))
     if db.session.scalar(select(Unit).where(Unit.code == code)):
-        raise UserError(f"a unit with code {code} exists already")
+        raise UserError(_("a unit with code %(code)s exists already", code=code))
     unit = Unit(code=code, name=name, jurisdiction=jurisdiction)
     db.session.add(unit)
     db.session.commit()
@@ -48,11 +49,11 @@ def create_user(email: str, password: str, role: str, name: str = "", units: lis
     """Add a user with a hashed password; emails are unique."""
     email = normalise_email(email)
     if "@" not in email:
-        raise UserError(f"{email!r} is not an email address")
+        raise UserError(_("%(email)s is not an email address", email=repr(email)))
     if role not in ROLES:
-        raise UserError(f"role must be one of {', '.join(ROLES)}")
+        raise UserError(_("role must be one of %(roles)s", roles=", ".join(ROLES)))
     if db.session.scalar(select(User).where(User.email == email)):
-        raise UserError(f"a user with email {email} exists already")
+        raise UserError(_("a user with email %(email)s exists already", email=email))
     check_new_password(password)
     user = User(
         email=email,
