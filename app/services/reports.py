@@ -99,15 +99,19 @@ class ReportData:
         """The highest priorities, for the executive summary."""
         return self.gaps[:TOP_PRIORITIES]
 
+    def in_plan(self, gap: ReportGap) -> bool:
+        """High priority, or with an agreed owner or due date: listed in the action plan."""
+        return gap.band == "high" or bool(gap.response.action_owner) or gap.response.action_due is not None
+
     @property
     def planned(self) -> list[ReportGap]:
-        """Gaps in the action plan: high priority, or with an agreed owner or due date."""
-        return [g for g in self.gaps if g.band == "high" or g.response.action_owner or g.response.action_due]
+        """Gaps in the action plan."""
+        return [g for g in self.gaps if self.in_plan(g)]
 
     @property
     def unplanned(self) -> list[ReportGap]:
         """The other gaps, listed by number after the plan."""
-        return [g for g in self.gaps if g not in self.planned]
+        return [g for g in self.gaps if not self.in_plan(g)]
 
     @property
     def cited_sources(self):
