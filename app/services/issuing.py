@@ -36,10 +36,12 @@ def reports_dir() -> Path:
     return path
 
 
-def issued_filename(assessment: Assessment) -> str:
-    """``gap-report-DEMO-12-r2.pdf``: unit, assessment and revision."""
+def assessment_filename(
+    assessment: Assessment, kind: str = "gap-report", extension: str = "pdf", suffix: str = ""
+) -> str:
+    """``gap-report-DEMO-12-r2.pdf``: what it is, unit, assessment and revision."""
     unit = re.sub(r"[^A-Za-z0-9_-]+", "-", assessment.unit.code)
-    return f"gap-report-{unit}-{assessment.id}-r{assessment.revision}.pdf"
+    return f"{kind}-{unit}-{assessment.id}-r{assessment.revision}{suffix}.{extension}"
 
 
 def current_issue(assessment: Assessment) -> IssuedReport | None:
@@ -86,7 +88,7 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         )
     rendered = render_report(assessment)
     pdf = rendered.pdf
-    path = reports_dir() / issued_filename(assessment)
+    path = reports_dir() / assessment_filename(assessment)
     if path.exists():
         raise IssueError(
             _(

@@ -165,13 +165,11 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
 
 def _annex(sheet: ScoreSheet) -> list[ClauseState]:
     """Clause by clause of ISO/IEC 17020 and ENFSI-SOC: how the citing requirements stand."""
-    rows = []
     matrix = coverage_matrix(sheet.checklist, sheet.assessment.modules)
-    for row in sorted(
-        matrix, key=lambda r: ACCREDITATION_SOURCES.index(r.source) if r.source in ACCREDITATION_SOURCES else 99
-    ):
-        if row.source not in ACCREDITATION_SOURCES or row.clause is None:
-            continue
+    clauses = [row for row in matrix if row.source in ACCREDITATION_SOURCES and row.clause is not None]
+    clauses.sort(key=lambda row: ACCREDITATION_SOURCES.index(row.source))  # stable: clause order kept
+    rows = []
+    for row in clauses:
         summary = summarise(sheet.checklist, row.requirements, sheet.answers)
         rows.append(ClauseState(row, summary.score, summary.assessed, summary.applicable, summary.major_gaps))
     return rows

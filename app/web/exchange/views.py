@@ -10,7 +10,7 @@ from app.models import Assessment
 from app.services.access import Action, may_anywhere
 from app.services.exports import responses_csv, responses_xlsx
 from app.services.imports import PackageRefused, import_package
-from app.services.issuing import issued_filename
+from app.services.issuing import assessment_filename
 from app.services.packages import build_package, package_bytes
 from app.web.exchange.forms import ImportForm
 from app.web.guards import assessment_for
@@ -21,7 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file(data: bytes, mimetype: str, assessment: Assessment, extension: str) -> Response:
-    name = issued_filename(assessment).replace("gap-report-", "assessment-").replace(".pdf", f".{extension}")
+    name = assessment_filename(assessment, "assessment", extension)
     return Response(
         data,
         mimetype=mimetype,

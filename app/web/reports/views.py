@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import IssuedReport
 from app.services.access import Action
-from app.services.issuing import IssueError, current_issue, issue_report, issued_filename, read_issued
+from app.services.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reports import build_report, render_report_html, render_report_pdf, report_stylesheet
 from app.web.guards import assessment_for
 
@@ -41,8 +41,7 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    draft = issued_filename(assessment).replace(".pdf", "-draft.pdf")
-    return _pdf(render_report_pdf(assessment), draft)
+    return _pdf(render_report_pdf(assessment), assessment_filename(assessment, suffix="-draft"))
 
 
 @bp.get("/reports/<int:report_id>.pdf")
