@@ -10,14 +10,17 @@ from pathlib import Path
 import pytest
 from flask import g
 from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.domain.loader import load_checklist_file
+from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment, ChecklistVersion, Sop, Unit, User
-from app.services.assessments import create_assessment
+from app.models import Assessment, ChecklistRequirement, ChecklistVersion, Response, Sop, Unit, User
+from app.services.assessments import create_assessment, score_sheet
 from app.services.checklists import store_checklist
+from app.services.workflow import move as workflow_move
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
@@ -107,10 +110,26 @@ def mini_version(app) -> ChecklistVersion:
 
 @pytest.fixture
 def make_assessment(app, mini_version):
-    def make(unit: Unit, modules=("firearms",), title="Test assessment", version=None) -> Assessment:
-        return create_assessment(unit=unit, version=version or mini_version, title=title, modules=modules)
+    def make(unit: Unit, modules=("firearms",), title="Test assessment", version=None, scope="onsite") -> Assessment:
+        assessment = create_assessment(
+            unit=unit, version=version or mini_version, title=title, modules=modules, scope=scope
+        )
+        db.session.commit()
+        return assessment
 
     return make
+
+
+def move_to(assessment: Assessment, move: Move | str, user: User) -> Assessment:
+    """Make a stage move as ``user`` (through the one workflow service) and commit."""
+    workflow_move(score_sheet(assessment), Move(move), user)
+    db.session.commit()
+    return assessment
+
+
+def finalise(assessment: Assessment, user: User) -> Assessment:
+    """Finalise a self-assessment (an internal check) as ``user``."""
+    return move_to(assessment, Move.FINALISE, user)
 
 
 @pytest.fixture
@@ -161,18 +180,56 @@ def login(client, post):
     return sign_in
 
 
-@pytest.fixture
-def save_response(post):
-    """Post one requirement's response as the scoring form does."""
+def current_version(assessment_id: int, requirement_id: str, layer: str = "self") -> int | None:
+    """The stored version of a card's layer, as the form carries it."""
+    db.session.expire_all()
+    response = db.session.scalar(
+        select(Response)
+        .join(ChecklistRequirement)
+        .where(Response.assessment_id == assessment_id, ChecklistRequirement.code == requirement_id)
+    )
+    if response is None:
+        return None
+    if layer == "review":
+        return response.review.version if response.review else None
+    return response.version
 
+
+#: Short names tests use for the self-assessment form's citation rows.
+CITATION_FIELDS = {"sop_id": "citations-0-sop_id", "sop_section": "citations-0-section"}
+
+
+def _layer_post(post, kind: str, prefix_suffix: str, layer: str):
     def send(assessment_id: int, requirement_id: str, json=False, **fields):
-        data = {f"{requirement_id}-{name}": "" if value is None else str(value) for name, value in fields.items()}
+        prefix = requirement_id + prefix_suffix
+        if "version" not in fields:
+            fields["version"] = current_version(assessment_id, requirement_id, layer)
+        data = {
+            f"{prefix}-{CITATION_FIELDS.get(name, name)}": "" if value is None else str(value)
+            for name, value in fields.items()
+        }
         headers = {"Accept": "application/json"} if json else {}
-        return post(
-            f"/assessments/{assessment_id}/responses/{requirement_id}", data, prefix=requirement_id, headers=headers
-        )
+        return post(f"/assessments/{assessment_id}/{kind}/{requirement_id}", data, prefix=prefix, headers=headers)
 
     return send
+
+
+@pytest.fixture
+def save_response(post):
+    """Post one requirement's self-assessment as the card's form does (with the stored version unless given)."""
+    return _layer_post(post, "responses", "", "self")
+
+
+@pytest.fixture
+def save_review(post):
+    """Post the expert's review of one requirement as the card's form does."""
+    return _layer_post(post, "reviews", "-rv", "review")
+
+
+@pytest.fixture
+def save_reply(post):
+    """Post the unit's reply (or dissent) on one requirement as the card's form does."""
+    return _layer_post(post, "replies", "-re", "self")
 
 
 def text_of(response) -> str:

@@ -7,9 +7,8 @@ import pytest
 from app.extensions import db
 from app.models import Assessment, Response
 from app.services.access import ROLE_ACTIONS, Action, may
-from app.services.assessments import finalise_assessment
 from app.services.issuing import issue_report
-from tests.conftest import text_of
+from tests.conftest import finalise, text_of
 
 SAMPLE_VALUES = {
     "assessment_id": 1,
@@ -18,6 +17,8 @@ SAMPLE_VALUES = {
     "sop_id": 1,
     "fmt": "csv",
     "report_id": 1,
+    "action_id": 1,
+    "move_name": "submit",
 }
 
 
@@ -68,7 +69,7 @@ def test_unit_head_cannot_open_change_or_download_another_units_assessment(
     other = make_assessment(theirs)
     make_sop(theirs)
     other_head = make_user("unit_head", units=[theirs])
-    finalise_assessment(other, other_head)
+    finalise(other, other_head)
     report = issue_report(other, other_head)
     login(make_user("unit_head", units=[mine]))
     SAMPLE_VALUES.update(assessment_id=other.id, report_id=report.id)
@@ -93,7 +94,7 @@ def test_unit_head_cannot_start_an_assessment_for_another_unit(client, make_unit
     login(make_user("unit_head", units=[mine]))
     response = post(
         "/assessments/new",
-        {"unit": theirs.id, "checklist": mini_version.id, "title": "Sneaky", "kind": "self_assessment"},
+        {"unit": theirs.id, "checklist": mini_version.id, "title": "Sneaky", "scope": "desk"},
     )
     assert response.status_code == 400
     assert db.session.query(Assessment).count() == 0
@@ -108,7 +109,7 @@ def test_viewer_may_read_and_download_but_not_score_or_finalise(
     assert client.get(f"/assessments/{assessment.id}").status_code == 200
     assert client.get(f"/assessments/{assessment.id}/report").status_code == 200
     assert save_response(assessment.id, "AAA-01", score=3).status_code == 403
-    assert post(f"/assessments/{assessment.id}/finalise").status_code == 403
+    assert post(f"/assessments/{assessment.id}/move/finalise", {"confirm": "yes"}).status_code == 403
     assert client.get("/assessments/new").status_code == 403
     assert '<form method="post" action="/assessments' not in client.get(f"/assessments/{assessment.id}/score").get_data(
         as_text=True
@@ -122,15 +123,19 @@ def test_assessor_scores_but_cannot_finalise_or_edit_the_sop_register(
     assessment = make_assessment(unit)
     login(make_user("assessor", units=[unit]))
     assert save_response(assessment.id, "AAA-01", score=2).status_code == 302
-    assert post(f"/assessments/{assessment.id}/finalise").status_code == 403
+    assert post(f"/assessments/{assessment.id}/move/finalise", {"confirm": "yes"}).status_code == 403
     assert post(f"/units/{unit.code}/sops", {"code": "X", "title": "Y", "version": "1"}).status_code == 403
 
 
-def test_expert_works_in_assigned_units_only(client, make_unit, make_user, make_assessment, login, save_response):
+def test_expert_works_in_assigned_units_only_and_never_overwrites_the_units_score(
+    client, make_unit, make_user, make_assessment, login, save_response
+):
     assigned, other = make_unit("A1"), make_unit("B2")
     mine, theirs = make_assessment(assigned), make_assessment(other)
     login(make_user("expert", units=[assigned]))
-    assert save_response(mine.id, "AAA-01", score=1).status_code == 302
+    assert client.get(f"/assessments/{mine.id}").status_code == 200
+    refused = save_response(mine.id, "AAA-01", score=1)
+    assert refused.status_code == 403 and "score the self-assessment" in text_of(refused)
     assert client.get(f"/assessments/{theirs.id}").status_code == 404
 
 

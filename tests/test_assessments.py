@@ -39,7 +39,7 @@ def test_new_assessment_with_the_firearms_module_has_a_response_per_requirement(
             "checklist": mini_version.id,
             "modules": "firearms",
             "title": "Spring self-assessment",
-            "kind": "self_assessment",
+            "scope": "desk",
             "assessors": "Ana",
             "assessed_on": "2026-03-01",
         },
@@ -54,7 +54,7 @@ def test_new_assessment_without_a_module_leaves_its_requirements_out(client, hea
     unit, _ = head
     post(
         "/assessments/new",
-        {"unit": unit.id, "checklist": mini_version.id, "title": "Core only", "kind": "self_assessment"},
+        {"unit": unit.id, "checklist": mini_version.id, "title": "Core only", "scope": "desk"},
     )
     assessment = db.session.scalar(select(Assessment))
     assert assessment.modules == [] and len(assessment.responses) == 5
@@ -62,9 +62,7 @@ def test_new_assessment_without_a_module_leaves_its_requirements_out(client, hea
 
 def test_new_assessment_needs_a_title(client, head, mini_version, post):
     unit, _ = head
-    response = post(
-        "/assessments/new", {"unit": unit.id, "checklist": mini_version.id, "title": "", "kind": "self_assessment"}
-    )
+    response = post("/assessments/new", {"unit": unit.id, "checklist": mini_version.id, "title": "", "scope": "desk"})
     assert response.status_code == 400 and "This field is required." in text_of(response)
     assert db.session.scalar(select(Assessment)) is None
 
@@ -101,20 +99,15 @@ def test_saving_a_score_with_the_plain_form_redirects_and_stores_it(
         score=1,
         sop_id=sop.id,
         sop_section="4.2",
+        basis="records",
         evidence_note="Only one sentence on this.",
-        action_owner="Quality manager",
-        action_due="2026-12-31",
         version=1,
     )
     assert response.status_code == 302 and "section=AAA" in response.headers["Location"]
     stored = response_of(a, "AAA-01")
-    assert (stored.value, stored.sop_id, stored.sop_section, stored.evidence_note) == (
-        1,
-        sop.id,
-        "4.2",
-        "Only one sentence on this.",
-    )
-    assert stored.action_due == dt.date(2026, 12, 31) and stored.updated_by_id == user.id and stored.version == 2
+    assert (stored.value, stored.basis, stored.evidence_note) == (1, "records", "Only one sentence on this.")
+    assert [(c.sop_id, c.section) for c in stored.citations] == [(sop.id, "4.2")]
+    assert stored.updated_by_id == user.id and stored.version == 2
     page = text_of(client.get(f"/assessments/{a.id}/score?section=AAA"))
     assert "AAA-01 saved." in page
     assert "Add the missing record to the essential procedure." in page  # the checklist's recommendation for 1
@@ -231,7 +224,7 @@ def test_results_show_section_scores_chart_and_ranked_gaps(client, head, make_as
     save_response(a.id, "BBB-01", score=3)
     page = client.get(f"/assessments/{a.id}")
     html, text = page.get_data(as_text=True), text_of(page)
-    assert "<svg" in html and "Score by section" in html
+    assert "<svg" in html and "Score by section" in html and "Alpha section" in html
     assert text.index("AAA-01 Essential thing") < text.index("AAA-02 Important thing")
     assert "Add the missing record to the essential procedure." in text and "Seal rule missing." in text
     assert "Major gap" in text
@@ -241,16 +234,16 @@ def test_finalising_locks_the_assessment(client, head, make_assessment, save_res
     unit, _ = head
     a = make_assessment(unit)
     save_response(a.id, "AAA-01", score=2)
-    assert post(f"/assessments/{a.id}/finalise").status_code == 302
+    assert post(f"/assessments/{a.id}/move/finalise", {"confirm": "yes"}).status_code == 302
     db.session.expire_all()
-    assert db.session.get(Assessment, a.id).status == "finalised"
+    assert db.session.get(Assessment, a.id).stage == "finalised"
     locked = save_response(a.id, "AAA-01", score=0, version=2)
     assert locked.status_code == 409 and "finalised" in text_of(locked)
     assert response_of(a, "AAA-01").value == 2
     page = client.get(f"/assessments/{a.id}/score").get_data(as_text=True)
     assert 'name="AAA-01-score"' not in page
-    again = post(f"/assessments/{a.id}/finalise", follow_redirects=True)
-    assert "already finalised" in text_of(again)
+    again = post(f"/assessments/{a.id}/move/finalise", {"confirm": "yes"})
+    assert again.status_code == 409 and "Finalised" in text_of(again)
 
 
 def test_scoring_page_runs_a_constant_number_of_queries(app, client, head, make_assessment):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -13,10 +14,12 @@ from sqlalchemy import select
 from app import create_app
 from app.domain.loader import load_checklist_file
 from app.extensions import db
-from app.models import Assessment, Sop, Unit
+from app.models import Assessment, PlannedAction, Sop, Unit
+from app.services.assessments import score_sheet
 from app.services.checklists import store_checklist
 from app.services.imports import PackageRefused, import_package
 from app.services.packages import build_package, package_bytes
+from app.services.plans import suggest_actions
 from tests.conftest import MINI, text_of
 
 
@@ -34,11 +37,13 @@ def scored(make_unit, make_user, make_assessment, make_sop, login, save_response
         sop_section="3.1",
         evidence_note="Печати нису датирани.",
         recommendation="=HYPERLINK(1)",
-        action_owner="Quality manager",
-        action_due="2027-01-31",
     )
     save_response(a.id, "AAA-03", score="na", na_justification="No such review here.")
     save_response(a.id, "FFF-01", score=2, evidence_note="Good practice, not written down.")
+    sheet = score_sheet(db.session.get(Assessment, a.id))
+    for action in suggest_actions(sheet, None):
+        action.owner, action.due_on = "Quality manager", dt.date(2027, 1, 31)
+    db.session.commit()
     return a
 
 
@@ -51,10 +56,12 @@ def test_csv_export_has_every_response_with_notes_recommendations_and_actions(cl
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 7
     first = next(r for r in rows if r["Requirement"] == "AAA-01")
-    assert first["Score"] == "1" and first["SOP"] == "SOP-05 v1.0" and first["SOP section"] == "3.1"
+    assert first["Score"] == "1" and first["Documents cited"] == "SOP-05 v1.0, § 3.1"
+    assert first["State"] == "Scored" and first["Score rests on"] == "SOP text"
     assert first["Assessor's note and evidence"] == "Печати нису датирани."
     assert first["Checklist recommendation for the level"] == "Add the missing record to the essential procedure."
     assert first["Action owner"] == "Quality manager" and first["Action due"] == "2027-01-31"
+    assert first["Action"] == "Write the records procedure"
     assert first["Major gap"] == "yes" and first["Priority"] == "High"
     assert first["Assessor's recommendation"] == "'=HYPERLINK(1)"  # formulas defused
     na = next(r for r in rows if r["Requirement"] == "AAA-03")
@@ -104,26 +111,40 @@ def _second_installation(tmp_path, with_checklist=True, checklist_text=None):
 FIELDS = (
     "value",
     "not_applicable",
+    "not_evidenced",
     "na_justification",
-    "sop_section",
+    "basis",
     "evidence_note",
     "recommendation",
-    "action_owner",
-    "action_due",
+    "reply",
+    "dissent",
 )
 
 
 def _responses(assessment: Assessment) -> dict:
     return {
-        r.requirement.code: (*(getattr(r, f) for f in FIELDS), r.sop.code if r.sop else None)
+        r.requirement.code: (
+            *(getattr(r, f) for f in FIELDS),
+            [(c.code, c.section) for c in r.citations],
+            (r.review.value, r.review.comment, r.review.finding) if r.review else None,
+        )
         for r in assessment.responses
     }
+
+
+def _actions(assessment_id: int) -> list:
+    return sorted(
+        (a.title, a.owner, a.due_on, sorted(r.requirement.code for r in a.gaps))
+        for a in db.session.scalars(select(PlannedAction).where(PlannedAction.assessment_id == assessment_id))
+    )
 
 
 def test_export_then_import_in_another_installation_gives_the_same_responses(client, scored, tmp_path):
     package = client.get(f"/assessments/{scored.id}/export.json").data
     assert json.loads(package)["checklist"]["version"] == "1.0.0"
     original = _responses(db.session.get(Assessment, scored.id))
+    plan = _actions(scored.id)
+    assert plan and plan[0][1] == "Quality manager"
     other = _second_installation(tmp_path)
     with other.app_context():
         runner = other.test_cli_runner()
@@ -135,6 +156,7 @@ def test_export_then_import_in_another_installation_gives_the_same_responses(cli
         imported = db.session.scalar(select(Assessment))
         assert imported.title == "Konsultacija 2026" and imported.modules == ["firearms"]
         assert _responses(imported) == original
+        assert _actions(imported.id) == plan
         assert imported.unit.name == "Beograd — Криминалистичка техника"
         again = runner.invoke(args=["import", str(path)])
         assert again.exit_code == 1 and "imported already" in again.output
@@ -209,7 +231,7 @@ def test_upload_page_imports_a_package_for_a_unit_the_user_may_import_into(clien
     assert response.status_code == 302
     imported = db.session.scalar(select(Assessment).where(Assessment.title == "Carried from the field laptop"))
     assert imported.unit.code == "SRB"
-    assert _responses(imported)["AAA-01"][4] == "Changed offline."
+    assert _responses(imported)["AAA-01"][FIELDS.index("evidence_note")] == "Changed offline."
     assert db.session.query(Sop).count() == 1  # the register already had SOP-05
 
 

@@ -13,9 +13,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, IssuedReport
-from app.services.assessments import finalise_assessment
-from app.services.issuing import IssueError, issue_report, reopen_assessment
-from tests.conftest import text_of
+from app.services.issuing import IssueError, issue_report
+from app.services.workflow import MoveRefused
+from tests.conftest import finalise, move_to, text_of
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def finalised(app, make_unit, make_user, make_assessment, login, save_response, 
     a = make_assessment(unit, title="Consultation 2026")
     save_response(a.id, "AAA-01", score=1, evidence_note="Seals are not dated.")
     save_response(a.id, "BBB-01", score=3)
-    post(f"/assessments/{a.id}/finalise")
+    post(f"/assessments/{a.id}/move/finalise", {"confirm": "yes"})
     db.session.expire_all()
     return db.session.get(Assessment, a.id), head
 
@@ -99,12 +99,12 @@ def test_reopening_makes_a_new_revision_and_keeps_the_old_file(app, client, fina
     assessment, head = finalised
     first = issue_report(assessment, head)
     first_bytes = (reports_folder(app) / first.filename).read_bytes()
-    assert post(f"/assessments/{assessment.id}/reopen").status_code == 302
+    assert post(f"/assessments/{assessment.id}/move/reopen").status_code == 302
     db.session.expire_all()
     assessment = db.session.get(Assessment, assessment.id)
-    assert (assessment.status, assessment.revision) == ("draft", 2)
+    assert (assessment.stage, assessment.revision) == ("self_assessment", 2)
     assert save_response(assessment.id, "AAA-01", score=3).status_code == 302
-    post(f"/assessments/{assessment.id}/finalise")
+    post(f"/assessments/{assessment.id}/move/finalise", {"confirm": "yes"})
     db.session.expire_all()
     second = issue_report(db.session.get(Assessment, assessment.id), head)
     assert second.filename.endswith("-r2.pdf") and second.record_hash != first.record_hash
@@ -116,10 +116,8 @@ def test_reopening_makes_a_new_revision_and_keeps_the_old_file(app, client, fina
 
 def test_reopening_a_draft_is_refused(app, make_unit, make_user, make_assessment):
     unit = make_unit()
-    from app.services.assessments import AssessmentLocked
-
-    with pytest.raises(AssessmentLocked):
-        reopen_assessment(make_assessment(unit), make_user("unit_head", units=[unit]))
+    with pytest.raises(MoveRefused, match="not possible"):
+        move_to(make_assessment(unit), "reopen", make_user("unit_head", units=[unit]))
 
 
 def test_a_tampered_issued_file_is_not_served(app, client, finalised):
@@ -140,7 +138,7 @@ def test_verify_names_missing_and_altered_files(app, runner, make_unit, make_use
     reports = []
     for title in ("One", "Two", "Three"):
         a = make_assessment(unit, title=title)
-        finalise_assessment(a, head)
+        finalise(a, head)
         reports.append(issue_report(a, head))
     ok = runner.invoke(args=["report", "verify"])
     assert ok.exit_code == 0 and "3 issued reports checked, 0 missing or altered" in ok.output
@@ -165,7 +163,7 @@ def test_report_issue_command_signs_off_as_the_finaliser_or_a_named_user(
     a = make_assessment(unit)
     draft = runner.invoke(args=["report", "issue", str(a.id)])
     assert draft.exit_code == 1 and "--by EMAIL" in draft.output
-    finalise_assessment(a, head)
+    finalise(a, head)
     refused = runner.invoke(args=["report", "issue", str(a.id), "--by", viewer.email])
     assert refused.exit_code == 1 and "may not issue" in refused.output
     result = runner.invoke(args=["report", "issue", str(a.id)])
@@ -182,9 +180,9 @@ def test_viewer_downloads_issued_reports_but_cannot_issue_or_reopen(
     unit = make_unit("ALB")
     head = make_user("unit_head", units=[unit])
     a = make_assessment(unit)
-    finalise_assessment(a, head)
+    finalise(a, head)
     report = issue_report(a, head)
     login(make_user("viewer", units=[unit]))
     assert client.get(f"/reports/{report.id}.pdf").status_code == 200
-    assert post(f"/assessments/{a.id}/reopen").status_code == 403
+    assert post(f"/assessments/{a.id}/move/reopen").status_code == 403
     assert post(f"/assessments/{a.id}/issue").status_code == 403

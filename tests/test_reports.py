@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,6 +10,8 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Assessment
+from app.services.assessments import score_sheet
+from app.services.plans import suggest_actions
 from app.services.reports import css_counter_text, render_report_pdf
 from tests.conftest import text_of
 
@@ -28,9 +31,12 @@ def scored(make_unit, make_user, make_assessment, make_sop, login, save_response
         "FFF-01",
         score=2,
         recommendation="Train two more examiners.",
-        action_owner="Firearms coordinator",
-        action_due="2027-02-01",
     )
+    sheet = score_sheet(db.session.get(Assessment, a.id))
+    for action in suggest_actions(sheet, None):
+        if action.remedy is None and action.gaps[0].requirement.code == "FFF-01":
+            action.owner, action.due_on = "Firearms coordinator", dt.date(2027, 2, 1)
+    db.session.commit()
     return a
 
 
@@ -61,7 +67,7 @@ def test_pdf_holds_unit_score_and_a_recommendation_for_each_gap(app, scored):
 def test_pdf_has_bookmarks_metadata_and_a4_pages(app, scored):
     reader = PdfReader(io.BytesIO(render_report_pdf(db.session.get(Assessment, scored.id))))
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
-    assert "Executive summary" in titles and "3. Action plan" in titles
+    assert "Executive summary" in titles and "5. Action plan" in titles and "1. Scope and evidence" in titles
     assert "Belgrade Crime Scene Unit" in reader.metadata.title
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
@@ -78,7 +84,7 @@ def test_html_preview_shows_the_same_content(client, scored):
     page = client.get(f"/assessments/{scored.id}/report")
     text = text_of(page)
     assert page.status_code == 200
-    assert "Executive summary" in text and "What to fix first" in text
+    assert "Executive summary" in text and "What to fund first" in text
     assert "Name the role for the important thing." in text
     assert "/reports/report.css" in page.get_data(as_text=True)
     css = client.get("/reports/report.css")
@@ -88,8 +94,8 @@ def test_html_preview_shows_the_same_content(client, scored):
 def test_report_of_an_unscored_assessment_says_so(app, make_unit, make_assessment):
     assessment = make_assessment(make_unit("MNE"))
     text = " ".join(pdf_text(render_report_pdf(assessment)).split())
-    assert "No requirement has been assessed yet" in text
-    assert "No gaps among the assessed requirements." in text
+    assert "No requirement has been scored from evidence yet" in text
+    assert "No gaps among the requirements scored from evidence." in text
 
 
 def test_page_counter_text_is_made_from_the_translated_phrase():

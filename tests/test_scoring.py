@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.domain.loader import parse_checklist
-from app.domain.scoring import Answer, rank_gaps, score_assessment, summarise
+from app.domain.results import score_assessment
+from app.domain.scoring import Answer, summarise
 from tests.conftest import MINI
 
 CHECKLIST = parse_checklist(MINI.read_text(encoding="utf-8"))
@@ -38,7 +39,7 @@ def test_weighted_mean_uses_criticality_weights():
     result = score({"AAA-01": Answer(3), "AAA-03": Answer(0)})
     alpha = result.sections[0].summary
     assert alpha.score == pytest.approx(0.75)
-    assert alpha.completeness == pytest.approx(2 / 3)
+    assert alpha.completeness == pytest.approx(2 / 3) and alpha.coverage == pytest.approx(2 / 3)
 
 
 def test_unassessed_requirements_are_counted_apart_not_as_zero():
@@ -63,18 +64,6 @@ def test_major_gap_is_an_essential_requirement_at_0_or_1(requirement_id, value, 
     result = score({requirement_id: Answer(value)})
     assert [g.major for g in result.gaps] == [major]
     assert result.overall.major_gaps == int(major)
-
-
-def test_gaps_rank_by_weight_times_shortfall_then_major_then_criticality():
-    answers = {"AAA-01": Answer(1), "AAA-02": Answer(0), "AAA-03": Answer(0), "BBB-01": Answer(2), "BBB-02": Answer(3)}
-    gaps = rank_gaps(CHECKLIST, CORE, answers)
-    assert [(g.requirement.id, round(g.priority, 2)) for g in gaps] == [
-        ("AAA-01", 2.0),  # essential at 1: 3 x 2/3, major, ahead of the tie
-        ("AAA-02", 2.0),  # important at 0: 2 x 1
-        ("BBB-01", 1.0),  # essential at 2: 3 x 1/3, ahead of the desirable at the same priority
-        ("AAA-03", 1.0),
-    ]
-    assert [g.major for g in gaps] == [True, False, False, False]
 
 
 def test_a_fully_met_requirement_is_not_a_gap():

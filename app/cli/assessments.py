@@ -1,4 +1,6 @@
-"""``flask assessments list``."""
+"""``flask assessments list|create|finalise|reopen`` (and ``export``, in :mod:`app.cli.exchange`)."""
+
+from __future__ import annotations
 
 import click
 from flask import Flask
@@ -6,10 +8,32 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.domain.scoring import Scope
+from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment
+from app.models import Assessment, Unit, User
+from app.services.access import Action, may
+from app.services.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.checklists import checklist_of, find_version, latest_versions
+from app.services.workflow import MoveRefused, move
 
-group = AppGroup("assessments", help="Inspect assessments.")
+group = AppGroup("assessments", help="Create, list, finalise and reopen assessments.")
+
+
+def user_by_email(email: str) -> User:
+    """The active user with this email, or a click error."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"no active user with email {email}; 'flask users create' adds one")
+    return user
+
+
+def assessment_by_id(assessment_id: int) -> Assessment:
+    """The assessment with this id, or a click error."""
+    assessment = db.session.get(Assessment, assessment_id) if 0 < assessment_id < 2**31 else None
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
+    return assessment
 
 
 @group.command("list")
@@ -22,6 +46,83 @@ def list_assessments() -> None:
     )
     for a in db.session.scalars(query):
         click.echo(f"{a.id}\t{a.unit.code}\t{a.checklist_version.ref}\t{a.status}\t{a.title}")
+
+
+@group.command("create")
+@click.argument("unit_code")
+@click.option("--title", required=True, help="What the assessment is called in pages and reports.")
+@click.option("--checklist", "checklist_ref", help="ID or ID@VERSION (default: the newest loaded checklist).")
+@click.option("--module", "modules", multiple=True, help="An optional module to include; repeat for several.")
+@click.option("--scope", type=click.Choice([s.value for s in Scope]), default=Scope.DESK.value, show_default=True)
+@click.option("--by", "email", required=True, help="Email of the person starting it.")
+def create(
+    unit_code: str, title: str, checklist_ref: str | None, modules: tuple[str, ...], scope: str, email: str
+) -> None:
+    """Start an assessment of a unit; prints "Created assessment ID ..."."""
+    user = user_by_email(email)
+    unit = db.session.scalar(select(Unit).where(Unit.code == unit_code.strip().upper()))
+    if unit is None or not may(user, Action.CREATE, unit.id):
+        raise click.ClickException(f"no unit {unit_code} that {user.email} may start assessments for")
+    version = _version(checklist_ref)
+    try:
+        assessment = create_assessment(unit=unit, version=version, title=title, modules=modules, scope=scope, user=user)
+    except AssessmentError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    count = len(list(checklist_of(version).requirements(assessment.modules)))
+    click.echo(
+        f"Created assessment {assessment.id} of {unit.code}: {assessment.title} "
+        f"({version.ref}, {scope}, {count} requirements)"
+    )
+
+
+def _version(ref: str | None):
+    if not ref:
+        versions = latest_versions()
+        if not versions:
+            raise click.ClickException("no checklist is loaded; run 'flask checklists load'")
+        return versions[0]
+    checklist_id, _sep, number = ref.partition("@")
+    if number:
+        version = find_version(checklist_id, number)
+    else:
+        version = next((v for v in latest_versions() if v.checklist_id == checklist_id), None)
+    if version is None:
+        raise click.ClickException(f"checklist {ref} is not loaded; 'flask checklists load' stores it")
+    return version
+
+
+def _move(assessment_id: int, email: str, chosen: Move) -> Assessment:
+    assessment = assessment_by_id(assessment_id)
+    user = user_by_email(email)
+    try:
+        move(score_sheet(assessment), chosen, user)
+    except MoveRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    return assessment
+
+
+@group.command("finalise")
+@click.argument("assessment_id", type=int)
+@click.option("--by", "email", required=True, help="Email of the person finalising it.")
+def finalise(assessment_id: int, email: str) -> None:
+    """Lock an assessment (a self-assessment as an internal check, or an agreed one)."""
+    assessment = _move(assessment_id, email, Move.FINALISE)
+    sheet = score_sheet(assessment)
+    open_items = sheet.result.overall.unassessed
+    note = f"; {open_items} requirements were unanswered" if open_items else ""
+    kind = "after expert review" if assessment.reviewed else "internal check, no expert review"
+    click.echo(f"Finalised assessment {assessment.id} revision {assessment.revision} ({kind}){note}")
+
+
+@group.command("reopen")
+@click.argument("assessment_id", type=int)
+@click.option("--by", "email", required=True, help="Email of the person reopening it.")
+def reopen(assessment_id: int, email: str) -> None:
+    """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
+    assessment = _move(assessment_id, email, Move.REOPEN)
+    click.echo(f"Reopened assessment {assessment.id} as revision {assessment.revision} ({assessment.stage})")
 
 
 def register(app: Flask) -> None:

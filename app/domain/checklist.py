@@ -13,6 +13,10 @@ from app.domain.text import Text
 
 CRITICALITIES = ("essential", "important", "desirable")
 CONSEQUENCES = ("integrity", "contamination", "safety", "admissibility", "quality")
+#: What decides a requirement: the document text, records, or practice seen or heard.
+DECIDED_FROM = ("document", "records", "practice")
+EFFORT_BANDS = ("days", "weeks", "months")
+COST_BANDS = ("none", "low", "medium", "high")
 
 DEFAULT_SCALE = (
     (0, "not_addressed", "Not addressed"),
@@ -65,6 +69,17 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Remedy:
+    """An action that closes the gaps of every requirement naming it."""
+
+    id: str
+    title: Text
+    description: Text | None = None
+    effort: str | None = None
+    cost: str | None = None
+
+
+@dataclass(frozen=True)
 class Reference:
     """A requirement's citation of a source clause."""
 
@@ -93,6 +108,13 @@ class Requirement:
     references: tuple[Reference, ...]
     recommendations: dict[int, Text]
     position: int = 0
+    decided_from: str = "document"
+    remedy: str | None = None
+
+    @property
+    def needs_site_visit(self) -> bool:
+        """True when only records or practice can decide it: a desk review cannot."""
+        return self.decided_from != "document"
 
     def recommendation_for(self, value: int) -> Text | None:
         """The recommendation for a score: its own key, else the closest lower key."""
@@ -126,6 +148,7 @@ class Checklist:
     modules: tuple[Module, ...]
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
+    remedies: tuple[Remedy, ...] = ()
     content_hash: str = ""
     #: The checked content as JSON data (what is stored and hashed).
     document: dict = field(default_factory=dict, repr=False, compare=False)
@@ -147,6 +170,21 @@ class Checklist:
     @cached_property
     def _sources_by_id(self) -> dict[str, Source]:
         return {s.id: s for s in self.sources}
+
+    @cached_property
+    def _remedies_by_id(self) -> dict[str, Remedy]:
+        return {r.id: r for r in self.remedies}
+
+    def remedy(self, remedy_id: str) -> Remedy | None:
+        """The declared remedy with this id, or None."""
+        return self._remedies_by_id.get(remedy_id)
+
+    def section(self, section_id: str) -> Section:
+        """The section with this id; KeyError when there is none."""
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
 
     def requirement(self, requirement_id: str) -> Requirement:
         """The requirement with this id; KeyError when there is none."""

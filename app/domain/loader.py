@@ -24,6 +24,7 @@ from app.domain.checklist import (
     Checklist,
     Module,
     Reference,
+    Remedy,
     Requirement,
     ScaleLevel,
     Section,
@@ -302,6 +303,13 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
     yield from _duplicates(
         [("sections", i, "id") for i in range(len(sections))], [s["id"] for s in sections], "section id", at
     )
+    remedies = doc.get("remedies") or []
+    yield from _duplicates(
+        [("remedies", i, "id") for i in range(len(remedies))], [r["id"] for r in remedies], "remedy id", at
+    )
+    remedy_ids = {r["id"] for r in remedies}
+    used_remedies: set[str] = set()
+
     req_paths, req_ids = [], []
     for si, section in enumerate(sections):
         module = section.get("module")
@@ -311,6 +319,12 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
             path = ["sections", si, "requirements", ri]
             req_paths.append(tuple([*path, "id"]))
             req_ids.append(req["id"])
+            remedy = req.get("remedy")
+            if remedy is not None:
+                if remedy in remedy_ids:
+                    used_remedies.add(remedy)
+                else:
+                    yield at.problem([*path, "remedy"], f"remedy '{remedy}' is not declared under remedies")
             for fi, ref in enumerate(req["references"]):
                 ref_path = [*path, "references", fi]
                 source = ref["source"]
@@ -336,6 +350,9 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
     for i, source in enumerate(sources):
         if source["id"] not in used_sources:
             yield at.problem(["sources", i], f"source '{source['id']}' is declared but no requirement cites it")
+    for i, remedy in enumerate(remedies):
+        if remedy["id"] not in used_remedies:
+            yield at.problem(["remedies", i], f"remedy '{remedy['id']}' is declared but no requirement names it")
 
 
 def _duplicates(paths: list, values: list, what: str, at: _Locator, skip_first: int = 0) -> Iterable[Problem]:
@@ -388,6 +405,8 @@ def _build(doc: dict, digest: str) -> Checklist:
                     ),
                     recommendations={int(k): text(v) for k, v in (req.get("recommendations") or {}).items()},
                     position=position,
+                    decided_from=req.get("decided_from", "document"),
+                    remedy=req.get("remedy"),
                 )
             )
         sections.append(
@@ -426,6 +445,16 @@ def _build(doc: dict, digest: str) -> Checklist:
             for s in doc["sources"]
         ),
         sections=tuple(sections),
+        remedies=tuple(
+            Remedy(
+                id=r["id"],
+                title=text(r["title"]),
+                description=text(r.get("description")),
+                effort=r.get("effort"),
+                cost=r.get("cost"),
+            )
+            for r in doc.get("remedies") or ()
+        ),
         content_hash=digest,
         document=doc,
     )

@@ -1,38 +1,93 @@
-"""Scoring an assessment, exactly as the domain brief sets it out.
+"""Scoring an assessment, as the domain brief sets it out, and never claiming more than the evidence.
 
 - requirement score = value / max value of the scale;
-- section and overall score = weighted mean over applicable, assessed requirements,
-  weights from criticality;
-- completeness = assessed / applicable; unassessed requirements are counted, never zero;
-- a gap is a requirement below full; priority = weight x (1 - score);
-- a major gap is an essential requirement at value 0 or 1.
+- section and overall score = weighted mean over applicable requirements *scored from
+  evidence*, weights from criticality;
+- "not evidenced" (the document was not available) and "to verify on site" (a desk review
+  cannot decide a requirement that only records or practice show) are answers, not zeros:
+  they count towards completeness but not towards the score or the evidence coverage;
+- completeness = requirements gone through / applicable; evidence coverage = scored /
+  applicable; a section under half covered is "not assessed", whatever its score;
+- a gap is a scored requirement below full; a major gap an essential one at 0 or 1;
+- priority combines criticality, the level found, the forensic consequence at risk and
+  how many gaps the same remedy closes; equal priorities share a rank
+  (:mod:`app.domain.ranking`; :mod:`app.domain.results` puts it all together).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
-from app.domain.checklist import Checklist, Requirement, Section
+from app.domain.checklist import Checklist, Requirement
 
 #: Values at or below this on an essential requirement make a major gap.
 MAJOR_GAP_MAX_VALUE = 1
+#: A section with less than this share of its applicable requirements scored is "not assessed".
+SUFFICIENT_COVERAGE = 0.5
+
+
+class Scope(StrEnum):
+    """How the assessment was made: from documents alone, or on site."""
+
+    DESK = "desk"
+    ONSITE = "onsite"
+
+
+class Basis(StrEnum):
+    """What a score rests on."""
+
+    SOP_TEXT = "sop_text"
+    RECORDS = "records"
+    INTERVIEW = "interview"
+    OBSERVATION = "observation"
+
+
+#: Bases that can decide a requirement only records or practice show.
+SITE_BASES = frozenset({Basis.RECORDS, Basis.INTERVIEW, Basis.OBSERVATION})
+
+
+class State(StrEnum):
+    """Where one requirement stands in an assessment."""
+
+    OPEN = "open"  # nothing said yet
+    NOT_APPLICABLE = "not_applicable"
+    NOT_EVIDENCED = "not_evidenced"  # the document or record was not available
+    TO_VERIFY = "to_verify"  # desk review: only records or practice can decide it
+    SCORED = "scored"
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What the assessor said about one requirement: a value, N/A, or nothing yet."""
+    """What was said about one requirement: a value (with its basis), N/A, not evidenced, or nothing."""
 
     value: int | None = None
     not_applicable: bool = False
+    not_evidenced: bool = False
+    basis: str | None = None
 
     @property
-    def assessed(self) -> bool:
-        """True once the requirement has a value or is marked N/A."""
-        return self.not_applicable or self.value is not None
+    def given(self) -> bool:
+        """True once anything was said: a value, N/A or not evidenced."""
+        return self.not_applicable or self.not_evidenced or self.value is not None
 
 
 NOT_ASSESSED = Answer()
+
+
+def state_of(requirement: Requirement, answer: Answer, scope: str = Scope.ONSITE) -> State:
+    """The state of a requirement under an answer, in an assessment of ``scope``."""
+    if answer.not_applicable:
+        return State.NOT_APPLICABLE
+    if answer.not_evidenced:
+        return State.NOT_EVIDENCED
+    decided_on_site = answer.value is not None and answer.basis in SITE_BASES
+    if scope == Scope.DESK and requirement.needs_site_visit and not decided_on_site:
+        return State.TO_VERIFY
+    if answer.value is None:
+        return State.OPEN
+    return State.SCORED
 
 
 @dataclass(frozen=True)
@@ -41,10 +96,13 @@ class Summary:
 
     total: int
     not_applicable: int
-    assessed: int
+    assessed: int  # scored from evidence: what the score rests on
     score: float | None
     gaps: int
     major_gaps: int
+    not_evidenced: int = 0
+    to_verify: int = 0
+    by_basis: tuple[tuple[str, int], ...] = ()
 
     @property
     def applicable(self) -> int:
@@ -53,52 +111,37 @@ class Summary:
 
     @property
     def unassessed(self) -> int:
-        """Applicable requirements without a value yet."""
-        return self.applicable - self.assessed
+        """Applicable requirements nobody has answered yet."""
+        return self.applicable - self.assessed - self.not_evidenced - self.to_verify
 
     @property
     def completeness(self) -> float | None:
-        """Assessed share of the applicable requirements; None when nothing applies."""
+        """Share of the applicable requirements gone through (scored, not evidenced or to verify)."""
+        return (self.applicable - self.unassessed) / self.applicable if self.applicable else None
+
+    @property
+    def coverage(self) -> float | None:
+        """Evidence coverage: share of the applicable requirements scored from evidence."""
         return self.assessed / self.applicable if self.applicable else None
 
     @property
-    def answered(self) -> int:
-        """Requirements with a value or N/A: what progress bars show."""
-        return self.assessed + self.not_applicable
-
-
-@dataclass(frozen=True)
-class Gap:
-    """A requirement scored below full, with its priority."""
-
-    requirement: Requirement
-    value: int
-    score: float
-    weight: float
-    priority: float
-    major: bool
-
-
-@dataclass(frozen=True)
-class SectionResult:
-    """A section with its summary."""
-
-    section: Section
-    summary: Summary
-
-
-@dataclass(frozen=True)
-class AssessmentResult:
-    """Everything the results page and the report show about scores."""
-
-    overall: Summary
-    sections: tuple[SectionResult, ...]
-    gaps: tuple[Gap, ...]
+    def sufficient(self) -> bool:
+        """At least half the applicable requirements scored: enough to show a score for."""
+        return self.coverage is not None and self.coverage >= SUFFICIENT_COVERAGE
 
     @property
-    def major_gaps(self) -> tuple[Gap, ...]:
-        """The major gaps, highest priority first."""
-        return tuple(g for g in self.gaps if g.major)
+    def shown_score(self) -> float | None:
+        """The score where it may be shown (sufficient coverage), else None ("not assessed")."""
+        return self.score if self.sufficient else None
+
+    @property
+    def answered(self) -> int:
+        """Requirements with any answer, N/A included: what progress bars show."""
+        return self.total - self.unassessed
+
+    def basis_count(self, basis: str) -> int:
+        """How many scores rest on ``basis``."""
+        return dict(self.by_basis).get(basis, 0)
 
 
 def requirement_score(value: int, max_value: int) -> float:
@@ -111,65 +154,45 @@ def is_major_gap(requirement: Requirement, value: int) -> bool:
     return requirement.criticality == "essential" and value <= MAJOR_GAP_MAX_VALUE
 
 
-def summarise(checklist: Checklist, requirements: Iterable[Requirement], answers: Mapping[str, Answer]) -> Summary:
+def summarise(
+    checklist: Checklist,
+    requirements: Iterable[Requirement],
+    answers: Mapping[str, Answer],
+    scope: str = Scope.ONSITE,
+) -> Summary:
     """Counts and weighted score of ``requirements`` under ``answers``."""
     top = checklist.max_value
-    total = not_applicable = assessed = gaps = major = 0
+    total = not_applicable = assessed = gaps = major = not_evidenced = to_verify = 0
     weighted = weights = 0.0
+    bases: dict[str, int] = {}
     for req in requirements:
         total += 1
         answer = answers.get(req.id, NOT_ASSESSED)
-        if answer.not_applicable:
+        state = state_of(req, answer, scope)
+        if state is State.NOT_APPLICABLE:
             not_applicable += 1
-            continue
-        if answer.value is None:
-            continue
-        assessed += 1
-        weight = checklist.weight(req)
-        weighted += weight * requirement_score(answer.value, top)
-        weights += weight
-        if answer.value < top:
-            gaps += 1
-            major += is_major_gap(req, answer.value)
-    score = weighted / weights if weights else None
+        elif state is State.NOT_EVIDENCED:
+            not_evidenced += 1
+        elif state is State.TO_VERIFY:
+            to_verify += 1
+        elif state is State.SCORED:
+            assessed += 1
+            key = answer.basis or Basis.SOP_TEXT
+            bases[key] = bases.get(key, 0) + 1
+            weight = checklist.weight(req)
+            weighted += weight * requirement_score(answer.value, top)
+            weights += weight
+            if answer.value < top:
+                gaps += 1
+                major += is_major_gap(req, answer.value)
     return Summary(
-        total=total, not_applicable=not_applicable, assessed=assessed, score=score, gaps=gaps, major_gaps=major
-    )
-
-
-def rank_gaps(
-    checklist: Checklist, requirements: Iterable[Requirement], answers: Mapping[str, Answer]
-) -> tuple[Gap, ...]:
-    """Gaps, highest priority first; ties go to major gaps, then checklist order."""
-    top = checklist.max_value
-    gaps = []
-    for req in requirements:
-        answer = answers.get(req.id, NOT_ASSESSED)
-        if answer.not_applicable or answer.value is None or answer.value >= top:
-            continue
-        score = requirement_score(answer.value, top)
-        weight = checklist.weight(req)
-        gaps.append(
-            Gap(
-                requirement=req,
-                value=answer.value,
-                score=score,
-                weight=weight,
-                priority=weight * (1 - score),
-                major=is_major_gap(req, answer.value),
-            )
-        )
-    gaps.sort(key=lambda g: (-round(g.priority, 9), not g.major, -g.weight, g.requirement.position))
-    return tuple(gaps)
-
-
-def score_assessment(checklist: Checklist, modules: Iterable[str], answers: Mapping[str, Answer]) -> AssessmentResult:
-    """Section results, the overall summary and ranked gaps for an assessment."""
-    sections = checklist.sections_for(modules)
-    results = tuple(SectionResult(s, summarise(checklist, s.requirements, answers)) for s in sections)
-    requirements = [r for s in sections for r in s.requirements]
-    return AssessmentResult(
-        overall=summarise(checklist, requirements, answers),
-        sections=results,
-        gaps=rank_gaps(checklist, requirements, answers),
+        total=total,
+        not_applicable=not_applicable,
+        assessed=assessed,
+        score=weighted / weights if weights else None,
+        gaps=gaps,
+        major_gaps=major,
+        not_evidenced=not_evidenced,
+        to_verify=to_verify,
+        by_basis=tuple(sorted(bases.items())),
     )

@@ -1,22 +1,30 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
-from app.models.assessments import KINDS, STATUSES, Assessment, Response
+from app.models.assessments import BASES, FINDINGS, STANCES, Assessment, Citation, Response, Review
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
+from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
 from app.models.reports import IssuedReport
 
 __all__ = [
-    "KINDS",
+    "ACTION_STATUSES",
+    "BASES",
+    "FINDINGS",
     "ROLES",
-    "STATUSES",
+    "STANCES",
     "Assessment",
     "ChecklistRequirement",
     "ChecklistSection",
     "ChecklistVersion",
+    "Citation",
+    "Consultation",
     "IssuedReport",
+    "PlannedAction",
     "Response",
+    "Review",
     "Sop",
     "Unit",
     "User",
+    "action_gaps",
     "user_units",
 ]

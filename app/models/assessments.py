@@ -1,4 +1,12 @@
-"""Assessments of a unit's SOPs against a pinned checklist version, and their responses."""
+"""Assessments of a unit's SOPs against a pinned checklist version, in layers.
+
+- :class:`Response`: the unit's self-assessment of one requirement (and the unit's
+  replies and dissent), never overwritten by anyone else;
+- :class:`Review`: the external expert's review of it, and the score agreed after the
+  consultation;
+- :class:`Citation`: where in the unit's documents a response finds its evidence, frozen
+  at finalisation so later register edits never change a locked assessment.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +16,16 @@ from typing import ClassVar
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.scoring import Answer, Basis, Scope
+from app.domain.workflow import Stage
 from app.extensions import db
-from app.models.base import utcnow
+from app.models.base import in_clause, utcnow
 from app.models.checklists import ChecklistRequirement, ChecklistVersion
 from app.models.organisation import Sop, Unit, User
 
-STATUSES = ("draft", "finalised")
-KINDS = ("self_assessment", "consultation")
+BASES = tuple(Basis)
+STANCES = ("agree", "disagree", "query")
+FINDINGS = ("major_nc", "minor_nc", "observation", "good_practice")
 
 
 class Assessment(db.Model):
@@ -22,19 +33,21 @@ class Assessment(db.Model):
 
     __tablename__ = "assessments"
     __table_args__ = (
-        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
-        CheckConstraint(f"kind IN {KINDS!r}", name="kind"),
+        CheckConstraint(in_clause("stage", Stage), name="stage"),
+        CheckConstraint(in_clause("scope", Scope), name="scope"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     checklist_version_id: Mapped[int] = mapped_column(ForeignKey("checklist_versions.id"))
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(20), default="self_assessment")
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
+    scope: Mapped[str] = mapped_column(String(10), default=Scope.DESK)
     assessors: Mapped[str] = mapped_column(String(500), default="")
     assessed_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    stage: Mapped[str] = mapped_column(String(20), default=Stage.SELF_ASSESSMENT)
+    #: Set at finalisation: True when an external expert's review was agreed first.
+    reviewed: Mapped[bool] = mapped_column(default=False)
     revision: Mapped[int] = mapped_column(default=1)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -53,16 +66,23 @@ class Assessment(db.Model):
     @property
     def is_locked(self) -> bool:
         """A finalised assessment takes no more changes until it is reopened."""
-        return self.status == "finalised"
+        return self.stage == Stage.FINALISED
+
+    @property
+    def status(self) -> str:
+        """The stage, as the command line lists it."""
+        return self.stage
 
 
 class Response(db.Model):
-    """The assessor's answer to one requirement within an assessment."""
+    """The unit's own answer to one requirement: its self-assessment, replies and dissent."""
 
     __tablename__ = "responses"
     __table_args__ = (
         UniqueConstraint("assessment_id", "requirement_id", name="uq_response_requirement"),
         CheckConstraint("value IS NULL OR value >= 0", name="value"),
+        CheckConstraint(f"basis IS NULL OR {in_clause('basis', Basis)}", name="basis"),
+        CheckConstraint("NOT (not_applicable AND not_evidenced)", name="one_state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,12 +91,15 @@ class Response(db.Model):
     value: Mapped[int | None]
     not_applicable: Mapped[bool] = mapped_column(default=False)
     na_justification: Mapped[str] = mapped_column(Text, default="")
-    sop_id: Mapped[int | None] = mapped_column(ForeignKey("sops.id", ondelete="SET NULL"))
-    sop_section: Mapped[str] = mapped_column(String(120), default="")
+    #: The document or record was not available: distinct from "not addressed" (0).
+    not_evidenced: Mapped[bool] = mapped_column(default=False)
+    basis: Mapped[str | None] = mapped_column(String(16))
     evidence_note: Mapped[str] = mapped_column(Text, default="")
     recommendation: Mapped[str] = mapped_column(Text, default="")
-    action_owner: Mapped[str] = mapped_column(String(200), default="")
-    action_due: Mapped[dt.date | None]
+    #: The unit's answer to the expert's comment.
+    reply: Mapped[str] = mapped_column(Text, default="")
+    #: The unit head's note of dissent from the agreed score.
+    dissent: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=1)
@@ -86,5 +109,121 @@ class Response(db.Model):
 
     assessment: Mapped[Assessment] = relationship(back_populates="responses")
     requirement: Mapped[ChecklistRequirement] = relationship()
-    sop: Mapped[Sop | None] = relationship()
     updated_by: Mapped[User | None] = relationship()
+    citations: Mapped[list[Citation]] = relationship(
+        back_populates="response", order_by="Citation.position", cascade="all, delete-orphan"
+    )
+    review: Mapped[Review | None] = relationship(back_populates="response", cascade="all, delete-orphan")
+
+    @property
+    def answer(self) -> Answer:
+        """The scoring view of the unit's self-assessment."""
+        return Answer(self.value, self.not_applicable, self.not_evidenced, self.basis)
+
+
+class Review(db.Model):
+    """The expert's review of one response, and the score agreed after the consultation."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        CheckConstraint("value IS NULL OR value >= 0", name="value"),
+        CheckConstraint("agreed_value IS NULL OR agreed_value >= 0", name="agreed_value"),
+        CheckConstraint(f"stance IS NULL OR {in_clause('stance', STANCES)}", name="stance"),
+        CheckConstraint(f"finding IS NULL OR {in_clause('finding', FINDINGS)}", name="finding"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), unique=True)
+    value: Mapped[int | None]
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+    not_evidenced: Mapped[bool] = mapped_column(default=False)
+    stance: Mapped[str | None] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    finding: Mapped[str | None] = mapped_column(String(16))
+    agreed_value: Mapped[int | None]
+    agreed_not_applicable: Mapped[bool] = mapped_column(default=False)
+    agreed_not_evidenced: Mapped[bool] = mapped_column(default=False)
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    agreed_at: Mapped[dt.datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    response: Mapped[Response] = relationship(back_populates="review")
+    agreed_by: Mapped[User | None] = relationship(foreign_keys=[agreed_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    @property
+    def reviewed(self) -> bool:
+        """True once the expert gave a score (or N/A, or not evidenced)."""
+        return self.value is not None or self.not_applicable or self.not_evidenced
+
+    @property
+    def agreed(self) -> bool:
+        """True once an agreed score is recorded."""
+        return self.agreed_value is not None or self.agreed_not_applicable or self.agreed_not_evidenced
+
+    def expert_answer(self, basis: str | None) -> Answer:
+        """The expert's score as an answer (on the unit's basis of evidence)."""
+        return Answer(self.value, self.not_applicable, self.not_evidenced, basis)
+
+    def agreed_answer(self, basis: str | None) -> Answer:
+        """The agreed score as an answer (on the unit's basis of evidence)."""
+        return Answer(self.agreed_value, self.agreed_not_applicable, self.agreed_not_evidenced, basis)
+
+
+class Citation(db.Model):
+    """Where a response finds its evidence: a document of the unit's register and a section of it.
+
+    While the assessment is open the document's name and version are read from the
+    register; finalising copies them here, so a locked assessment says what was assessed.
+    """
+
+    __tablename__ = "citations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    sop_id: Mapped[int | None] = mapped_column(ForeignKey("sops.id", ondelete="SET NULL"))
+    section: Mapped[str] = mapped_column(String(120), default="")
+    frozen_code: Mapped[str | None] = mapped_column(String(40))
+    frozen_title: Mapped[str | None] = mapped_column(String(300))
+    frozen_version: Mapped[str | None] = mapped_column(String(40))
+    frozen_issued_on: Mapped[dt.date | None]
+
+    response: Mapped[Response] = relationship(back_populates="citations")
+    sop: Mapped[Sop | None] = relationship()
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_code is not None
+
+    @property
+    def code(self) -> str:
+        return self.frozen_code if self.frozen else (self.sop.code if self.sop else "?")
+
+    @property
+    def title(self) -> str:
+        return self.frozen_title if self.frozen else (self.sop.title if self.sop else "")
+
+    @property
+    def doc_version(self) -> str:
+        return self.frozen_version if self.frozen else (self.sop.version if self.sop else "")
+
+    @property
+    def issued_on(self) -> dt.date | None:
+        return self.frozen_issued_on if self.frozen else (self.sop.issued_on if self.sop else None)
+
+    def freeze(self) -> None:
+        """Copy the document's register entry into the citation, for good."""
+        if self.sop is not None:
+            self.frozen_code, self.frozen_title = self.sop.code, self.sop.title
+            self.frozen_version, self.frozen_issued_on = self.sop.version, self.sop.issued_on
+
+    def thaw(self) -> None:
+        """Read the register again (a reopened revision)."""
+        if self.sop is not None:
+            self.frozen_code = self.frozen_title = self.frozen_version = None
+            self.frozen_issued_on = None

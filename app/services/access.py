@@ -1,7 +1,10 @@
-"""Who may do what with a unit's data: the one place that decides.
+"""Who may do what with a unit's data, and when: the one place that decides.
 
-Every view and every query that touches unit data goes through :func:`may` or
-:func:`visible_units_clause`; tests walk every route with every role.
+Two tables decide: what each role may do (:data:`ROLE_ACTIONS`) and in which stages of an
+assessment each action is open (:data:`STAGE_ACTIONS`). Every view and every query that
+touches unit data goes through :func:`may`, :func:`may_in` or :func:`visible_units_clause`;
+pages show what the tables say (:func:`stage_rules`), and tests walk every route with
+every role.
 """
 
 from __future__ import annotations
@@ -10,73 +13,167 @@ from enum import StrEnum
 
 from sqlalchemy import ColumnElement, false, true
 
-from app.models import User
+from app.domain.workflow import TRANSITIONS, Move, Stage
+from app.models import Assessment, User
 
 
 class Action(StrEnum):
     """Things a user does with a unit's data."""
 
     VIEW = "view"  # see the unit, its assessments, results and reports
-    SCORE = "score"  # change responses of a draft assessment
     CREATE = "create"  # start an assessment of the unit
-    FINALISE = "finalise"  # lock an assessment
-    REOPEN = "reopen"  # unlock a finalised assessment as a new revision
-    ISSUE = "issue"  # issue the report of a finalised assessment
-    MANAGE_SOPS = "manage_sops"  # edit the unit's SOP register
-    EXPORT = "export"  # take the responses out as a file
+    MANAGE_SOPS = "manage_sops"  # edit the unit's document register
     IMPORT = "import"  # bring an assessment package in
+    EXPORT = "export"  # take the responses out as a file
+    SCORE = "score"  # the unit's self-assessment: scores, basis, citations, notes
+    REPLY = "reply"  # the unit answers the expert's comments
+    REVIEW = "review"  # the expert's review: score, stance, comment, finding
+    AGREE = "agree"  # the agreed score after the consultation
+    DISSENT = "dissent"  # the unit head's note of dissent from an agreed score
+    CONSULT = "consult"  # the consultation record
+    PLAN = "plan"  # the action plan
+    ISSUE = "issue"  # issue the report of a finalised assessment
+    # Moves between stages
+    SUBMIT = "submit"
+    WITHDRAW = "withdraw"
+    START_REVIEW = "start_review"
+    RETURN = "return"
+    HOLD_CONSULTATION = "hold_consultation"
+    CONFIRM_AGREEMENT = "confirm_agreement"
+    REVISE_AGREEMENT = "revise_agreement"
+    FINALISE_INTERNAL = "finalise_internal"  # a self-assessment finalised without external review
+    FINALISE = "finalise"  # an agreed assessment finalised
+    REOPEN = "reopen"
 
 
 _ALL = frozenset(Action)
+_UNIT_MOVES = {Action.SUBMIT, Action.WITHDRAW, Action.CONFIRM_AGREEMENT, Action.FINALISE_INTERNAL}
+_EXPERT_MOVES = {Action.START_REVIEW, Action.RETURN, Action.HOLD_CONSULTATION}
+_SHARED_MOVES = {Action.REVISE_AGREEMENT, Action.FINALISE, Action.REOPEN}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "admin": _ALL,
     "expert": frozenset(
         {
             Action.VIEW,
-            Action.SCORE,
             Action.CREATE,
-            Action.FINALISE,
-            Action.REOPEN,
-            Action.ISSUE,
-            Action.EXPORT,
             Action.IMPORT,
+            Action.EXPORT,
+            Action.REVIEW,
+            Action.AGREE,
+            Action.CONSULT,
+            Action.PLAN,
+            Action.ISSUE,
+            *_EXPERT_MOVES,
+            *_SHARED_MOVES,
         }
     ),
-    "unit_head": _ALL,
-    "assessor": frozenset({Action.VIEW, Action.SCORE, Action.EXPORT}),
+    "unit_head": frozenset(
+        {
+            Action.VIEW,
+            Action.CREATE,
+            Action.MANAGE_SOPS,
+            Action.IMPORT,
+            Action.EXPORT,
+            Action.SCORE,
+            Action.REPLY,
+            Action.DISSENT,
+            Action.PLAN,
+            Action.ISSUE,
+            *_UNIT_MOVES,
+            *_SHARED_MOVES,
+        }
+    ),
+    "assessor": frozenset({Action.VIEW, Action.EXPORT, Action.SCORE, Action.REPLY}),
     "viewer": frozenset({Action.VIEW}),
 }
+
+_OPEN = frozenset(Stage) - {Stage.FINALISED}
+_DISCUSSION = frozenset({Stage.IN_REVIEW, Stage.CONSULTATION_HELD})
+
+#: The stages in which an action on an assessment is open; actions not listed are open in all.
+STAGE_ACTIONS: dict[Action, frozenset[Stage]] = {
+    Action.SCORE: frozenset({Stage.SELF_ASSESSMENT}),
+    Action.REPLY: _DISCUSSION,
+    Action.REVIEW: _DISCUSSION,
+    Action.CONSULT: _DISCUSSION,
+    Action.AGREE: frozenset({Stage.CONSULTATION_HELD}),
+    Action.DISSENT: frozenset({Stage.CONSULTATION_HELD}),
+    Action.PLAN: _OPEN,
+    Action.ISSUE: frozenset({Stage.FINALISED}),
+    Action.FINALISE_INTERNAL: frozenset({Stage.SELF_ASSESSMENT}),
+    Action.FINALISE: frozenset({Stage.AGREED}),
+    **{Action(move.value): transition.sources for move, transition in TRANSITIONS.items() if move is not Move.FINALISE},
+}
+
+
+def move_action(move: Move, stage: Stage) -> Action:
+    """The action a move is, from ``stage``: finalising a self-assessment is an internal check."""
+    if move is Move.FINALISE and stage is Stage.SELF_ASSESSMENT:
+        return Action.FINALISE_INTERNAL
+    return Action(move.value)
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
 def is_admin(user: User | None) -> bool:
     """True for an active administrator."""
-    return bool(
-        user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.role == "admin"
-    )
+    return _signed_in(user) and user.role == "admin"
 
 
 def may(user: User | None, action: Action, unit_id: int) -> bool:
-    """Whether ``user`` may do ``action`` with the data of unit ``unit_id``."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if action not in ROLE_ACTIONS.get(user.role, ()):
+    """Whether ``user``'s role and units allow ``action`` with the data of unit ``unit_id``."""
+    if not _signed_in(user) or action not in ROLE_ACTIONS.get(user.role, ()):
         return False
     return user.role == "admin" or unit_id in user.unit_ids
 
 
+def open_in(action: Action, stage: Stage) -> bool:
+    """Whether ``action`` can be done at all while an assessment is in ``stage``."""
+    return stage in STAGE_ACTIONS.get(action, frozenset(Stage))
+
+
+def may_in(user: User | None, action: Action, assessment: Assessment) -> bool:
+    """Whether ``user`` may do ``action`` with ``assessment`` now, in its current stage."""
+    return may(user, action, assessment.unit_id) and open_in(action, Stage(assessment.stage))
+
+
+def allowed_moves(user: User | None, assessment: Assessment) -> list[Move]:
+    """The moves ``user`` may make from the assessment's current stage."""
+    stage = Stage(assessment.stage)
+    return [
+        move
+        for move, transition in TRANSITIONS.items()
+        if stage in transition.sources and may_in(user, move_action(move, stage), assessment)
+    ]
+
+
+def roles_for(action: Action) -> list[str]:
+    """The roles (other than administrator) that may do ``action``."""
+    return [role for role, actions in ROLE_ACTIONS.items() if role != "admin" and action in actions]
+
+
+def stage_rules(stage: Stage) -> list[tuple[Action, list[str]]]:
+    """What can be done in ``stage`` and by which roles: shown on the assessment's pages."""
+    return [
+        (action, roles_for(action))
+        for action in Action
+        if action in STAGE_ACTIONS and stage in STAGE_ACTIONS[action] and roles_for(action)
+    ]
+
+
 def may_anywhere(user: User | None, action: Action) -> bool:
     """Whether ``user`` may do ``action`` in at least one unit (to show a button or menu)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if action not in ROLE_ACTIONS.get(user.role, ()):
+    if not _signed_in(user) or action not in ROLE_ACTIONS.get(user.role, ()):
         return False
     return user.role == "admin" or bool(user.unit_ids)
 
 
 def visible_units_clause(user: User | None, unit_id_column) -> ColumnElement[bool]:
     """A WHERE clause keeping rows of the units ``user`` may view."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _signed_in(user):
         return false()
     if user.role == "admin":
         return true()

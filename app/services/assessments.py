@@ -1,4 +1,4 @@
-"""Assessments: starting one, saving responses, finalising, and reading the scores."""
+"""Assessments: starting one, and loading one with its layers and scores."""
 
 from __future__ import annotations
 
@@ -6,15 +6,29 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.domain.calibration import Calibration, Pair, calibrate
 from app.domain.checklist import Checklist
-from app.domain.scoring import Answer, AssessmentResult, score_assessment
+from app.domain.results import AssessmentResult, score_assessment
+from app.domain.scoring import Answer, Scope
+from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import Assessment, ChecklistRequirement, ChecklistVersion, Response, Sop, Unit, User
+from app.models import (
+    Assessment,
+    ChecklistRequirement,
+    ChecklistVersion,
+    Citation,
+    PlannedAction,
+    Response,
+    Review,
+    Unit,
+    User,
+)
 from app.models.base import utcnow
 from app.services.access import visible_units_clause
 from app.services.checklists import checklist_of
@@ -25,64 +39,91 @@ class AssessmentError(Exception):
 
 
 class AssessmentLocked(AssessmentError):
-    """The assessment is finalised and takes no changes."""
+    """The assessment's stage does not take this change."""
 
 
-class InvalidResponse(AssessmentError):
-    """The submitted response has errors, by field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(errors.values()))
-
-
-class ResponseConflict(AssessmentError):
-    """Someone else saved this response since the form was opened."""
-
-    def __init__(self, current: Response) -> None:
-        self.current = current
-        who = current.updated_by.name if current.updated_by else _("someone")
-        super().__init__(_("%(who)s changed this requirement while you were editing it", who=who))
-
-
-@dataclass
-class ResponseInput:
-    """What an assessor submits for one requirement."""
-
-    value: int | None = None
-    not_applicable: bool = False
-    na_justification: str = ""
-    sop_id: int | None = None
-    sop_section: str = ""
-    evidence_note: str = ""
-    recommendation: str = ""
-    action_owner: str = ""
-    action_due: dt.date | None = None
+def effective_answer(response: Response) -> Answer:
+    """What the report counts: the agreed score where there is one, else the unit's own."""
+    review = response.review
+    if review is not None and review.agreed:
+        return review.agreed_answer(response.basis)
+    return response.answer
 
 
 @dataclass
 class ScoreSheet:
-    """An assessment with its checklist, responses by requirement id and scores."""
+    """An assessment with its checklist, its responses (with reviews and citations) and scores."""
 
     assessment: Assessment
     checklist: Checklist
     responses: dict[str, Response]
-    answers: dict[str, Answer] = field(init=False)
-    result: AssessmentResult = field(init=False)
+    actions: list[PlannedAction] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self.answers = {code: answer_of(r) for code, r in self.responses.items()}
-        self.result = score_assessment(self.checklist, self.assessment.modules, self.answers)
+    @property
+    def scope(self) -> str:
+        return self.assessment.scope
 
     @property
     def sections(self):
         """The sections this assessment covers (core and chosen modules)."""
         return self.checklist.sections_for(self.assessment.modules)
 
+    @cached_property
+    def answers(self) -> dict[str, Answer]:
+        """The answers the scores count: agreed where agreed, else the unit's self-assessment."""
+        return {code: effective_answer(r) for code, r in self.responses.items()}
 
-def answer_of(response: Response) -> Answer:
-    """The scoring view of a stored response."""
-    return Answer(value=response.value, not_applicable=response.not_applicable)
+    @cached_property
+    def result(self) -> AssessmentResult:
+        """Scores of the effective answers."""
+        return score_assessment(self.checklist, self.assessment.modules, self.answers, self.scope)
+
+    @cached_property
+    def self_result(self) -> AssessmentResult:
+        """Scores of the unit's self-assessment alone."""
+        answers = {code: r.answer for code, r in self.responses.items()}
+        return score_assessment(self.checklist, self.assessment.modules, answers, self.scope)
+
+    def refresh(self) -> None:
+        """Forget computed scores after a change."""
+        for name in ("answers", "result", "self_result", "calibration", "action_of"):
+            self.__dict__.pop(name, None)
+
+    def review(self, requirement_id: str) -> Review | None:
+        """The expert's review of a requirement, if one was started."""
+        return self.responses[requirement_id].review
+
+    @property
+    def has_review(self) -> bool:
+        """True once the expert has reviewed any requirement."""
+        return any(r.review is not None and r.review.reviewed for r in self.responses.values())
+
+    def differs(self, requirement_id: str) -> bool:
+        """True when the expert's score or the agreed score differs from the unit's own."""
+        response = self.responses[requirement_id]
+        review = response.review
+        if review is None:
+            return False
+        own = (response.value, response.not_applicable, response.not_evidenced)
+        expert = (review.value, review.not_applicable, review.not_evidenced)
+        agreed = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+        return (review.reviewed and expert != own) or (review.agreed and agreed != own)
+
+    @cached_property
+    def calibration(self) -> Calibration:
+        """Self against expert over the requirements both scored on the scale."""
+        pairs = []
+        for req in self.checklist.requirements(self.assessment.modules):
+            response = self.responses[req.id]
+            review = response.review
+            if response.value is not None and review is not None and review.value is not None:
+                pairs.append(Pair(req, response.value, review.value))
+        return calibrate(self.checklist, pairs)
+
+    @cached_property
+    def action_of(self) -> dict[int, PlannedAction]:
+        """The action closing each response, by response id."""
+        return {gap.id: action for action in self.actions for gap in action.gaps}
 
 
 def visible_assessments(user: User) -> list[Assessment]:
@@ -98,19 +139,23 @@ def visible_assessments(user: User) -> list[Assessment]:
 
 
 def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]:
-    """Scores of many assessments with one query for all their responses."""
+    """Scores of many assessments with two queries for all their responses and reviews."""
     assessments = list(assessments)
     if not assessments:
         return {}
     rows = db.session.execute(
-        select(Response.assessment_id, ChecklistRequirement.code, Response.value, Response.not_applicable)
+        select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
         .where(Response.assessment_id.in_([a.id for a in assessments]))
+        .options(selectinload(Response.review))
     )
     answers: dict[int, dict[str, Answer]] = defaultdict(dict)
-    for assessment_id, code, value, na in rows:
-        answers[assessment_id][code] = Answer(value=value, not_applicable=na)
-    return {a.id: score_assessment(checklist_of(a.checklist_version), a.modules, answers[a.id]) for a in assessments}
+    for response, code in rows:
+        answers[response.assessment_id][code] = effective_answer(response)
+    return {
+        a.id: score_assessment(checklist_of(a.checklist_version), a.modules, answers[a.id], a.scope)
+        for a in assessments
+    }
 
 
 def score_sheet(assessment: Assessment) -> ScoreSheet:
@@ -119,10 +164,22 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
         select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
         .where(Response.assessment_id == assessment.id)
-        .options(selectinload(Response.sop), selectinload(Response.updated_by))
+        .options(
+            selectinload(Response.updated_by),
+            selectinload(Response.review).selectinload(Review.updated_by),
+            selectinload(Response.citations).selectinload(Citation.sop),
+        )
     )
     responses = {code: response for response, code in rows}
-    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses)
+    actions = list(
+        db.session.scalars(
+            select(PlannedAction)
+            .where(PlannedAction.assessment_id == assessment.id)
+            .options(selectinload(PlannedAction.gaps))
+            .order_by(PlannedAction.id)
+        )
+    )
+    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions)
 
 
 def create_assessment(
@@ -131,13 +188,12 @@ def create_assessment(
     version: ChecklistVersion,
     title: str,
     modules: Iterable[str] = (),
-    kind: str = "self_assessment",
+    scope: str = Scope.DESK,
     assessors: str = "",
     assessed_on: dt.date | None = None,
     user: User | None = None,
-    commit: bool = True,
 ) -> Assessment:
-    """Start an assessment pinned to ``version``, with an empty response per requirement."""
+    """Start an assessment pinned to ``version``, with an empty response per requirement (flushed, not committed)."""
     checklist = checklist_of(version)
     declared = {m.id for m in checklist.modules}
     chosen = sorted(set(modules))
@@ -146,12 +202,15 @@ def create_assessment(
         raise AssessmentError(_("%(ref)s has no module %(modules)s", ref=checklist.ref, modules=", ".join(unknown)))
     if not title.strip():
         raise AssessmentError(_("an assessment needs a title"))
+    if scope not in tuple(Scope):
+        raise AssessmentError(_("the scope must be desk or onsite, not %(scope)s", scope=scope))
     assessment = Assessment(
         unit=unit,
         checklist_version=version,
         title=title.strip(),
-        kind=kind,
         modules=chosen,
+        scope=scope,
+        stage=Stage.SELF_ASSESSMENT,
         assessors=assessors.strip(),
         assessed_on=assessed_on or utcnow().date(),
         created_by=user,
@@ -162,83 +221,5 @@ def create_assessment(
     )
     assessment.responses = [Response(requirement=row) for row in requirement_rows if row.code in wanted]
     db.session.add(assessment)
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
+    db.session.flush()
     return assessment
-
-
-def check_response(checklist: Checklist, unit_id: int, data: ResponseInput) -> dict[str, str]:
-    """Field errors of a submitted response; empty when it can be saved."""
-    errors: dict[str, str] = {}
-    if data.not_applicable:
-        if data.value is not None:
-            errors["value"] = _("Choose either a score or N/A, not both.")
-        if not data.na_justification.strip():
-            errors["na_justification"] = (
-                "N/A needs a justification: say why the requirement does not apply to this unit."
-            )
-    elif data.value is not None and checklist.level(data.value) is None:
-        allowed = ", ".join(str(level.value) for level in checklist.scale)
-        errors["value"] = _("%(value)s is not on the scale (%(allowed)s).", value=data.value, allowed=allowed)
-    if data.sop_id is not None:
-        sop = db.session.get(Sop, data.sop_id)
-        if sop is None or sop.unit_id != unit_id:
-            errors["sop_id"] = _("Choose an SOP from this unit's register.")
-    return errors
-
-
-def save_response(
-    sheet: ScoreSheet,
-    requirement_id: str,
-    data: ResponseInput,
-    *,
-    expected_version: int | None,
-    user: User | None,
-    commit: bool = True,
-) -> Response:
-    """Save one response, refusing a finalised assessment, bad input or a stale form.
-
-    ``commit=False`` lets a bulk caller (demo, import) commit many responses at once.
-    """
-    assessment = sheet.assessment
-    if assessment.is_locked:
-        raise AssessmentLocked(_("This assessment is finalised; reopen it to make changes."))
-    response = sheet.responses.get(requirement_id)
-    if response is None:
-        raise InvalidResponse({"requirement": _("%(id)s is not part of this assessment.", id=requirement_id)})
-    errors = check_response(sheet.checklist, assessment.unit_id, data)
-    if errors:
-        raise InvalidResponse(errors)
-    if expected_version is not None and expected_version != response.version:
-        raise ResponseConflict(response)
-    response.value = None if data.not_applicable else data.value
-    response.not_applicable = data.not_applicable
-    response.na_justification = data.na_justification.strip() if data.not_applicable else ""
-    response.sop_id = data.sop_id
-    response.sop_section = data.sop_section.strip()
-    response.evidence_note = data.evidence_note.strip()
-    response.recommendation = data.recommendation.strip()
-    response.action_owner = data.action_owner.strip()
-    response.action_due = data.action_due
-    response.updated_by = user
-    response.updated_at = utcnow()
-    assessment.updated_at = utcnow()
-    if commit:
-        db.session.commit()
-    else:
-        db.session.flush()
-    sheet.answers[requirement_id] = answer_of(response)
-    sheet.result = score_assessment(sheet.checklist, assessment.modules, sheet.answers)
-    return response
-
-
-def finalise_assessment(assessment: Assessment, user: User) -> None:
-    """Lock the assessment; its responses take no more changes."""
-    if assessment.is_locked:
-        raise AssessmentLocked(_("This assessment is already finalised."))
-    assessment.status = "finalised"
-    assessment.finalised_at = utcnow()
-    assessment.finalised_by = user
-    db.session.commit()

@@ -1,28 +1,35 @@
-"""A fictional unit with a realistic assessment, for trying the product and for benchmarks.
+"""A fictional unit with its people and an assessment at the consultation stage.
 
 Everything here is invented: "Demo CSI Unit" is no real unit and its scores describe no
-real jurisdiction.
+real jurisdiction. The unit's self-assessment is complete; an expert has reviewed most
+cards (the unit over-rated its management system and methods and under-rated its scene
+recording), a consultation was held, findings are classified and the gaps are grouped
+into actions. ``full`` reviews and agrees every card: the benchmark's worst case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from app.domain.checklist import Checklist, Requirement
+from app.domain.scoring import Basis, Scope
 from app.extensions import db
-from app.models import Assessment, Sop, Unit
-from app.models.base import utcnow
-from app.services.assessments import ResponseInput, create_assessment, save_response, score_sheet
+from app.models import Assessment, Sop, Unit, User
+from app.services.assessments import create_assessment, score_sheet
 from app.services.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
+from app.services.demo_review import review_demo
+from app.services.responses import ResponseInput, save_response
 
 DEMO_CODE = "DEMO"
 DEMO_TITLE = "Self-assessment of scene SOPs with SEESAC review"
-FULL_TITLE = "Full assessment (every requirement scored)"
+FULL_TITLE = "Full assessment (every requirement scored and reviewed)"
 
 SOPS = [
     ("QM-01", "Quality manual of the crime scene unit", "2.0", dt.date(2023, 3, 1)),
@@ -36,9 +43,10 @@ SOPS = [
     ("SOP-09", "Firearms and ammunition at scenes", "1.0", dt.date(2020, 10, 1)),
     ("SOP-10", "Equipment, consumables and the scene kit", "1.1", dt.date(2022, 1, 25)),
     ("SOP-11", "Training and authorisation of crime scene investigators", "1.0", dt.date(2021, 12, 1)),
+    ("SOP-12", "Electronic devices at scenes", "0.9", dt.date(2025, 3, 3)),
 ]
 
-#: Which SOP a section's requirements are usually found in.
+#: Which document a section's requirements are usually found in.
 SECTION_SOP = {
     "GOV": "QM-01",
     "MGT": "QM-01",
@@ -55,98 +63,81 @@ SECTION_SOP = {
     "QAC": "QM-01",
     "REP": "QM-01",
     "NCW": "QM-01",
+    "DIG": "SOP-12",
 }
 
-#: The demo unit's profile: typical level per section (strong on recording and packaging,
-#: weak on governance, validation and 3D-printed firearms), and how much of it is scored.
+#: The expert's view of each section (typical level) and how the unit rated itself against
+#: it: +1 over-rated (management system, methods, 3D-printed firearms), -1 under-rated
+#: (scene recording, packaging), 0 about right.
 PROFILE = {
-    "GOV": (0.9, 1.0),
-    "MGT": (1.3, 1.0),
-    "PER": (1.8, 1.0),
-    "EQP": (2.0, 1.0),
-    "INI": (2.3, 1.0),
-    "HSE": (2.0, 1.0),
-    "STR": (1.5, 1.0),
-    "REC": (2.8, 1.0),
-    "CON": (1.7, 1.0),
-    "RCV": (2.7, 1.0),
-    "CUS": (2.3, 1.0),
-    "MET": (0.7, 1.0),
-    "QAC": (1.1, 0.8),
-    "REP": (1.8, 0.6),
-    "NCW": (1.0, 0.0),
-    "DIG": (1.0, 0.5),
-    "FAS": (2.2, 1.0),
-    "FID": (1.9, 1.0),
-    "FEX": (1.5, 1.0),
-    "FBA": (2.3, 1.0),
-    "FIN": (1.2, 1.0),
-    "FPM": (0.3, 1.0),
-    "FSD": (1.0, 0.0),
+    "GOV": (0.9, 1),
+    "MGT": (1.1, 1),
+    "PER": (1.8, 0),
+    "EQP": (2.0, 0),
+    "INI": (2.3, 0),
+    "HSE": (2.0, 0),
+    "STR": (1.5, 0),
+    "REC": (2.4, -1),
+    "CON": (1.6, 0),
+    "RCV": (2.4, -1),
+    "CUS": (2.3, 0),
+    "MET": (0.7, 1),
+    "QAC": (1.1, 0),
+    "REP": (1.8, 0),
+    "NCW": (1.0, 1),
+    "DIG": (1.2, 0),
+    "FAS": (2.2, 0),
+    "FID": (1.9, 0),
+    "FEX": (1.5, 0),
+    "FBA": (2.3, 0),
+    "FIN": (1.2, 0),
+    "FPM": (0.3, 1),
+    "FSD": (1.0, 0),
 }
 
 NOTES = {
     0: [
         "No SOP text on this point. The unit head confirmed that practice depends on the individual CSI.",
-        "Nothing found in the SOPs or the quality manual; no record of it in the three case files sampled.",
-        "Not covered. Staff described an informal practice that is not written down or recorded.",
+        "Nothing on this in the SOPs or the quality manual; none of the three case files sampled shows it either.",
+        "Not covered. Staff described an informal habit that is neither written down nor recorded.",
     ],
     1: [
-        "{sop} {sec} mentions this in one sentence; no form or record shows it is done. Two of three sampled case files had nothing.",
-        "Partly covered in {sop} {sec}: the principle is stated but who does what, and what is recorded, is not.",
-        "{sop} {sec} covers part of it; the rest depends on the duty CSI. Records were incomplete in the case files reviewed.",
+        "{sop} § {sec} mentions this in one sentence; it does not say who does it or what is recorded.",
+        "Partly covered in {sop} § {sec}: the principle is there, the steps and the record are not.",
+        "{sop} § {sec} covers part of it; the rest is left to the duty CSI.",
     ],
     2: [
-        "{sop} {sec} covers the main points; records were complete in two of the three case files sampled.",
-        "Largely covered by {sop} {sec}. The remaining gap is the record: the form exists but is not always filled in.",
-        "{sop} {sec} sets this out clearly; review of its use is not yet part of the administrative review.",
+        "{sop} § {sec} covers the main points; the record to keep is not specified.",
+        "Largely covered by {sop} § {sec}. One element is missing: who checks that it was done.",
+        "{sop} § {sec} sets this out clearly; the review of its use is not yet written in.",
     ],
     3: [
-        "Fully covered in {sop} {sec}; confirmed in the case files sampled.",
-        "{sop} {sec} sets this out in full and the records match it.",
+        "Fully covered in {sop} § {sec}, with the form to fill in attached as an annex.",
+        "{sop} § {sec} sets this out in full: steps, responsibilities and the record.",
     ],
 }
-
-#: A consultation remark per section, added to the first response whose level fits it
-#: (weak sections: a low score; strong sections: a high one).
-SPECIFIC_NOTES = {
-    "GOV": (
-        False,
-        "The quality manual names the unit's legal basis but has no impartiality risk analysis or code of conduct signed by staff.",
-    ),
-    "MET": (
-        False,
-        "No validation or verification records exist for any scene technique; the unit relies on manufacturers' instructions.",
-    ),
-    "FPM": (
-        False,
-        "No SOP text on 3D-printed or privately made firearms; the unit has not yet met such a case but neighbouring jurisdictions have.",
-    ),
-    "REC": (
-        True,
-        "Photography and notes are the unit's strength: photo logs are complete and cross-referenced to item numbers.",
-    ),
-    "RCV": (
-        True,
-        "Packaging and sealing are consistently done; sealed packages inspected in the store were intact and signed.",
-    ),
-}
-
-OWNERS = ["Head of CSI unit", "Quality manager", "Technical manager", "Training officer", "Firearms coordinator"]
 
 NOT_APPLICABLE_HINTS = {
     "drone": "The unit does not operate drones; aerial images are taken by the police air unit under its own procedures.",
     "3d scan": "The unit has no 3D scanner; scans are made by the national forensic laboratory, which holds their validation.",
 }
 
+PEOPLE = [
+    ("unit_head", "ana.petrovic@demo-csi.example", "Ana Petrović", "Head of the crime scene unit"),
+    ("assessor", "luka.horvat@demo-csi.example", "Luka Horvat", "Quality officer"),
+    ("expert", "marko.kovac@seesac.example", "Dr Marko Kovač", "SEESAC expert"),
+    ("viewer", "director@demo-police.example", "Director Jelena Marić", "Police director"),
+]
 
-@dataclass(frozen=True)
+
+@dataclass
 class DemoOutcome:
-    """What ``flask demo`` made or found."""
+    """What ``flask demo`` made or found, with the passwords of the people it created (shown once)."""
 
     unit: Unit
     assessment: Assessment
     created: bool
+    passwords: list[tuple[User, str]] = field(default_factory=list)
 
 
 def ensure_checklists() -> Checklist:
@@ -159,82 +150,101 @@ def ensure_checklists() -> Checklist:
 
 
 def ensure_unit() -> Unit:
-    """The demo unit with its SOP register, created once."""
+    """The demo unit with its document register, created once."""
     unit = db.session.scalar(select(Unit).where(Unit.code == DEMO_CODE))
     if unit is None:
         unit = Unit(code=DEMO_CODE, name="Demo CSI Unit", jurisdiction="Demoland (fictional)")
         unit.sops = [Sop(code=c, title=t, version=v, issued_on=d) for c, t, v, d in SOPS]
         db.session.add(unit)
-        db.session.commit()
+        db.session.flush()
     return unit
 
 
-def _level(rng: random.Random, mean: float, criticality: str) -> int:
-    # Units tend to write down the essentials first: nudge essential requirements up a little.
+def ensure_people(unit: Unit) -> tuple[dict[str, User], list[tuple[User, str]]]:
+    """The demo's people by role, and the passwords of those created now."""
+    people, created = {}, []
+    for role, email, name, _title in PEOPLE:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            user = User(email=email, name=name, role=role, password_hash=generate_password_hash(password))
+            user.units = [unit]
+            db.session.add(user)
+            created.append((user, password))
+        people[role] = user
+    db.session.flush()
+    return people, created
+
+
+def true_level(rng: random.Random, mean: float, criticality: str) -> int:
+    """The level the expert finds: units tend to write down the essentials first."""
     nudge = 0.2 if criticality == "essential" else 0.0
     return max(0, min(3, round(rng.gauss(mean + nudge, 0.7))))
 
 
-def _answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], level: int, remark: str = "") -> ResponseInput:
+def self_answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], level: int) -> ResponseInput:
+    """The unit's own answer at ``level``, with a note that matches it."""
     title = str(req.title).lower()
     for hint, justification in NOT_APPLICABLE_HINTS.items():
         if hint in title:
             return ResponseInput(not_applicable=True, na_justification=justification)
-    prefix = req.section_id
-    sop = sops.get(SECTION_SOP.get(prefix, "SOP-09" if req.module == "firearms" else ""))
-    section = f"section {rng.randint(2, 9)}.{rng.randint(1, 6)}"
-    note = rng.choice(NOTES[level]).format(sop=sop.code if sop else "The SOPs", sec=section if sop else "")
-    if remark:
-        note = remark + " " + note
-    data = ResponseInput(
+    sop = sops.get(SECTION_SOP.get(req.section_id, "SOP-09" if req.module == "firearms" else ""))
+    section = f"{rng.randint(2, 9)}.{rng.randint(1, 6)}"
+    if req.needs_site_visit and rng.random() < 0.35:
+        return ResponseInput(
+            not_evidenced=True,
+            evidence_note="The register and the records behind it were not brought to the review; to be shown on site.",
+        )
+    note = rng.choice(NOTES[level]).format(sop=sop.code if sop else "The SOPs", sec=section)
+    basis = Basis.RECORDS if req.needs_site_visit else Basis.SOP_TEXT
+    if basis is Basis.RECORDS:
+        note += " Records for the last quarter were shown."
+    return ResponseInput(
         value=level,
-        sop_id=sop.id if sop and level > 0 else None,
-        sop_section=section if sop and level > 0 else "",
+        basis=basis,
+        citations=[(sop.id, section)] if sop and level > 0 else [],
         evidence_note=note,
     )
-    if level <= 1 and req.criticality == "essential":
-        data.action_owner = rng.choice(OWNERS)
-        data.action_due = utcnow().date() + dt.timedelta(days=rng.choice([60, 90, 120, 180]))
-        if rng.random() < 0.4:
-            data.recommendation = (
-                "Agree the wording at the next consultation and pilot it on the following five scenes before approval."
-            )
-    return data
 
 
 def make_demo(full: bool = False, seed: int = 17) -> DemoOutcome:
-    """The demo unit and its assessment (partly scored; ``full``: every requirement scored)."""
+    """The demo unit, its people and its assessment at the consultation stage (``full``: agreed on every card)."""
     version = ensure_checklists()
     unit = ensure_unit()
+    people, passwords = ensure_people(unit)
     title = FULL_TITLE if full else DEMO_TITLE
     existing = db.session.scalar(select(Assessment).where(Assessment.unit_id == unit.id, Assessment.title == title))
     if existing is not None:
-        return DemoOutcome(unit, existing, False)
+        db.session.commit()
+        return DemoOutcome(unit, existing, False, passwords)
     checklist = checklist_of(version)
-    modules = [m.id for m in checklist.modules]
     assessment = create_assessment(
         unit=unit,
         version=version,
         title=title,
-        modules=modules,
-        kind="consultation",
-        assessors="Ana Petrović (unit head), Dr Marko Kovač (SEESAC expert)",
-        assessed_on=utcnow().date(),
+        modules=[m.id for m in checklist.modules],
+        scope=Scope.DESK,
+        assessors="Ana Petrović (unit head), Luka Horvat (quality officer); reviewed by Dr Marko Kovač (SEESAC)",
+        assessed_on=dt.date.today() - dt.timedelta(days=30),
+        user=people["unit_head"],
     )
     sheet = score_sheet(assessment)
     sops = {s.code: s for s in unit.sops}
     rng = random.Random(seed)
-    for section in checklist.sections_for(modules):
-        mean, share = PROFILE.get(section.id, (1.5, 1.0))
-        strong, remark = SPECIFIC_NOTES.get(section.id, (False, ""))
+    truth: dict[str, int] = {}
+    for section in checklist.sections_for(assessment.modules):
+        mean, bias = PROFILE.get(section.id, (1.5, 0))
         for req in section.requirements:
-            if not full and rng.random() >= share:
-                continue
-            level = _level(rng, mean, req.criticality)
-            fits = bool(remark) and (level >= 2) == strong
-            data = _answer(rng, req, sops, level, remark if fits else "")
-            if fits:
-                remark = ""
-            save_response(sheet, req.id, data, expected_version=None, user=None, commit=False)
+            truth[req.id] = true_level(rng, mean, req.criticality)
+            own = max(0, min(3, truth[req.id] + (bias if rng.random() < 0.6 else 0)))
+            response = sheet.responses[req.id]
+            save_response(
+                sheet,
+                req.id,
+                self_answer(rng, req, sops, own),
+                expected_version=response.version,
+                user=people["assessor" if rng.random() < 0.5 else "unit_head"],
+            )
+    review_demo(sheet, people, truth, rng, full=full)
     db.session.commit()
-    return DemoOutcome(unit, assessment, True)
+    return DemoOutcome(unit, assessment, True, passwords)

@@ -8,10 +8,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from app.domain.scoring import is_major_gap, requirement_score
 from app.models import Assessment
 from app.services.assessments import ScoreSheet, score_sheet
-from app.services.labels import CONSEQUENCE, CRITICALITY, PRIORITY_BAND, priority_band
+from app.services.labels import BASIS, CONSEQUENCE, CRITICALITY, FINDING, PRIORITY_BAND, STANCE, STATE, priority_band
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,15 +23,25 @@ def _columns() -> list[tuple[str, str]]:
         ("title", _("Title")),
         ("criticality", _("Criticality")),
         ("consequence", _("Consequence at risk")),
+        ("state", _("State")),
         ("score", _("Score")),
         ("level", _("Level")),
+        ("basis", _("Score rests on")),
         ("not_applicable", _("Not applicable")),
         ("na_justification", _("N/A justification")),
-        ("sop", _("SOP")),
-        ("sop_section", _("SOP section")),
+        ("citations", _("Documents cited")),
         ("note", _("Assessor's note and evidence")),
         ("checklist_recommendation", _("Checklist recommendation for the level")),
         ("recommendation", _("Assessor's recommendation")),
+        ("self_score", _("Unit's own score")),
+        ("expert_score", _("Expert's score")),
+        ("stance", _("Expert's stance")),
+        ("comment", _("Expert's comment")),
+        ("finding", _("Finding")),
+        ("agreed_score", _("Agreed score")),
+        ("reply", _("Unit's answer")),
+        ("dissent", _("Dissent")),
+        ("action", _("Action")),
         ("action_owner", _("Action owner")),
         ("action_due", _("Action due")),
         ("priority", _("Priority")),
@@ -42,38 +51,67 @@ def _columns() -> list[tuple[str, str]]:
     ]
 
 
+def _score_cell(value: int | None, na: bool, ne: bool) -> Any:
+    if na:
+        return _("N/A")
+    if ne:
+        return _("not evidenced")
+    return value
+
+
 def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> list[dict[str, Any]]:
-    """One row per requirement of the assessment, in checklist order."""
+    """One row per requirement of the assessment, in checklist order: what counts, then each layer."""
     sheet = sheet or score_sheet(assessment)
     checklist = sheet.checklist
-    top = checklist.max_value
+    gaps = {g.requirement.id: g for g in sheet.result.gaps}
     rows = []
     for req in checklist.requirements(assessment.modules):
         r = sheet.responses[req.id]
-        level = checklist.level(r.value) if r.value is not None else None
-        gap = r.value is not None and r.value < top
-        priority = checklist.weight(req) * (1 - requirement_score(r.value, top)) if gap else None
-        recommendation = req.recommendation_for(r.value) if gap else None
+        answer = sheet.answers[req.id]
+        state = sheet.result.states[req.id]
+        level = checklist.level(answer.value) if answer.value is not None else None
+        gap = gaps.get(req.id)
+        recommendation = req.recommendation_for(gap.value) if gap else None
+        review = r.review
+        action = sheet.action_of.get(r.id)
         rows.append(
             {
-                "section": req.section_id,
+                "section": str(checklist.section(req.section_id).title),
                 "requirement": req.id,
                 "title": str(req.title),
                 "criticality": str(CRITICALITY[req.criticality]),
                 "consequence": str(CONSEQUENCE[req.consequence]),
-                "score": r.value,
+                "state": str(STATE[state]),
+                "score": answer.value,
                 "level": str(level.label) if level else "",
-                "not_applicable": _("yes") if r.not_applicable else "",
+                "basis": str(BASIS[r.basis]) if r.basis else "",
+                "not_applicable": _("yes") if answer.not_applicable else "",
                 "na_justification": r.na_justification,
-                "sop": r.sop.label if r.sop else "",
-                "sop_section": r.sop_section,
+                "citations": "; ".join(
+                    f"{c.code} v{c.doc_version}" + (f", § {c.section}" if c.section else "") for c in r.citations
+                ),
                 "note": r.evidence_note,
                 "checklist_recommendation": str(recommendation) if recommendation else "",
                 "recommendation": r.recommendation,
-                "action_owner": r.action_owner,
-                "action_due": r.action_due,
-                "priority": str(PRIORITY_BAND[priority_band(priority)]) if priority is not None else "",
-                "major_gap": _("yes") if gap and is_major_gap(req, r.value) else "",
+                "self_score": _score_cell(r.value, r.not_applicable, r.not_evidenced),
+                "expert_score": _score_cell(review.value, review.not_applicable, review.not_evidenced)
+                if review
+                else None,
+                "stance": str(STANCE[review.stance]) if review and review.stance else "",
+                "comment": review.comment if review else "",
+                "finding": str(FINDING[review.finding]) if review and review.finding else "",
+                "agreed_score": _score_cell(
+                    review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced
+                )
+                if review and review.agreed
+                else None,
+                "reply": r.reply,
+                "dissent": r.dissent,
+                "action": action.title if action else "",
+                "action_owner": action.owner if action else "",
+                "action_due": action.due_on if action else None,
+                "priority": str(PRIORITY_BAND[priority_band(gap.priority)]) if gap else "",
+                "major_gap": _("yes") if gap and gap.major else "",
                 "updated_by": r.updated_by.name if r.updated_by else "",
                 "updated_at": r.updated_at,
             }
@@ -107,7 +145,19 @@ def responses_xlsx(assessment: Assessment) -> bytes:
 
     sheet = score_sheet(assessment)
     columns = _columns()
-    widths = {"title": 40, "note": 60, "checklist_recommendation": 60, "recommendation": 50, "na_justification": 40}
+    widths = {
+        "section": 28,
+        "title": 40,
+        "note": 60,
+        "checklist_recommendation": 60,
+        "recommendation": 50,
+        "na_justification": 40,
+        "citations": 30,
+        "comment": 50,
+        "reply": 40,
+        "dissent": 40,
+        "action": 40,
+    }
     book = Workbook()
     ws = book.active
     ws.title = _("Responses")[:31]
@@ -136,7 +186,7 @@ def responses_xlsx(assessment: Assessment) -> bytes:
             _("Assessed"),
             _("Not applicable"),
             _("Score"),
-            _("Completeness"),
+            _("Evidence coverage"),
             _("Major gaps"),
         ]
     )
@@ -151,8 +201,8 @@ def responses_xlsx(assessment: Assessment) -> bytes:
                 s.total,
                 s.assessed,
                 s.not_applicable,
-                s.score,
-                s.completeness,
+                s.shown_score,
+                s.coverage,
                 s.major_gaps,
             ]
         )

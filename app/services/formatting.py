@@ -6,7 +6,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from markupsafe import Markup
 
-from app.services.labels import CONSEQUENCE, CRITICALITY, KIND, PRIORITY_BAND, ROLE, STATUS
+from app.services import labels
 
 NO_VALUE = "–"
 
@@ -23,6 +23,14 @@ def decimal(value: float | None, digits: int = 1) -> str:
     if value is None:
         return NO_VALUE
     return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0")
+
+
+def signed(value: float | None, digits: int = 2) -> str:
+    """A difference with its sign: +0.40, −0.25; None -> a dash."""
+    if value is None:
+        return NO_VALUE
+    text = decimal(abs(value), digits)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
 
 
 def date(value) -> str:
@@ -67,16 +75,36 @@ def register_formatting(app: Flask) -> None:
         decimal=decimal,
         date=date,
         datetime=datetime,
+        signed=signed,
         band=score_band,
         band_colour=band_colour,
         css_string=css_string,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,
-        criticality_label=lambda key: CRITICALITY.get(key, key),
-        consequence_label=lambda key: CONSEQUENCE.get(key, key),
-        status_label=lambda key: STATUS.get(key, key),
-        kind_label=lambda key: KIND.get(key, key),
-        role_label=lambda key: ROLE.get(key, key),
-        band_label=lambda key: PRIORITY_BAND.get(key, key),
+        **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
+
+
+#: Template helpers ``<name>_label(key)`` for each vocabulary.
+LABELS = {
+    "criticality": labels.CRITICALITY,
+    "consequence": labels.CONSEQUENCE,
+    "stage": labels.STAGE,
+    "status": labels.STAGE,
+    "scope": labels.SCOPE,
+    "basis": labels.BASIS,
+    "state": labels.STATE,
+    "stance": labels.STANCE,
+    "finding": labels.FINDING,
+    "effort": labels.EFFORT,
+    "cost": labels.COST,
+    "action_status": labels.ACTION_STATUS,
+    "role": labels.ROLE,
+    "band": labels.PRIORITY_BAND,
+    "kappa": labels.KAPPA,
+}
+
+
+def _labeller(vocabulary: dict):
+    return lambda key: vocabulary.get(key, key or "–")

@@ -16,20 +16,30 @@ import jsonschema
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.domain.checklist import COST_BANDS, EFFORT_BANDS
+from app.domain.scoring import Basis, Scope
+from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import Assessment, Sop, Unit, User
+from app.models import (
+    ACTION_STATUSES,
+    FINDINGS,
+    STANCES,
+    Assessment,
+    Consultation,
+    PlannedAction,
+    Review,
+    Sop,
+    Unit,
+    User,
+)
 from app.models.base import utcnow
 from app.services.access import Action, is_admin, may
-from app.services.assessments import (
-    AssessmentError,
-    InvalidResponse,
-    ResponseInput,
-    create_assessment,
-    save_response,
-    score_sheet,
-)
+from app.services.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.checklists import checklist_of, find_version
 from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, record_hash
+from app.services.responses import InvalidResponse, ResponseInput, save_response
+
+SUPPORTED_VERSIONS = (1, PACKAGE_VERSION)
 
 MAX_PACKAGE_BYTES = 5 * 1024 * 1024
 
@@ -40,7 +50,7 @@ PACKAGE_SCHEMA: dict[str, Any] = {
     "required": ["format", "format_version", "checklist", "unit", "assessment", "responses"],
     "properties": {
         "format": {"const": PACKAGE_FORMAT},
-        "format_version": {"const": PACKAGE_VERSION},
+        "format_version": {"enum": list(SUPPORTED_VERSIONS)},
         "checklist": {
             "type": "object",
             "required": ["id", "version", "content_hash"],
@@ -61,15 +71,52 @@ PACKAGE_SCHEMA: dict[str, Any] = {
         },
         "assessment": {
             "type": "object",
-            "required": ["title", "kind", "modules", "status", "revision"],
+            "required": ["title", "modules", "revision"],
             "properties": {
                 "title": {"type": "string", "minLength": 1, "maxLength": 300},
-                "kind": {"enum": ["self_assessment", "consultation"]},
                 "modules": {"type": "array", "items": {"type": "string"}},
+                "scope": {"enum": list(Scope)},
                 "assessors": _TEXT,
                 "assessed_on": _DATE,
-                "status": {"enum": ["draft", "finalised"]},
+                "status": {"enum": ["draft", "finalised"]},  # format 1
+                "stage": {"enum": list(Stage)},
+                "reviewed": {"type": "boolean"},
                 "revision": {"type": "integer", "minimum": 1},
+            },
+        },
+        "consultation": {
+            "type": ["object", "null"],
+            "properties": {
+                "held_on": _DATE,
+                "place": _TEXT,
+                "online": {"type": "boolean"},
+                "participants": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {"name": {"type": "string"}, "role": _TEXT, "organisation": _TEXT},
+                    },
+                },
+                "minutes": _TEXT,
+            },
+        },
+        "actions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["title", "gaps"],
+                "properties": {
+                    "title": {"type": "string", "minLength": 1, "maxLength": 300},
+                    "remedy": _TEXT,
+                    "owner": _TEXT,
+                    "due_on": _DATE,
+                    "effort": {"enum": [*EFFORT_BANDS, None]},
+                    "cost": {"enum": [*COST_BANDS, None]},
+                    "status": {"enum": list(ACTION_STATUSES)},
+                    "notes": _TEXT,
+                    "gaps": {"type": "array", "items": {"type": "string"}},
+                },
             },
         },
         "sops": {
@@ -96,12 +143,38 @@ PACKAGE_SCHEMA: dict[str, Any] = {
                     "value": {"type": ["integer", "null"]},
                     "not_applicable": {"type": "boolean"},
                     "na_justification": _TEXT,
-                    "sop": _TEXT,
-                    "sop_section": _TEXT,
+                    "not_evidenced": {"type": "boolean"},
+                    "basis": {"enum": [*Basis, None]},
+                    "citations": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["sop"],
+                            "properties": {"sop": {"type": "string"}, "section": _TEXT, "version": _TEXT},
+                        },
+                    },
+                    "sop": _TEXT,  # format 1
+                    "sop_section": _TEXT,  # format 1
                     "evidence_note": _TEXT,
                     "recommendation": _TEXT,
-                    "action_owner": _TEXT,
-                    "action_due": _DATE,
+                    "reply": _TEXT,
+                    "dissent": _TEXT,
+                    "action_owner": _TEXT,  # format 1
+                    "action_due": _DATE,  # format 1
+                    "review": {
+                        "type": ["object", "null"],
+                        "properties": {
+                            "value": {"type": ["integer", "null"]},
+                            "not_applicable": {"type": "boolean"},
+                            "not_evidenced": {"type": "boolean"},
+                            "stance": {"enum": [*STANCES, None]},
+                            "comment": _TEXT,
+                            "finding": {"enum": [*FINDINGS, None]},
+                            "agreed_value": {"type": ["integer", "null"]},
+                            "agreed_not_applicable": {"type": "boolean"},
+                            "agreed_not_evidenced": {"type": "boolean"},
+                        },
+                    },
                 },
             },
         },
@@ -147,12 +220,12 @@ def read_package(raw: bytes) -> dict[str, Any]:
         ) from None
     if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
         raise PackageRefused(_("This is not an assessment package exported by this product."))
-    if data.get("format_version") != PACKAGE_VERSION:
+    if data.get("format_version") not in SUPPORTED_VERSIONS:
         raise PackageRefused(
             _(
                 "Package format version %(found)s is not supported here (expected %(expected)s).",
                 found=repr(data.get("format_version")),
-                expected=PACKAGE_VERSION,
+                expected=" or ".join(str(v) for v in SUPPORTED_VERSIONS),
             )
         )
     error = jsonschema.exceptions.best_match(
@@ -260,56 +333,139 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
     db.session.flush()
 
     try:
-        assessment = create_assessment(
-            unit=unit,
-            version=version,
-            title=meta["title"],
-            modules=meta["modules"],
-            kind=meta["kind"],
-            assessors=meta.get("assessors") or "",
-            assessed_on=_date(meta.get("assessed_on")),
-            user=user,
-            commit=False,
-        )
-        sheet = score_sheet(assessment)
-        for entry in data["responses"]:
-            sop_code = entry.get("sop")
-            if sop_code and sop_code not in sops:
-                raise PackageRefused(
-                    _(
-                        "%(id)s points to SOP %(sop)s, which the package's register does not list.",
-                        id=entry["requirement"],
-                        sop=sop_code,
-                    )
-                )
-            item = ResponseInput(
-                value=entry.get("value"),
-                not_applicable=bool(entry.get("not_applicable")),
-                na_justification=entry.get("na_justification") or "",
-                sop_id=sops[sop_code].id if sop_code else None,
-                sop_section=entry.get("sop_section") or "",
-                evidence_note=entry.get("evidence_note") or "",
-                recommendation=entry.get("recommendation") or "",
-                action_owner=entry.get("action_owner") or "",
-                action_due=_date(entry.get("action_due")),
-            )
-            try:
-                response = save_response(
-                    sheet, entry["requirement"], item, expected_version=None, user=None, commit=False
-                )
-            except InvalidResponse as exc:
-                raise PackageRefused(f"{entry['requirement']}: {exc}") from None
-            # Keep when the response was last changed where it was made, not when it arrived.
-            response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
-        assessment.status = meta["status"]
-        assessment.revision = meta["revision"]
-        if assessment.status == "finalised":
-            assessment.finalised_at = (
-                dt.datetime.fromisoformat(meta["finalised_at"]) if meta.get("finalised_at") else utcnow()
-            )
-        assessment.imported_record = digest
+        assessment = _write_assessment(data, unit, version, sops, user, digest)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     return ImportOutcome(assessment, created_unit, tuple(created_sops))
+
+
+def _citations(entry: dict, sops: dict[str, Sop]) -> list[tuple[int, str]]:
+    """The response's citations as (document id, section); format 1 had one SOP and section."""
+    listed = entry.get("citations")
+    if listed is None and entry.get("sop"):
+        listed = [{"sop": entry["sop"], "section": entry.get("sop_section") or ""}]
+    cited = []
+    for item in listed or []:
+        if item["sop"] not in sops:
+            raise PackageRefused(
+                _(
+                    "%(id)s points to SOP %(sop)s, which the package's register does not list.",
+                    id=entry["requirement"],
+                    sop=item["sop"],
+                )
+            )
+        cited.append((sops[item["sop"]].id, item.get("section") or ""))
+    return cited
+
+
+def _write_assessment(data: dict, unit: Unit, version, sops: dict[str, Sop], user: User | None, digest: str):
+    meta = data["assessment"]
+    assessment = create_assessment(
+        unit=unit,
+        version=version,
+        title=meta["title"],
+        modules=meta["modules"],
+        scope=meta.get("scope") or Scope.ONSITE,
+        assessors=meta.get("assessors") or "",
+        assessed_on=_date(meta.get("assessed_on")),
+        user=user,
+    )
+    sheet = score_sheet(assessment)
+    legacy_actions: dict[tuple[str, str | None], list[str]] = {}
+    for entry in data["responses"]:
+        item = ResponseInput(
+            value=entry.get("value"),
+            not_applicable=bool(entry.get("not_applicable")),
+            not_evidenced=bool(entry.get("not_evidenced")),
+            na_justification=entry.get("na_justification") or "",
+            basis=entry.get("basis"),
+            citations=_citations(entry, sops),
+            evidence_note=entry.get("evidence_note") or "",
+            recommendation=entry.get("recommendation") or "",
+        )
+        code = entry["requirement"]
+        try:
+            response = save_response(sheet, code, item, expected_version=sheet.responses[code].version, user=None)
+        except InvalidResponse as exc:
+            raise PackageRefused(f"{code}: {exc}") from None
+        response.reply = entry.get("reply") or ""
+        response.dissent = entry.get("dissent") or ""
+        # Keep when the response was last changed where it was made, not when it arrived.
+        response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
+        review = entry.get("review")
+        if review:
+            response.review = Review(**{k: review.get(k) for k in _REVIEW_KEYS if k in review})
+        if entry.get("action_owner") or entry.get("action_due"):
+            legacy_actions.setdefault((entry.get("action_owner") or "", entry.get("action_due")), []).append(code)
+    _write_plan(data, sheet, legacy_actions)
+    consultation = data.get("consultation")
+    if consultation:
+        db.session.add(
+            Consultation(
+                assessment=assessment,
+                held_on=_date(consultation.get("held_on")),
+                place=consultation.get("place") or "",
+                online=bool(consultation.get("online")),
+                participants=[
+                    {"name": p["name"], "role": p.get("role") or "", "organisation": p.get("organisation") or ""}
+                    for p in consultation.get("participants") or []
+                ],
+                minutes=consultation.get("minutes") or "",
+            )
+        )
+    assessment.stage = meta.get("stage") or (
+        Stage.FINALISED if meta.get("status") == "finalised" else Stage.SELF_ASSESSMENT
+    )
+    assessment.reviewed = bool(meta.get("reviewed"))
+    assessment.revision = meta["revision"]
+    if assessment.stage == Stage.FINALISED:
+        assessment.finalised_at = (
+            dt.datetime.fromisoformat(meta["finalised_at"]) if meta.get("finalised_at") else utcnow()
+        )
+        for response in sheet.responses.values():
+            for citation in response.citations:
+                citation.freeze()
+    assessment.imported_record = digest
+    db.session.flush()
+    return assessment
+
+
+_REVIEW_KEYS = (
+    "value",
+    "not_applicable",
+    "not_evidenced",
+    "stance",
+    "comment",
+    "finding",
+    "agreed_value",
+    "agreed_not_applicable",
+    "agreed_not_evidenced",
+)
+
+
+def _write_plan(data: dict, sheet, legacy: dict[tuple[str, str | None], list[str]]) -> None:
+    """The package's actions; a format 1 package's per-response owners become one action each."""
+    entries = list(data.get("actions") or [])
+    for (owner, due), codes in legacy.items():
+        entries.append({"title": _("Agreed action"), "owner": owner, "due_on": due, "gaps": codes})
+    for entry in entries:
+        unknown = [c for c in entry["gaps"] if c not in sheet.responses]
+        if unknown:
+            raise PackageRefused(
+                _("An action names requirements not in the assessment: %(ids)s.", ids=", ".join(unknown[:5]))
+            )
+        action = PlannedAction(
+            assessment=sheet.assessment,
+            title=entry["title"],
+            remedy=entry.get("remedy"),
+            owner=entry.get("owner") or "",
+            due_on=_date(entry.get("due_on")),
+            effort=entry.get("effort"),
+            cost=entry.get("cost"),
+            status=entry.get("status") or "proposed",
+            notes=entry.get("notes") or "",
+        )
+        action.gaps = [sheet.responses[c] for c in dict.fromkeys(entry["gaps"])]
+        db.session.add(action)

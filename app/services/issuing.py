@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.models.base import utcnow
-from app.services.assessments import AssessmentError, AssessmentLocked
+from app.services.assessments import AssessmentError
 from app.services.reports import PDF_VARIANT, render_report
 
 
@@ -51,6 +51,19 @@ def current_issue(assessment: Assessment) -> IssuedReport | None:
             IssuedReport.assessment_id == assessment.id, IssuedReport.revision == assessment.revision
         )
     )
+
+
+def latest_issues(assessments) -> dict[int, IssuedReport]:
+    """The newest issued report of each assessment that has one, in one query."""
+    ids = [a.id for a in assessments]
+    latest: dict[int, IssuedReport] = {}
+    if ids:
+        rows = db.session.scalars(
+            select(IssuedReport).where(IssuedReport.assessment_id.in_(ids)).order_by(IssuedReport.revision)
+        )
+        for report in rows:
+            latest[report.assessment_id] = report
+    return latest
 
 
 def issued_reports(assessment: Assessment) -> list[IssuedReport]:
@@ -113,18 +126,6 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     db.session.add(issued)
     db.session.commit()
     return issued
-
-
-def reopen_assessment(assessment: Assessment, user: User) -> None:
-    """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
-    if not assessment.is_locked:
-        raise AssessmentLocked(_("Only a finalised assessment can be reopened."))
-    assessment.status = "draft"
-    assessment.revision += 1
-    assessment.finalised_at = None
-    assessment.finalised_by = None
-    assessment.updated_at = utcnow()
-    db.session.commit()
 
 
 def read_issued(report: IssuedReport) -> bytes:

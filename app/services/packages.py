@@ -1,7 +1,9 @@
 """The assessment record: one JSON document with everything an assessment says.
 
 It is what an expert carries between installations (export and import), what the issued
-PDF embeds, and what its footer's record hash is computed from.
+PDF embeds, and what its footer's record hash is computed from. Format 2 carries the
+layers: the unit's self-assessment with its basis and citations, the expert's review and
+agreed score, the consultation record and the action plan.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ import hashlib
 import json
 from typing import Any
 
-from app.models import Assessment
+from app.models import Assessment, Response, Review
 from app.services.assessments import ScoreSheet, score_sheet
+from app.services.workflow import consultation_of
 
 PACKAGE_FORMAT = "csi-sop-assessment"
-PACKAGE_VERSION = 1
+PACKAGE_VERSION = 2
 
 #: Fields that change with every export and so stay out of the record hash.
 VOLATILE = ("exported_at",)
@@ -24,10 +27,23 @@ _RESPONSE_FIELDS = (
     "value",
     "not_applicable",
     "na_justification",
-    "sop_section",
+    "not_evidenced",
+    "basis",
     "evidence_note",
     "recommendation",
-    "action_owner",
+    "reply",
+    "dissent",
+)
+_REVIEW_FIELDS = (
+    "value",
+    "not_applicable",
+    "not_evidenced",
+    "stance",
+    "comment",
+    "finding",
+    "agreed_value",
+    "agreed_not_applicable",
+    "agreed_not_evidenced",
 )
 
 
@@ -35,21 +51,34 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def _review(review: Review | None) -> dict[str, Any] | None:
+    if review is None or not (review.reviewed or review.agreed or review.comment or review.finding):
+        return None
+    entry: dict[str, Any] = {name: getattr(review, name) for name in _REVIEW_FIELDS}
+    entry["agreed_by"] = review.agreed_by.name if review.agreed_by else None
+    entry["agreed_at"] = _iso(review.agreed_at)
+    entry["updated_by"] = review.updated_by.name if review.updated_by else None
+    entry["updated_at"] = _iso(review.updated_at)
+    return entry
+
+
+def _response(requirement_id: str, response: Response) -> dict[str, Any]:
+    entry: dict[str, Any] = {"requirement": requirement_id}
+    entry.update({name: getattr(response, name) for name in _RESPONSE_FIELDS})
+    entry["citations"] = [{"sop": c.code, "version": c.doc_version, "section": c.section} for c in response.citations]
+    entry["updated_at"] = _iso(response.updated_at)
+    entry["updated_by"] = response.updated_by.name if response.updated_by else None
+    entry["review"] = _review(response.review)
+    return entry
+
+
 def build_package(assessment: Assessment, sheet: ScoreSheet | None = None) -> dict[str, Any]:
     """The whole assessment as JSON data, pinned to its checklist by id, version and hash."""
     sheet = sheet or score_sheet(assessment)
     version = assessment.checklist_version
     unit = assessment.unit
-    responses = []
-    for requirement in sheet.checklist.requirements(assessment.modules):
-        response = sheet.responses[requirement.id]
-        entry: dict[str, Any] = {"requirement": requirement.id}
-        entry.update({name: getattr(response, name) for name in _RESPONSE_FIELDS})
-        entry["sop"] = response.sop.code if response.sop else None
-        entry["action_due"] = _iso(response.action_due)
-        entry["updated_at"] = _iso(response.updated_at)
-        entry["updated_by"] = response.updated_by.name if response.updated_by else None
-        responses.append(entry)
+    code_of = {r.id: code for code, r in sheet.responses.items()}
+    consultation = consultation_of(assessment.id)
     return {
         "format": PACKAGE_FORMAT,
         "format_version": PACKAGE_VERSION,
@@ -58,11 +87,12 @@ def build_package(assessment: Assessment, sheet: ScoreSheet | None = None) -> di
         "unit": {"code": unit.code, "name": unit.name, "jurisdiction": unit.jurisdiction},
         "assessment": {
             "title": assessment.title,
-            "kind": assessment.kind,
             "modules": list(assessment.modules),
+            "scope": assessment.scope,
             "assessors": assessment.assessors,
             "assessed_on": _iso(assessment.assessed_on),
-            "status": assessment.status,
+            "stage": assessment.stage,
+            "reviewed": assessment.reviewed,
             "revision": assessment.revision,
             "finalised_at": _iso(assessment.finalised_at),
         },
@@ -70,7 +100,32 @@ def build_package(assessment: Assessment, sheet: ScoreSheet | None = None) -> di
             {"code": s.code, "title": s.title, "version": s.version, "issued_on": _iso(s.issued_on), "notes": s.notes}
             for s in unit.sops
         ],
-        "responses": responses,
+        "responses": [
+            _response(req.id, sheet.responses[req.id]) for req in sheet.checklist.requirements(assessment.modules)
+        ],
+        "consultation": None
+        if consultation is None
+        else {
+            "held_on": _iso(consultation.held_on),
+            "place": consultation.place,
+            "online": consultation.online,
+            "participants": list(consultation.participants or []),
+            "minutes": consultation.minutes,
+        },
+        "actions": [
+            {
+                "title": a.title,
+                "remedy": a.remedy,
+                "owner": a.owner,
+                "due_on": _iso(a.due_on),
+                "effort": a.effort,
+                "cost": a.cost,
+                "status": a.status,
+                "notes": a.notes,
+                "gaps": sorted(code_of[r.id] for r in a.gaps if r.id in code_of),
+            }
+            for a in sheet.actions
+        ],
     }
 
 

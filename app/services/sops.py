@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Response, Sop, Unit
+from app.models import Citation, Sop, Unit
+
+
+def natural_key(sop: Sop) -> tuple:
+    """Sort key that reads numbers as numbers: SOP 3 before SOP 13."""
+    parts = re.split(r"(\d+)", sop.code.casefold())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+
+
+def register_of(unit: Unit) -> list[Sop]:
+    """The unit's documents in natural order of their codes."""
+    return sorted(unit.sops, key=natural_key)
+
+
+def unit_documents(unit_id: int) -> list[Sop]:
+    """The register of the unit with this id, in natural order."""
+    return sorted(db.session.scalars(select(Sop).where(Sop.unit_id == unit_id)), key=natural_key)
 
 
 class SopError(Exception):
@@ -52,7 +69,7 @@ def update_sop(sop: Sop, code: str, title: str, version: str, issued_on: dt.date
 
 def delete_sop(sop: Sop) -> None:
     """Remove an SOP from the register unless responses cite it."""
-    cited = db.session.scalar(select(func.count(Response.id)).where(Response.sop_id == sop.id))
+    cited = db.session.scalar(select(func.count(func.distinct(Citation.response_id))).where(Citation.sop_id == sop.id))
     if cited:
         raise SopError(
             _(

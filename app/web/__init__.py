@@ -52,9 +52,16 @@ def register_web(app: Flask) -> None:
         (403, lambda: _("You do not have permission to do this.")),
         (404, lambda: _("There is nothing here, or you may not see it.")),
         (405, lambda: _("This address does not take that kind of request.")),
+        (409, lambda: _("This cannot be done at the assessment's current stage.")),
         (413, lambda: _("The file is too large.")),
     ):
-        app.register_error_handler(code, lambda error, c=code, m=message: _error_page(c, m(), error))
+        app.register_error_handler(code, lambda error, c=code, m=message: _error_page(c, _told(error, m), error))
+
+
+def _told(error, default):
+    """The message a view gave with abort(), else the page's own default."""
+    given = getattr(error, "description", None)
+    return given if given and given != type(error).description else default()
 
 
 def _error_page(code: int, message: str, error):

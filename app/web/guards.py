@@ -1,14 +1,17 @@
-"""Fetch unit data for a view, or stop with 404/403, using the one access policy."""
+"""Fetch unit data for a view, or stop with 404, 403 or 409, using the one access policy."""
 
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
-from app.services.access import Action, is_admin, may
+from app.services.access import Action, is_admin, may, open_in, roles_for
+from app.services.labels import ACTION, ROLE, STAGE
 
 
 def _check(unit_id: int, action: Action) -> None:
@@ -16,15 +19,34 @@ def _check(unit_id: int, action: Action) -> None:
     if not may(current_user, Action.VIEW, unit_id):
         abort(404)
     if action is not Action.VIEW and not may(current_user, action, unit_id):
-        abort(403)
+        roles = ", ".join(str(ROLE[r]) for r in roles_for(action)) or str(ROLE["admin"])
+        abort(
+            403,
+            description=_(
+                "Your role (%(role)s) may not %(what)s. This is for: %(roles)s. Ask an administrator if your role is wrong.",
+                role=ROLE.get(current_user.role, current_user.role),
+                what=ACTION[action],
+                roles=roles,
+            ),
+        )
 
 
 def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessment:
-    """The assessment, if the current user may do ``action`` with it."""
-    assessment = db.session.get(Assessment, assessment_id)
+    """The assessment, if the current user may do ``action`` with it now (its stage included)."""
+    assessment = db.session.get(Assessment, assessment_id) if assessment_id < 2**31 else None
     if assessment is None:
         abort(404)
     _check(assessment.unit_id, action)
+    stage = Stage(assessment.stage)
+    if not open_in(action, stage):
+        abort(
+            409,
+            description=_(
+                "The assessment is at the stage '%(stage)s', where no one can %(what)s.",
+                stage=STAGE[stage],
+                what=ACTION[action],
+            ),
+        )
     return assessment
 
 
@@ -40,4 +62,4 @@ def unit_for(code: str, action: Action = Action.VIEW) -> Unit:
 def require_admin() -> None:
     """Stop unless the current user is an administrator."""
     if not is_admin(current_user):
-        abort(403)
+        abort(403, description=_("This page is for administrators."))

@@ -1,4 +1,4 @@
-"""Forms for starting an assessment and for scoring one requirement."""
+"""Forms for starting an assessment and for the layers of one requirement card."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -19,10 +22,15 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.domain.checklist import Checklist
-from app.models import Sop
-from app.services.assessments import ResponseInput
+from app.domain.scoring import Basis, Scope
+from app.models import FINDINGS, STANCES, Response, Review, Sop
+from app.services.labels import BASIS, FINDING, SCOPE, STANCE
+from app.services.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
+from app.services.sops import natural_key
 
 NOT_APPLICABLE = "na"
+NOT_EVIDENCED = "ne"
+BLANK_CITATIONS = 1  # empty citation rows offered below the filled ones
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -33,88 +41,202 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class NewAssessmentForm(FlaskForm):
-    """Which unit, which checklist and modules, and what to call it."""
+    """Which unit, which checklist and modules, the scope, and what to call it."""
 
     unit = SelectField(_l("Unit"), coerce=int, validators=[DataRequired()])
     checklist = SelectField(_l("Checklist"), coerce=int, validators=[DataRequired()])
     modules = MultiCheckboxField(_l("Optional modules"), validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    kind = SelectField(
-        _l("Kind"),
-        choices=[
-            SelectChoice("self_assessment", _l("Self-assessment by the unit")),
-            SelectChoice("consultation", _l("Consultation with an external expert")),
-        ],
+    scope = RadioField(
+        _l("Scope"),
+        choices=[SelectChoice(s.value, SCOPE[s]) for s in Scope],
+        default=Scope.DESK.value,
+        validators=[DataRequired()],
     )
     assessors = StringField(_l("Assessors"), validators=[Optional(), Length(max=500)])
     assessed_on = DateField(_l("Date"), validators=[Optional()])
 
 
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+def score_choices(checklist: Checklist, blank: str | None = None) -> list[SelectChoice]:
+    """The score picker: the scale, N/A and not evidenced (and a blank choice when asked)."""
+    choices = [SelectChoice("", blank)] if blank else []
+    choices += [SelectChoice(str(level.value), f"{level.value} {level.label}") for level in checklist.scale]
+    choices.append(SelectChoice(NOT_APPLICABLE, str(_l("N/A"))))
+    choices.append(SelectChoice(NOT_EVIDENCED, str(_l("Not evidenced"))))
+    return choices
+
+
+def parse_score(raw: str | None) -> Score:
+    """The picker's value as a score."""
+    raw = (raw or "").strip()
+    return Score(
+        value=int(raw) if raw.isdigit() else None,
+        not_applicable=raw == NOT_APPLICABLE,
+        not_evidenced=raw == NOT_EVIDENCED,
+    )
+
+
+def score_value(value: int | None, not_applicable: bool, not_evidenced: bool) -> str:
+    """A stored score as the picker's value."""
+    if not_applicable:
+        return NOT_APPLICABLE
+    if not_evidenced:
+        return NOT_EVIDENCED
+    return "" if value is None else str(value)
+
+
+def score_is_valid(field: RadioField, checklist: Checklist) -> bool:
+    """False (with a field error) when the picker holds neither a scale value, N/A, not evidenced nor nothing."""
+    raw = (field.data or "").strip()
+    if raw in ("", NOT_APPLICABLE, NOT_EVIDENCED) or (raw.isdigit() and checklist.level(int(raw)) is not None):
+        return True
+    field.errors = [*field.errors, str(_l("Choose a score from the scale, N/A or not evidenced."))]
+    return False
+
+
+class CitationForm(Form):
+    """One place in the unit's documents: which document, which section."""
+
+    sop_id = SelectField(_l("Document"), coerce=_int_or_none, validate_choice=False)
+    section = StringField(_l("Section"), validators=[Optional(), Length(max=120)])
+
+
 class ResponseForm(FlaskForm):
-    """One requirement's response: score or N/A, where the SOP covers it, notes and action."""
+    """The unit's self-assessment of one requirement."""
 
     score = RadioField(_l("Score"), validators=[Optional()], validate_choice=False)
-    na_justification = TextAreaField(_l("Why it does not apply"), validators=[Optional(), Length(max=4000)])
-    sop_id = SelectField(
-        _l("SOP"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, validate_choice=False
+    basis = SelectField(
+        _l("Score rests on"),
+        choices=[SelectChoice(b.value, BASIS[b]) for b in Basis],
+        default=Basis.SOP_TEXT.value,
+        validate_choice=False,
     )
-    sop_section = StringField(_l("Section of the SOP"), validators=[Optional(), Length(max=120)])
+    na_justification = TextAreaField(_l("Why it does not apply"), validators=[Optional(), Length(max=4000)])
+    citations = FieldList(FormField(CitationForm), max_entries=MAX_CITATIONS + BLANK_CITATIONS)
     evidence_note = TextAreaField(
         _l("Note (what the SOP says, what is missing)"), validators=[Optional(), Length(max=8000)]
     )
     recommendation = TextAreaField(_l("Assessor's recommendation"), validators=[Optional(), Length(max=8000)])
-    action_owner = StringField(_l("Action owner"), validators=[Optional(), Length(max=200)])
-    action_due = DateField(_l("Due date"), validators=[Optional()])
     version = IntegerField(validators=[Optional()])
     next = HiddenField()
 
     def set_choices(self, checklist: Checklist, sops: list[Sop]) -> None:
-        """Scale values and the unit's SOPs as choices."""
-        self.score.choices = [
-            SelectChoice(str(level.value), f"{level.value} {level.label}") for level in checklist.scale
+        """Scale values and the unit's documents as choices."""
+        self.score.choices = score_choices(checklist)
+        documents = [SelectChoice("", "—")] + [
+            SelectChoice(str(s.id), f"{s.code} · {s.title} (v{s.version})") for s in sorted(sops, key=natural_key)
         ]
-        self.score.choices.append(SelectChoice(NOT_APPLICABLE, str(_l("Not applicable"))))
-        self.sop_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(s.id), f"{s.code} {s.title} (v{s.version})") for s in sops
-        ]
+        for entry in self.citations:
+            entry.form.sop_id.choices = documents
 
     def to_input(self) -> ResponseInput:
         """The submitted values for the service."""
-        raw = (self.score.data or "").strip()
+        score = parse_score(self.score.data)
+        citations = [
+            (entry.form.sop_id.data, entry.form.section.data or "")
+            for entry in self.citations
+            if entry.form.sop_id.data is not None
+        ]
         return ResponseInput(
-            value=int(raw) if raw.isdigit() else None,
-            not_applicable=raw == NOT_APPLICABLE,
+            value=score.value,
+            not_applicable=score.not_applicable,
+            not_evidenced=score.not_evidenced,
             na_justification=self.na_justification.data or "",
-            sop_id=self.sop_id.data,
-            sop_section=self.sop_section.data or "",
+            basis=self.basis.data or None,
+            citations=citations,
             evidence_note=self.evidence_note.data or "",
             recommendation=self.recommendation.data or "",
-            action_owner=self.action_owner.data or "",
-            action_due=self.action_due.data,
         )
 
-    def score_is_valid(self, checklist: Checklist) -> bool:
-        """False (with a field error) when the score is neither a scale value, N/A nor empty."""
-        raw = (self.score.data or "").strip()
-        if raw in ("", NOT_APPLICABLE) or (raw.isdigit() and checklist.level(int(raw)) is not None):
-            return True
-        self.score.errors = [*self.score.errors, str(_l("Choose a score from the scale or N/A."))]
-        return False
 
-
-def response_form(prefix: str, response=None, formdata=None) -> ResponseForm:
-    """The form of one requirement card, filled from its stored response."""
+def response_form(prefix: str, response: Response | None = None, formdata=None) -> ResponseForm:
+    """The self-assessment form of one card, filled from its stored response."""
     form = ResponseForm(prefix=prefix, formdata=formdata)
     if formdata is None and response is not None:
-        form.score.data = (
-            NOT_APPLICABLE if response.not_applicable else ("" if response.value is None else str(response.value))
-        )
+        form.score.data = score_value(response.value, response.not_applicable, response.not_evidenced)
+        form.basis.data = response.basis or Basis.SOP_TEXT.value
         form.na_justification.data = response.na_justification
-        form.sop_id.data = response.sop_id
-        form.sop_section.data = response.sop_section
         form.evidence_note.data = response.evidence_note
         form.recommendation.data = response.recommendation
-        form.action_owner.data = response.action_owner
-        form.action_due.data = response.action_due
+        form.version.data = response.version
+        while len(form.citations):
+            form.citations.pop_entry()
+        for citation in response.citations:
+            form.citations.append_entry({"sop_id": citation.sop_id, "section": citation.section})
+    if formdata is None:
+        for _i in range(BLANK_CITATIONS):
+            form.citations.append_entry()
+    return form
+
+
+class ReviewForm(FlaskForm):
+    """The expert's review of one requirement, and the agreed score after the consultation."""
+
+    score = RadioField(_l("Expert's score"), validators=[Optional()], validate_choice=False)
+    stance = RadioField(
+        _l("Stance on the unit's score"),
+        choices=[SelectChoice(s, STANCE[s]) for s in STANCES],
+        validators=[Optional()],
+        validate_choice=False,
+    )
+    comment = TextAreaField(_l("Comment to the unit"), validators=[Optional(), Length(max=8000)])
+    finding = SelectField(
+        _l("Finding"),
+        choices=[SelectChoice("", "—"), *(SelectChoice(f, FINDING[f]) for f in FINDINGS)],
+        validate_choice=False,
+    )
+    agreed = RadioField(_l("Agreed score"), validators=[Optional()], validate_choice=False)
+    version = IntegerField(validators=[Optional()])
+    next = HiddenField()
+
+    def set_choices(self, checklist: Checklist) -> None:
+        self.score.choices = score_choices(checklist)
+        self.agreed.choices = score_choices(checklist)
+
+    def to_input(self, with_agreed: bool) -> ReviewInput:
+        score = parse_score(self.score.data)
+        return ReviewInput(
+            value=score.value,
+            not_applicable=score.not_applicable,
+            not_evidenced=score.not_evidenced,
+            stance=self.stance.data or None,
+            comment=self.comment.data or "",
+            finding=self.finding.data or None,
+            agreed=parse_score(self.agreed.data) if with_agreed else None,
+        )
+
+
+def review_form(prefix: str, review: Review | None = None, formdata=None) -> ReviewForm:
+    """The review form of one card, filled from the stored review."""
+    form = ReviewForm(prefix=f"{prefix}-rv", formdata=formdata)
+    if formdata is None and review is not None:
+        form.score.data = score_value(review.value, review.not_applicable, review.not_evidenced)
+        form.stance.data = review.stance or ""
+        form.comment.data = review.comment
+        form.finding.data = review.finding or ""
+        form.agreed.data = score_value(review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+        form.version.data = review.version
+    return form
+
+
+class ReplyForm(FlaskForm):
+    """The unit's answer to the expert, and the unit head's dissent from the agreed score."""
+
+    reply = TextAreaField(_l("The unit's answer"), validators=[Optional(), Length(max=8000)])
+    dissent = TextAreaField(_l("Dissent from the agreed score"), validators=[Optional(), Length(max=8000)])
+    version = IntegerField(validators=[Optional()])
+    next = HiddenField()
+
+
+def reply_form(prefix: str, response: Response | None = None, formdata=None) -> ReplyForm:
+    """The reply form of one card, filled from the stored response."""
+    form = ReplyForm(prefix=f"{prefix}-re", formdata=formdata)
+    if formdata is None and response is not None:
+        form.reply.data = response.reply
+        form.dissent.data = response.dissent
         form.version.data = response.version
     return form

@@ -1,4 +1,5 @@
-"""What the scoring page shows: filtered requirement cards, section navigation, progress."""
+"""What the cards page shows: filtered requirement cards with the layers the stage and the
+user's role open, section navigation and progress."""
 
 from __future__ import annotations
 
@@ -7,85 +8,167 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from app.domain.checklist import Requirement, Section
-from app.domain.scoring import Summary, is_major_gap
-from app.models import Response, Sop
+from app.domain.scoring import State, Summary, is_major_gap
+from app.models import PlannedAction, Response, Review, Sop, User
+from app.services.access import Action, may_in
 from app.services.assessments import ScoreSheet
 from app.services.formatting import datetime, percent
-from app.web.assessments.forms import ResponseForm, response_form
+from app.services.sops import unit_documents
+from app.web.assessments.forms import (
+    ReplyForm,
+    ResponseForm,
+    ReviewForm,
+    reply_form,
+    response_form,
+    review_form,
+)
 
 FILTERS = {
     "all": _l("All"),
     "unassessed": _l("Not yet assessed"),
     "gaps": _l("Gaps"),
     "major": _l("Major gaps"),
+    "not_evidenced": _l("Not evidenced"),
+    "to_verify": _l("To verify on site"),
+    "disagreements": _l("Disagreements"),
+    "queries": _l("Open queries"),
 }
+
+
+@dataclass(frozen=True)
+class Rights:
+    """Which layers of a card the current user may change now."""
+
+    score: bool
+    review: bool
+    agree: bool
+    reply: bool
+    dissent: bool
+
+    @classmethod
+    def of(cls, user: User, sheet: ScoreSheet) -> Rights:
+        a = sheet.assessment
+        return cls(
+            score=may_in(user, Action.SCORE, a),
+            review=may_in(user, Action.REVIEW, a),
+            agree=may_in(user, Action.AGREE, a),
+            reply=may_in(user, Action.REPLY, a),
+            dissent=may_in(user, Action.DISSENT, a),
+        )
 
 
 @dataclass
 class Card:
-    """One requirement on the scoring page, with its form."""
+    """One requirement with its layers and the forms the user may fill."""
 
     requirement: Requirement
     response: Response
-    form: ResponseForm
+    state: State
+    differs: bool
+    action: PlannedAction | None
+    self_form: ResponseForm | None = None
+    review_form: ReviewForm | None = None
+    reply_form: ReplyForm | None = None
     message: str | None = None
+
+    @property
+    def review(self) -> Review | None:
+        return self.response.review
 
 
 @dataclass
 class ScoringPage:
-    """The scoring page of an assessment for one section or one filter."""
+    """The cards page of an assessment for one section or one filter."""
 
     sheet: ScoreSheet
+    rights: Rights
+    sops: list[Sop]
     section: Section | None
     section_id: str | None
     filter_name: str
-    editable: bool
     cards: list[Card] = field(default_factory=list)
 
+    @property
+    def editable(self) -> bool:
+        """True when the user may change any layer here (the page then loads the autosave script)."""
+        r = self.rights
+        return r.score or r.review or r.reply or r.dissent
+
+    @property
+    def shows_review(self) -> bool:
+        """The expert's layer is shown from the review on, or whenever there is one."""
+        return self.sheet.assessment.stage not in ("self_assessment", "submitted") or self.sheet.has_review
+
     @classmethod
-    def build(
-        cls, sheet: ScoreSheet, sops: list[Sop], *, section_id: str | None, filter_name: str, editable: bool
-    ) -> ScoringPage:
+    def build(cls, sheet: ScoreSheet, user: User, *, section_id: str | None, filter_name: str) -> ScoringPage:
         """Cards for a section (default: the first) or, with a filter and no section, the whole assessment."""
         filter_name = filter_name if filter_name in FILTERS else "all"
         sections = sheet.sections
         if section_id is None and filter_name == "all" and sections:
             section_id = sections[0].id
         section = next((s for s in sections if s.id == section_id), None)
+        rights = Rights.of(user, sheet)
+        sops = unit_documents(sheet.assessment.unit_id)
+        page = cls(sheet, rights, sops, section, section_id, filter_name)
+        if section_id is not None and section is None:
+            return page
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
-        page = cls(sheet, section, section_id, filter_name, editable)
         for req in requirements:
-            if section_id is not None and section is None:
-                break
-            if not page._keep(req):
-                continue
-            response = sheet.responses[req.id]
-            form = response_form(req.id, response)
-            form.set_choices(sheet.checklist, sops)
-            page.cards.append(Card(req, response, form))
+            if page._keep(req):
+                page.cards.append(page._card(req))
         return page
 
-    def _keep(self, req: Requirement) -> bool:
-        answer = self.sheet.answers.get(req.id)
-        if self.filter_name == "all":
-            return True
-        if answer is None or not answer.assessed:
-            return self.filter_name == "unassessed"
-        if answer.not_applicable or self.filter_name == "unassessed":
-            return False
-        below_full = answer.value < self.sheet.checklist.max_value
-        if self.filter_name == "gaps":
-            return below_full
-        return is_major_gap(req, answer.value)
+    def _card(self, req: Requirement, formdata=None) -> Card:
+        sheet, rights = self.sheet, self.rights
+        response = sheet.responses[req.id]
+        card = Card(
+            requirement=req,
+            response=response,
+            state=sheet.result.states[req.id],
+            differs=sheet.differs(req.id),
+            action=sheet.action_of.get(response.id),
+        )
+        if rights.score:
+            card.self_form = response_form(req.id, response)
+            card.self_form.set_choices(sheet.checklist, self.sops)
+        if rights.review:
+            card.review_form = review_form(req.id, response.review)
+            card.review_form.set_choices(sheet.checklist)
+        if rights.reply or rights.dissent:
+            card.reply_form = reply_form(req.id, response)
+        return card
 
-    def replace_form(self, requirement_id: str, form: ResponseForm, message: str | None) -> None:
+    def _keep(self, req: Requirement) -> bool:
+        name = self.filter_name
+        if name == "all":
+            return True
+        state = self.sheet.result.states[req.id]
+        answer = self.sheet.answers[req.id]
+        review = self.sheet.responses[req.id].review
+        if name == "unassessed":
+            return state is State.OPEN
+        if name == "not_evidenced":
+            return state is State.NOT_EVIDENCED
+        if name == "to_verify":
+            return state is State.TO_VERIFY
+        if name == "disagreements":
+            return self.sheet.differs(req.id)
+        if name == "queries":
+            return (
+                review is not None and review.stance in ("disagree", "query") and not self.sheet.responses[req.id].reply
+            )
+        if state is not State.SCORED or answer.value >= self.sheet.checklist.max_value:
+            return False
+        return name == "gaps" or is_major_gap(req, answer.value)
+
+    def replace_form(self, requirement_id: str, layer: str, form, message: str | None) -> None:
         """Show a submitted form (with its errors) in place of the stored one."""
-        for card in self.cards:
-            if card.requirement.id == requirement_id:
-                card.form, card.message = form, message
-                return
-        req = self.sheet.checklist.requirement(requirement_id)
-        self.cards.insert(0, Card(req, self.sheet.responses[requirement_id], form, message))
+        card = next((c for c in self.cards if c.requirement.id == requirement_id), None)
+        if card is None:
+            card = self._card(self.sheet.checklist.requirement(requirement_id))
+            self.cards.insert(0, card)
+        setattr(card, f"{layer}_form", form)
+        card.message = message
 
     @property
     def summary(self) -> Summary:
@@ -95,7 +178,7 @@ class ScoringPage:
         return self.sheet.result.overall
 
     def next_section(self) -> Section | None:
-        """The section after the shown one, to carry on scoring."""
+        """The section after the shown one, to carry on."""
         sections = list(self.sheet.sections)
         if self.section is None or self.section not in sections:
             return None
@@ -103,23 +186,28 @@ class ScoringPage:
         return sections[index + 1] if index + 1 < len(sections) else None
 
 
-def response_json(sheet: ScoreSheet, requirement_id: str, response: Response) -> dict:
-    """What autosave gets back: the new version and the updated progress and scores."""
+def progress_json(sheet: ScoreSheet, requirement_id: str) -> dict:
+    """The updated progress and scores, for autosave answers."""
     req = sheet.checklist.requirement(requirement_id)
     section = next(r.summary for r in sheet.result.sections if r.section.id == req.section_id)
-    overall = sheet.result.overall
+    return {"section": _summary_json(section), "overall": _summary_json(sheet.result.overall)}
+
+
+def saved_json(sheet: ScoreSheet, requirement_id: str, row: Response | Review) -> dict:
+    """What autosave gets back: the new version, the checklist's advice for the level, progress."""
+    req = sheet.checklist.requirement(requirement_id)
+    answer = sheet.answers[requirement_id]
     recommendation = None
-    if response.value is not None and response.value < sheet.checklist.max_value:
-        text = req.recommendation_for(response.value)
+    if sheet.result.states[requirement_id] is State.SCORED and answer.value < sheet.checklist.max_value:
+        text = req.recommendation_for(answer.value)
         recommendation = str(text) if text else None
     return {
         "ok": True,
         "id": requirement_id,
-        "version": response.version,
-        "saved_at": datetime(response.updated_at),
+        "version": row.version,
+        "saved_at": datetime(row.updated_at),
         "recommendation": recommendation,
-        "section": _summary_json(section),
-        "overall": _summary_json(overall),
+        **progress_json(sheet, requirement_id),
     }
 
 
@@ -127,7 +215,7 @@ def _summary_json(summary: Summary) -> dict:
     return {
         "answered": summary.answered,
         "total": summary.total,
-        "score": percent(summary.score),
+        "score": percent(summary.shown_score),
         "completeness": percent(summary.completeness),
         "major_gaps": summary.major_gaps,
     }

@@ -1,4 +1,4 @@
-"""Assessment pages: new, results, scoring, saving a response, finalising."""
+"""Assessment pages: new, results, the cards, calibration, and moves between stages."""
 
 from __future__ import annotations
 
@@ -8,26 +8,22 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.domain.workflow import Move, Stage
 from app.extensions import db
-from app.models import ChecklistVersion, Sop, Unit
+from app.models import ChecklistVersion, Unit
 from app.models.base import utcnow
-from app.services.access import Action, may, visible_units_clause
-from app.services.assessments import (
-    AssessmentError,
-    AssessmentLocked,
-    InvalidResponse,
-    ResponseConflict,
-    create_assessment,
-    finalise_assessment,
-    save_response,
-    score_sheet,
-)
+from app.services.access import Action, allowed_moves, may, may_in, move_action, visible_units_clause
+from app.services.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.charts import section_bars
 from app.services.checklists import checklist_of, latest_versions
-from app.services.formatting import datetime
-from app.services.issuing import issued_reports, reopen_assessment
-from app.web.assessments.forms import NewAssessmentForm, response_form
-from app.web.assessments.scoring_page import FILTERS, ScoringPage, response_json
+from app.services.issuing import issued_reports
+from app.services.labels import MOVE
+from app.services.plans import plan_of
+from app.services.reviews import finding_counts
+from app.services.workflow import MoveRefused, move
+from app.web.assessments.forms import NewAssessmentForm
+from app.web.assessments.scoring_page import FILTERS, ScoringPage
+from app.web.assessments.stage_panel import stage_panel
 from app.web.guards import assessment_for
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -43,7 +39,7 @@ def new():
     """Start an assessment of a unit against a checklist version."""
     units = _creatable_units()
     if not units:
-        abort(403)
+        abort(403, description=_("You may not start assessments: no unit of yours allows it. Ask an administrator."))
     versions = latest_versions()
     form = NewAssessmentForm()
     form.unit.choices = [SelectChoice(u.id, f"{u.code} — {u.name}") for u in units]
@@ -67,14 +63,16 @@ def new():
                 version=version,
                 title=form.title.data,
                 modules=chosen,
-                kind=form.kind.data,
+                scope=form.scope.data,
                 assessors=form.assessors.data or "",
                 assessed_on=form.assessed_on.data,
                 user=current_user,
             )
         except AssessmentError as exc:
+            db.session.rollback()
             form.title.errors.append(str(exc))
         else:
+            db.session.commit()
             flash(_("Assessment started. Score the requirements section by section."), "success")
             return redirect(url_for("assessments.score", assessment_id=assessment.id))
     status = 400 if form.errors else 200
@@ -83,10 +81,9 @@ def new():
 
 @bp.get("/<int:assessment_id>")
 def results(assessment_id: int):
-    """Section scores, a chart and the ranked gaps."""
+    """Where the assessment stands: figures, sections, findings and ranked gaps."""
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
-    unit_id = assessment.unit_id
     issued = issued_reports(assessment)
     current = next((r for r in issued if r.revision == assessment.revision), None)
     return render_template(
@@ -94,127 +91,77 @@ def results(assessment_id: int):
         sheet=sheet,
         bar_chart=section_bars(sheet.result),
         assessment=assessment,
+        panel=stage_panel(sheet, current_user),
+        plan=plan_of(sheet),
+        findings=finding_counts(sheet),
         issued=issued,
         current_issue=current,
-        can_finalise=may(current_user, Action.FINALISE, unit_id) and not assessment.is_locked,
-        can_issue=may(current_user, Action.ISSUE, unit_id) and assessment.is_locked and current is None,
-        can_reopen=may(current_user, Action.REOPEN, unit_id) and assessment.is_locked,
-        can_export=may(current_user, Action.EXPORT, unit_id),
-    )
-
-
-def _load(assessment_id: int, action: Action = Action.VIEW):
-    assessment = assessment_for(assessment_id, action)
-    sheet = score_sheet(assessment)
-    sops = db.session.scalars(select(Sop).where(Sop.unit_id == assessment.unit_id).order_by(Sop.code)).all()
-    return assessment, sheet, sops
-
-
-def _page(sheet, sops, section_id: str | None, filter_name: str) -> ScoringPage:
-    assessment = sheet.assessment
-    return ScoringPage.build(
-        sheet,
-        sops,
-        section_id=section_id,
-        filter_name=filter_name,
-        editable=may(current_user, Action.SCORE, assessment.unit_id) and not assessment.is_locked,
+        can_issue=may_in(current_user, Action.ISSUE, assessment) and current is None,
+        can_export=may(current_user, Action.EXPORT, assessment.unit_id),
     )
 
 
 @bp.get("/<int:assessment_id>/score")
 def score(assessment_id: int):
-    """Score requirements one after another, section by section or by filter."""
-    _, sheet, sops = _load(assessment_id)
-    page = _page(sheet, sops, request.args.get("section"), request.args.get("filter", "all"))
+    """The requirement cards, section by section or by filter, with the layers the stage shows."""
+    assessment = assessment_for(assessment_id)
+    sheet = score_sheet(assessment)
+    page = ScoringPage.build(
+        sheet, current_user, section_id=request.args.get("section"), filter_name=request.args.get("filter", "all")
+    )
     if page.section_id is not None and page.section is None:
         abort(404)
-    return render_template("assessments/score.html", page=page, filters=FILTERS)
+    return render_template("assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user))
 
 
-def _safe_local(target: str | None) -> str | None:
-    return target if target and target.startswith("/") and not target.startswith("//") else None
-
-
-@bp.post("/<int:assessment_id>/responses/<requirement_id>")
-def save(assessment_id: int, requirement_id: str):
-    """Save one requirement's response: JSON for autosave, a redirect for the plain form."""
-    assessment, sheet, sops = _load(assessment_id, Action.SCORE)
-    if requirement_id not in sheet.responses:
-        abort(404)
-    wants_json = request.accept_mimetypes.best == "application/json"
-    form = response_form(requirement_id, formdata=request.form)
-    form.set_choices(sheet.checklist, sops)
-    status, message = 422, None
-    if form.validate() and form.score_is_valid(sheet.checklist):
-        try:
-            response = save_response(
-                sheet, requirement_id, form.to_input(), expected_version=form.version.data, user=current_user
-            )
-        except AssessmentLocked as exc:
-            status, message = 409, str(exc)
-        except InvalidResponse as exc:
-            for name, text in exc.errors.items():
-                field = getattr(form, "score" if name == "value" else name, form.score)
-                field.errors = [*field.errors, text]
-        except ResponseConflict as exc:
-            status, message = 409, _conflict_message(exc)
-            form.version.data = exc.current.version
-            form.version.raw_data = [str(exc.current.version)]
-        else:
-            if wants_json:
-                return response_json(sheet, requirement_id, response)
-            flash(_("%(id)s saved.", id=requirement_id), "success")
-            section_id = sheet.checklist.requirement(requirement_id).section_id
-            fallback = url_for("assessments.score", assessment_id=assessment.id, section=section_id)
-            return redirect(_safe_local(form.next.data) or fallback)
-    if wants_json:
-        errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
-        body = {"ok": False, "message": message or _("Not saved: check the highlighted fields."), "errors": errors}
-        body["version"] = sheet.responses[requirement_id].version
-        return body, status
-    section_id = sheet.checklist.requirement(requirement_id).section_id
-    page = _page(sheet, sops, section_id, "all")
-    page.replace_form(requirement_id, form, message or _("Not saved: check the highlighted fields."))
-    return render_template("assessments/score.html", page=page, filters=FILTERS), status
-
-
-def _conflict_message(exc: ResponseConflict) -> str:
-    current = exc.current
-    return _(
-        "%(who)s saved this requirement at %(when)s while you were editing it. Your input is kept below; "
-        "compare it with theirs and save again to keep yours.",
-        who=current.updated_by.name if current.updated_by else _("Someone"),
-        when=datetime(current.updated_at),
+@bp.get("/<int:assessment_id>/calibration")
+def calibration(assessment_id: int):
+    """Self-assessment against the expert's review: agreement, kappa, over- and under-rating."""
+    assessment = assessment_for(assessment_id)
+    sheet = score_sheet(assessment)
+    return render_template(
+        "assessments/calibration.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
     )
 
 
-@bp.post("/<int:assessment_id>/reopen")
-def reopen(assessment_id: int):
-    """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
-    assessment = assessment_for(assessment_id, Action.REOPEN)
+@bp.get("/<int:assessment_id>/finalise")
+def confirm_finalise(assessment_id: int):
+    """Ask before finalising, saying what is still open."""
+    assessment = assessment_for(assessment_id)
+    sheet = score_sheet(assessment)
+    if Move.FINALISE not in allowed_moves(current_user, assessment):
+        abort(409, description=_("This assessment cannot be finalised by you at its current stage."))
+    return render_template(
+        "assessments/finalise.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
+    )
+
+
+@bp.post("/<int:assessment_id>/move/<move_name>")
+def change_stage(assessment_id: int, move_name: str):
+    """Move the assessment to another stage; finalising needs the confirmation page's consent."""
     try:
-        reopen_assessment(assessment, current_user)
-    except AssessmentLocked as exc:
+        chosen = Move(move_name)
+    except ValueError:
+        abort(404)
+    assessment = assessment_for(assessment_id)
+    assessment_for(assessment_id, move_action(chosen, Stage(assessment.stage)))  # 403 for the role, 409 for the stage
+    if chosen is Move.FINALISE and request.form.get("confirm") != "yes":
+        return redirect(url_for("assessments.confirm_finalise", assessment_id=assessment.id))
+    sheet = score_sheet(assessment)
+    try:
+        stage = move(sheet, chosen, current_user)
+    except MoveRefused as exc:
+        db.session.rollback()
         flash(str(exc), "error")
-    else:
-        flash(
-            _(
-                "Reopened as revision %(rev)s. Earlier issued reports stay available and unchanged.",
-                rev=assessment.revision,
-            ),
-            "success",
-        )
+        return redirect(url_for("assessments.results", assessment_id=assessment.id), code=303)
+    db.session.commit()
+    flash(_moved_message(chosen, stage, assessment.revision), "success")
     return redirect(url_for("assessments.results", assessment_id=assessment.id))
 
 
-@bp.post("/<int:assessment_id>/finalise")
-def finalise(assessment_id: int):
-    """Lock the assessment."""
-    assessment = assessment_for(assessment_id, Action.FINALISE)
-    try:
-        finalise_assessment(assessment, current_user)
-    except AssessmentLocked as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Assessment finalised. Its responses are locked."), "success")
-    return redirect(url_for("assessments.results", assessment_id=assessment.id))
+def _moved_message(chosen: Move, stage: Stage, revision: int) -> str:
+    if chosen is Move.REOPEN:
+        return _("Reopened as revision %(rev)s. Earlier issued reports stay available and unchanged.", rev=revision)
+    if chosen is Move.FINALISE:
+        return _("Assessment finalised. Its responses are locked and the documents it cites are frozen.")
+    return _("Done: %(what)s.", what=MOVE[chosen])

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Assessment, Sop, Unit
 from app.services.access import Action, is_admin, may, visible_units_clause
 from app.services.assessments import results_of
-from app.services.sops import SopError, add_sop, delete_sop, update_sop
+from app.services.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.services.users import UserError, create_unit
 from app.web.guards import require_admin, unit_for
 from app.web.units.forms import SopForm, UnitForm
@@ -61,6 +61,7 @@ def _unit_page(unit: Unit, form: SopForm | None, status: int = 200):
         unit=unit,
         assessments=assessments,
         results=results_of(assessments),
+        register=register_of(unit),
         form=form,
         can_create=may(current_user, Action.CREATE, unit.id),
     )

@@ -1,0 +1,258 @@
+"""The action plan: actions suggested from the checklist's remedies, merged, split and assigned.
+
+One action closes every gap that shares its remedy ("write the quality manual" closes all
+requirements that need a quality manual), so management funds 10 to 25 actions, not one
+line per requirement. Services flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from app.domain.checklist import COST_BANDS, EFFORT_BANDS
+from app.domain.ranking import Gap, RankedAction, rank_actions
+from app.extensions import db
+from app.models import ACTION_STATUSES, PlannedAction, User
+from app.models.base import utcnow
+from app.services.assessments import AssessmentError, ScoreSheet
+from app.services.responses import InvalidResponse, ResponseConflict
+
+MAX_TITLE = 300
+
+
+class PlanError(AssessmentError):
+    """The plan cannot be changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """An action with its rank and the current gaps it closes."""
+
+    action: PlannedAction
+    ranked: RankedAction
+
+    @property
+    def gaps(self) -> tuple[Gap, ...]:
+        return self.ranked.gaps
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The ranked actions and the gaps no action closes yet."""
+
+    items: tuple[PlanItem, ...]
+    unplanned: tuple[Gap, ...]
+
+    @property
+    def top(self) -> tuple[PlanItem, ...]:
+        """What to fund first: the five highest-ranked actions that close a gap."""
+        return tuple(item for item in self.items if item.gaps)[:5]
+
+
+def plan_of(sheet: ScoreSheet) -> Plan:
+    """The sheet's actions ranked by the gaps they close now (scores may have moved since)."""
+    gaps = {g.requirement.id: g for g in sheet.result.gaps}
+    code_of = {r.id: code for code, r in sheet.responses.items()}
+    groups = []
+    planned: set[str] = set()
+    for action in sheet.actions:
+        codes = [code_of[r.id] for r in action.gaps if r.id in code_of]
+        planned.update(codes)
+        groups.append((action, [gaps[c] for c in codes if c in gaps]))
+    ranked = rank_actions(groups)
+    items = tuple(PlanItem(r.key, r) for r in ranked)
+    return Plan(items, tuple(g for g in sheet.result.gaps if g.requirement.id not in planned))
+
+
+def _suggested_title(sheet: ScoreSheet, gap: Gap) -> str:
+    text = gap.requirement.recommendation_for(gap.value)
+    title = str(text) if text else _("Close the gap: %(title)s", title=gap.requirement.title)
+    return title if len(title) <= MAX_TITLE else title[: MAX_TITLE - 1].rstrip() + "…"
+
+
+def suggest_actions(sheet: ScoreSheet, user: User | None) -> list[PlannedAction]:
+    """Actions for the gaps no action closes yet: one per checklist remedy, else one per gap."""
+    plan = plan_of(sheet)
+    by_remedy = {a.remedy: a for a in sheet.actions if a.remedy and a.status != "done"}
+    touched: list[PlannedAction] = []
+    for gap in plan.unplanned:
+        response = sheet.responses[gap.requirement.id]
+        remedy = sheet.checklist.remedy(gap.requirement.remedy) if gap.requirement.remedy else None
+        action = by_remedy.get(remedy.id) if remedy else None
+        if action is None:
+            action = PlannedAction(
+                assessment=sheet.assessment,
+                title=str(remedy.title) if remedy else _suggested_title(sheet, gap),
+                remedy=remedy.id if remedy else None,
+                effort=remedy.effort if remedy else None,
+                cost=remedy.cost if remedy else None,
+                updated_by=user,
+                updated_at=utcnow(),
+            )
+            db.session.add(action)
+            sheet.actions.append(action)
+            if remedy:
+                by_remedy[remedy.id] = action
+        action.gaps.append(response)
+        if action not in touched:
+            touched.append(action)
+    db.session.flush()
+    sheet.refresh()
+    return touched
+
+
+def _actions(sheet: ScoreSheet, ids: Iterable[int]) -> list[PlannedAction]:
+    wanted = set(ids)
+    found = [a for a in sheet.actions if a.id in wanted]
+    if len(found) != len(wanted):
+        raise PlanError(_("Some of the chosen actions are not part of this assessment's plan."))
+    return found
+
+
+def merge_actions(sheet: ScoreSheet, ids: Iterable[int], user: User | None, title: str = "") -> PlannedAction:
+    """One action out of several: the first keeps its details and takes the others' gaps."""
+    actions = sorted(_actions(sheet, ids), key=lambda a: a.id)
+    if len(actions) < 2:
+        raise PlanError(_("Choose two or more actions to merge."))
+    keep, others = actions[0], actions[1:]
+    for other in others:
+        moving = list(other.gaps)
+        other.gaps.clear()
+        db.session.flush()
+        keep.gaps.extend(moving)
+        keep.owner = keep.owner or other.owner
+        keep.due_on = min((d for d in (keep.due_on, other.due_on) if d), default=None)
+        if other.notes:
+            keep.notes = (keep.notes + "\n" + other.notes).strip()
+        sheet.actions.remove(other)
+        db.session.delete(other)
+    if title.strip():
+        keep.title = title.strip()[:MAX_TITLE]
+    _touch(keep, user)
+    db.session.flush()
+    sheet.refresh()
+    return keep
+
+
+def split_action(sheet: ScoreSheet, action_id: int, response_ids: Iterable[int], user: User | None) -> PlannedAction:
+    """Move some of an action's gaps into a new action with the same details."""
+    (action,) = _actions(sheet, [action_id])
+    chosen = set(response_ids)
+    moving = [r for r in action.gaps if r.id in chosen]
+    if not moving or len(moving) == len(action.gaps):
+        raise PlanError(_("Choose some, but not all, of the action's gaps to split off."))
+    for response in moving:
+        action.gaps.remove(response)
+    db.session.flush()
+    part = PlannedAction(
+        assessment=sheet.assessment,
+        title=action.title,
+        remedy=None,
+        owner=action.owner,
+        due_on=action.due_on,
+        effort=action.effort,
+        cost=action.cost,
+        status=action.status,
+    )
+    part.gaps = moving
+    _touch(part, user)
+    _touch(action, user)
+    db.session.add(part)
+    sheet.actions.append(part)
+    db.session.flush()
+    sheet.refresh()
+    return part
+
+
+@dataclass
+class ActionInput:
+    """The fields of one action a user may change; None leaves a field as it is."""
+
+    title: str | None = None
+    owner: str | None = None
+    due_on: dt.date | None = None
+    clear_due: bool = False
+    effort: str | None = None
+    cost: str | None = None
+    status: str | None = None
+    notes: str | None = None
+
+
+def check_action(data: ActionInput) -> dict[str, str]:
+    """Field errors of submitted action fields."""
+    errors = {}
+    if data.title is not None and not data.title.strip():
+        errors["title"] = _("An action needs a title.")
+    if data.effort not in (None, "", *EFFORT_BANDS):
+        errors["effort"] = _("Choose days, weeks or months.")
+    if data.cost not in (None, "", *COST_BANDS):
+        errors["cost"] = _("Choose a cost band from the list.")
+    if data.status not in (None, *ACTION_STATUSES):
+        errors["status"] = _("Choose a status from the list.")
+    return errors
+
+
+def _apply(action: PlannedAction, data: ActionInput) -> None:
+    if data.title is not None:
+        action.title = data.title.strip()[:MAX_TITLE]
+    if data.owner is not None:
+        action.owner = data.owner.strip()
+    if data.due_on is not None or data.clear_due:
+        action.due_on = data.due_on
+    if data.effort is not None:
+        action.effort = data.effort or None
+    if data.cost is not None:
+        action.cost = data.cost or None
+    if data.status is not None:
+        action.status = data.status
+    if data.notes is not None:
+        action.notes = data.notes.strip()
+
+
+def update_action(
+    sheet: ScoreSheet, action_id: int, data: ActionInput, *, expected_version: int | None, user: User | None
+) -> PlannedAction:
+    """Change one action, refusing a stale form."""
+    (action,) = _actions(sheet, [action_id])
+    errors = check_action(data)
+    if errors:
+        raise InvalidResponse(errors)
+    if expected_version != action.version:
+        raise ResponseConflict(action)
+    _apply(action, data)
+    _touch(action, user)
+    db.session.flush()
+    return action
+
+
+def assign_actions(sheet: ScoreSheet, ids: Iterable[int], data: ActionInput, user: User | None) -> int:
+    """Set the same owner, due date or status on several actions at once; returns how many."""
+    actions = _actions(sheet, ids)
+    if not actions:
+        raise PlanError(_("Choose the actions to change."))
+    errors = check_action(data)
+    if errors:
+        raise InvalidResponse(errors)
+    for action in actions:
+        _apply(action, data)
+        _touch(action, user)
+    db.session.flush()
+    return len(actions)
+
+
+def delete_action(sheet: ScoreSheet, action_id: int) -> None:
+    """Remove an action; its gaps go back to the unplanned ones."""
+    (action,) = _actions(sheet, [action_id])
+    sheet.actions.remove(action)
+    db.session.delete(action)
+    db.session.flush()
+    sheet.refresh()
+
+
+def _touch(action: PlannedAction, user: User | None) -> None:
+    action.updated_by = user
+    action.updated_at = utcnow()

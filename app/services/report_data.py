@@ -1,0 +1,238 @@
+"""What the gap report says, built once for the HTML preview and the PDF alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.domain.calibration import Calibration
+from app.domain.checklist import Checklist, Requirement
+from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
+from app.domain.ranking import Gap
+from app.domain.results import AssessmentResult
+from app.domain.scoring import Basis, State, summarise
+from app.domain.text import Text
+from app.models import Assessment, Consultation, Response, Review
+from app.models.base import utcnow
+from app.services.assessments import ScoreSheet, score_sheet
+from app.services.charts import BarChart, section_bars
+from app.services.labels import priority_band
+from app.services.plans import Plan, plan_of
+from app.services.reviews import findings
+from app.services.workflow import consultation_of
+
+TOP_ACTIONS = 5
+STRENGTHS = 3
+GOOD_SCORE = 0.8
+
+
+@dataclass(frozen=True)
+class ReportGap:
+    """A ranked gap with what the checklist and the assessor recommend, and the action closing it."""
+
+    gap: Gap
+    response: Response
+    level_label: Text
+    checklist_recommendation: Text | None
+    action_number: int | None
+
+    @property
+    def requirement(self) -> Requirement:
+        return self.gap.requirement
+
+    @property
+    def rank(self) -> str:
+        """The rank as printed: '4=' when tied."""
+        return f"{self.gap.rank}=" if self.gap.tied else str(self.gap.rank)
+
+    @property
+    def band(self) -> str:
+        """high / medium / low, from the priority."""
+        return priority_band(self.gap.priority)
+
+
+@dataclass(frozen=True)
+class DocumentAssessed:
+    """A document of the unit cited in the assessment, as it stood (frozen at finalisation)."""
+
+    code: str
+    title: str
+    version: str
+    issued_on: dt.date | None
+    cited_by: int
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A requirement where the expert's or the agreed score differs from the unit's own."""
+
+    requirement: Requirement
+    response: Response
+    review: Review
+
+
+@dataclass(frozen=True)
+class ClauseState:
+    """For the accreditation annex: a clause and the state of the requirements citing it."""
+
+    coverage: ClauseCoverage
+    score: float | None
+    assessed: int
+    applicable: int
+    major_gaps: int
+
+
+@dataclass
+class ReportData:
+    """Everything the gap report shows."""
+
+    assessment: Assessment
+    sheet: ScoreSheet
+    generated_at: dt.datetime
+    gaps: list[ReportGap]
+    plan: Plan
+    action_numbers: dict[int, int]
+    documents: list[DocumentAssessed]
+    consultation: Consultation | None
+    findings: dict[str, list[tuple[Requirement, Response]]]
+    differences: list[Difference]
+    bars: BarChart
+    annex: list[ClauseState]
+    reviewers: list[str]
+    by_state: dict[str, list[Requirement]] = field(default_factory=dict)
+    record_hash: str = ""
+
+    @property
+    def short_record(self) -> str:
+        """What the footer prints of the record hash."""
+        return self.record_hash[:12]
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.sheet.checklist
+
+    @property
+    def result(self) -> AssessmentResult:
+        return self.sheet.result
+
+    @property
+    def calibration(self) -> Calibration:
+        return self.sheet.calibration
+
+    @property
+    def reviewed(self) -> bool:
+        """True when an external expert reviewed the self-assessment (or is reviewing it)."""
+        if self.assessment.is_locked:
+            return self.assessment.reviewed
+        return self.sheet.has_review
+
+    @property
+    def top_actions(self):
+        """What to fund first, for the executive summary."""
+        return self.plan.top[:TOP_ACTIONS]
+
+    @property
+    def finding_counts(self) -> list[tuple[str, int]]:
+        return [(key, len(items)) for key, items in self.findings.items()]
+
+    @property
+    def has_findings(self) -> bool:
+        return any(self.findings.values())
+
+    @property
+    def strengths(self) -> list[str]:
+        """What the unit does well: good practices the expert noted, then its best-covered sections."""
+        found = [str(req.title) for req, _r in self.findings.get("good_practice", [])][:STRENGTHS]
+        good = sorted(
+            (r for r in self.result.assessed_sections if r.summary.score >= GOOD_SCORE),
+            key=lambda r: -r.summary.score,
+        )
+        found += [str(r.section.title) for r in good[: max(STRENGTHS - len(found), 1)]]
+        return found
+
+    @property
+    def cited_sources(self):
+        """Sources cited by the requirements in this assessment, in declaration order."""
+        used = {ref.source for req in self.checklist.requirements(self.assessment.modules) for ref in req.references}
+        return [s for s in self.checklist.sources if s.id in used]
+
+    def basis_count(self, basis: str) -> int:
+        return self.result.overall.basis_count(basis)
+
+    @property
+    def bases(self) -> list[tuple[str, int]]:
+        return [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+
+
+def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
+    cited: dict[tuple, set[int]] = {}
+    for response in sheet.responses.values():
+        for c in response.citations:
+            cited.setdefault((c.code, c.title, c.doc_version, c.issued_on), set()).add(response.id)
+    from app.services.sops import natural_key
+
+    documents = [
+        DocumentAssessed(code, title, version, issued, len(ids))
+        for (code, title, version, issued), ids in cited.items()
+    ]
+    return sorted(documents, key=natural_key)
+
+
+def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record_hash: str = "") -> ReportData:
+    """Gather the report's content from an assessment."""
+    sheet = sheet or score_sheet(assessment)
+    checklist = sheet.checklist
+    plan = plan_of(sheet)
+    numbers = {item.action.id: n for n, item in enumerate(plan.items, start=1)}
+    gaps = []
+    for gap in sheet.result.gaps:
+        response = sheet.responses[gap.requirement.id]
+        action = sheet.action_of.get(response.id)
+        gaps.append(
+            ReportGap(
+                gap=gap,
+                response=response,
+                level_label=checklist.level(gap.value).label,
+                checklist_recommendation=gap.requirement.recommendation_for(gap.value),
+                action_number=numbers.get(action.id) if action else None,
+            )
+        )
+    requirements = list(checklist.requirements(assessment.modules))
+    by_state: dict[str, list[Requirement]] = {s.value: [] for s in State}
+    for req in requirements:
+        by_state[sheet.result.states[req.id].value].append(req)
+    differences = [
+        Difference(req, sheet.responses[req.id], sheet.responses[req.id].review)
+        for req in requirements
+        if sheet.differs(req.id)
+    ]
+    reviewers = sorted({r.review.updated_by.name for r in sheet.responses.values() if r.review and r.review.updated_by})
+    return ReportData(
+        assessment=assessment,
+        sheet=sheet,
+        generated_at=utcnow(),
+        gaps=gaps,
+        plan=plan,
+        action_numbers=numbers,
+        documents=_documents(sheet),
+        consultation=consultation_of(assessment.id),
+        findings=findings(sheet),
+        differences=differences,
+        bars=section_bars(sheet.result),
+        annex=_annex(sheet),
+        reviewers=reviewers,
+        by_state=by_state,
+        record_hash=record_hash,
+    )
+
+
+def _annex(sheet: ScoreSheet) -> list[ClauseState]:
+    """Clause by clause of ISO/IEC 17020 and ENFSI-SOC: how the citing requirements stand."""
+    matrix = coverage_matrix(sheet.checklist, sheet.assessment.modules)
+    clauses = [row for row in matrix if row.source in ACCREDITATION_SOURCES and row.clause is not None]
+    clauses.sort(key=lambda row: ACCREDITATION_SOURCES.index(row.source))  # stable: clause order kept
+    rows = []
+    for row in clauses:
+        summary = summarise(sheet.checklist, row.requirements, sheet.answers, sheet.scope)
+        rows.append(ClauseState(row, summary.score, summary.assessed, summary.applicable, summary.major_gaps))
+    return rows

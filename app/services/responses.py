@@ -1,0 +1,254 @@
+"""Saving one requirement's layers: the unit's self-assessment, the expert's review and
+agreed score, and the unit's reply and dissent.
+
+Each layer is its own row with its own version: the expert never overwrites the unit's
+answer, and two people saving the same layer get a conflict, not a silent overwrite.
+Services flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.domain.checklist import Checklist
+from app.domain.scoring import Basis
+from app.domain.workflow import Stage
+from app.extensions import db
+from app.models import FINDINGS, STANCES, Citation, Response, Review, Sop, User
+from app.models.base import utcnow
+from app.services.access import Action, open_in
+from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet
+from app.services.labels import STAGE
+
+MAX_CITATIONS = 10
+
+
+class InvalidResponse(AssessmentError):
+    """The submitted input has errors, by field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(errors.values()))
+
+
+class ResponseConflict(AssessmentError):
+    """Someone else saved this layer since the form was opened; ``current`` is what they saved."""
+
+    def __init__(self, current: Response | Review) -> None:
+        self.current = current
+        who = current.updated_by.name if current.updated_by else _("someone")
+        super().__init__(_("%(who)s changed this requirement while you were editing it", who=who))
+
+
+@dataclass
+class Score:
+    """A score as entered: a value on the scale, N/A (with a justification), or not evidenced."""
+
+    value: int | None = None
+    not_applicable: bool = False
+    not_evidenced: bool = False
+
+
+@dataclass
+class ResponseInput(Score):
+    """What the unit submits for one requirement."""
+
+    na_justification: str = ""
+    basis: str | None = None
+    citations: list[tuple[int, str]] = field(default_factory=list)  # (document id, section)
+    evidence_note: str = ""
+    recommendation: str = ""
+
+
+@dataclass
+class ReviewInput(Score):
+    """What the expert submits for one requirement: review, and (after the consultation) the agreed score."""
+
+    stance: str | None = None
+    comment: str = ""
+    finding: str | None = None
+    agreed: Score | None = None  # None: the agreed score is not part of this submission
+
+
+def _check_score(checklist: Checklist, score: Score, prefix: str = "") -> dict[str, str]:
+    errors = {}
+    chosen = sum((score.value is not None, score.not_applicable, score.not_evidenced))
+    if chosen > 1:
+        errors[prefix + "value"] = _("Choose one: a score, N/A or not evidenced.")
+    elif score.value is not None and checklist.level(score.value) is None:
+        allowed = ", ".join(str(level.value) for level in checklist.scale)
+        errors[prefix + "value"] = _("%(value)s is not on the scale (%(allowed)s).", value=score.value, allowed=allowed)
+    return errors
+
+
+def _require_stage(sheet: ScoreSheet, action: Action) -> None:
+    stage = Stage(sheet.assessment.stage)
+    if not open_in(action, stage):
+        if stage is Stage.FINALISED:
+            raise AssessmentLocked(_("This assessment is finalised; reopen it to make changes."))
+        raise AssessmentLocked(
+            _("The assessment is at the stage '%(stage)s', where this cannot be changed.", stage=STAGE[stage])
+        )
+
+
+def _response(sheet: ScoreSheet, requirement_id: str) -> Response:
+    response = sheet.responses.get(requirement_id)
+    if response is None:
+        raise InvalidResponse({"requirement": _("%(id)s is not part of this assessment.", id=requirement_id)})
+    return response
+
+
+def _check_version(row: Response | Review, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise InvalidResponse({"version": _("The form carried no version; reload the page and try again.")})
+    if expected_version != row.version:
+        raise ResponseConflict(row)
+
+
+def _flush(row: Response | Review) -> None:
+    """Write now, turning a concurrent update into a conflict rather than a crash."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(row)
+        raise ResponseConflict(row) from None
+
+
+def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
+    """Field errors of a submitted self-assessment; empty when it can be saved."""
+    errors = _check_score(sheet.checklist, data)
+    if data.not_applicable and not data.na_justification.strip():
+        errors["na_justification"] = _("N/A needs a justification: say why the requirement does not apply.")
+    if data.basis is not None and data.basis not in tuple(Basis):
+        errors["basis"] = _("Choose what the score rests on from the list.")
+    if len(data.citations) > MAX_CITATIONS:
+        errors["citations"] = _("At most %(n)s citations per requirement.", n=MAX_CITATIONS)
+    ids = {sop_id for sop_id, _section in data.citations}
+    if ids:
+        found = {s.id for s in db.session.query(Sop).filter(Sop.id.in_(ids), Sop.unit_id == sheet.assessment.unit_id)}
+        if ids - found:
+            errors["citations"] = _("Cite documents from this unit's register.")
+    return errors
+
+
+def save_response(
+    sheet: ScoreSheet, requirement_id: str, data: ResponseInput, *, expected_version: int | None, user: User | None
+) -> Response:
+    """Save the unit's self-assessment of one requirement (in the self-assessment stage)."""
+    response = _response(sheet, requirement_id)
+    _require_stage(sheet, Action.SCORE)
+    errors = check_response(sheet, data)
+    if errors:
+        raise InvalidResponse(errors)
+    _check_version(response, expected_version)
+    scored = data.value is not None
+    response.value = data.value
+    response.not_applicable = data.not_applicable
+    response.not_evidenced = data.not_evidenced
+    response.na_justification = data.na_justification.strip() if data.not_applicable else ""
+    response.basis = (data.basis or Basis.SOP_TEXT) if scored else None
+    response.evidence_note = data.evidence_note.strip()
+    response.recommendation = data.recommendation.strip()
+    wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
+    if [(c.sop_id, c.section) for c in response.citations] != wanted:
+        response.citations = [
+            Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
+        ]
+    _touch(sheet, response, user)
+    _flush(response)
+    sheet.refresh()
+    return response
+
+
+def save_reply(
+    sheet: ScoreSheet,
+    requirement_id: str,
+    *,
+    reply: str | None,
+    dissent: str | None,
+    expected_version: int | None,
+    user: User | None,
+) -> Response:
+    """Save the unit's answer to the expert and, after the consultation, the unit head's dissent.
+
+    ``None`` leaves a field as it is (the caller may not change it in this stage or role).
+    """
+    response = _response(sheet, requirement_id)
+    if reply is not None:
+        _require_stage(sheet, Action.REPLY)
+    if dissent is not None:
+        _require_stage(sheet, Action.DISSENT)
+    _check_version(response, expected_version)
+    if reply is not None:
+        response.reply = reply.strip()
+    if dissent is not None:
+        response.dissent = dissent.strip()
+    _touch(sheet, response, user)
+    _flush(response)
+    return response
+
+
+def ensure_review(response: Response) -> Review:
+    """The response's review row, created when the expert first needs it."""
+    if response.review is None:
+        response.review = Review()
+        db.session.flush()
+    return response.review
+
+
+def check_review(sheet: ScoreSheet, data: ReviewInput) -> dict[str, str]:
+    """Field errors of a submitted review; empty when it can be saved."""
+    errors = _check_score(sheet.checklist, data)
+    if data.stance is not None and data.stance not in STANCES:
+        errors["stance"] = _("Choose agree, disagree or query.")
+    if data.finding is not None and data.finding not in FINDINGS:
+        errors["finding"] = _("Choose a finding from the list.")
+    if data.stance in ("disagree", "query") and not data.comment.strip():
+        errors["comment"] = _("Say why: a disagreement or a query needs a comment the unit can answer.")
+    if data.agreed is not None:
+        errors.update(_check_score(sheet.checklist, data.agreed, prefix="agreed_"))
+    return errors
+
+
+def save_review(
+    sheet: ScoreSheet, requirement_id: str, data: ReviewInput, *, expected_version: int | None, user: User | None
+) -> Review:
+    """Save the expert's review of one requirement and, when given, the agreed score."""
+    response = _response(sheet, requirement_id)
+    _require_stage(sheet, Action.REVIEW)
+    if data.agreed is not None:
+        _require_stage(sheet, Action.AGREE)
+    errors = check_review(sheet, data)
+    if errors:
+        raise InvalidResponse(errors)
+    review = ensure_review(response)
+    _check_version(review, expected_version)
+    review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
+    review.stance = data.stance
+    review.comment = data.comment.strip()
+    review.finding = data.finding
+    if data.agreed is not None:
+        agreed = data.agreed
+        before = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+        after = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
+        if before != after:
+            review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = after
+            given = any(after[1:]) or after[0] is not None
+            review.agreed_by = user if given else None
+            review.agreed_at = utcnow() if given else None
+    review.updated_by = user
+    review.updated_at = utcnow()
+    sheet.assessment.updated_at = utcnow()
+    _flush(review)
+    sheet.refresh()
+    return review
+
+
+def _touch(sheet: ScoreSheet, response: Response, user: User | None) -> None:
+    response.updated_by = user
+    response.updated_at = utcnow()
+    sheet.assessment.updated_at = utcnow()

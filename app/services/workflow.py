@@ -1,0 +1,108 @@
+"""Moving an assessment between stages: submit, review, consult, agree, finalise, reopen.
+
+:func:`move` is the one way to change a stage: it checks the transition, the policy in
+:mod:`app.services.access` and the move's own preconditions, then does what the move
+implies (reviews started, citations frozen or thawed, a new revision). It flushes; the
+caller commits.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.domain.workflow import Move, Stage, target_of
+from app.extensions import db
+from app.models import Consultation, User
+from app.models.base import utcnow
+from app.services.access import ROLE_ACTIONS, may_in, move_action, roles_for
+from app.services.assessments import AssessmentError, ScoreSheet
+from app.services.labels import MOVE, ROLE, STAGE
+from app.services.responses import ensure_review
+
+
+class MoveRefused(AssessmentError):
+    """The move cannot be made now; the message says why and what to do."""
+
+
+def consultation_of(assessment_id: int) -> Consultation | None:
+    """The consultation record of an assessment, if there is one."""
+    return db.session.scalar(select(Consultation).where(Consultation.assessment_id == assessment_id))
+
+
+def unresolved_disagreements(sheet: ScoreSheet) -> list[str]:
+    """Requirements where the expert's score differs from the unit's and no agreed score is recorded."""
+    return [
+        code
+        for code, response in sheet.responses.items()
+        if response.review is not None
+        and response.review.reviewed
+        and not response.review.agreed
+        and sheet.differs(code)
+    ]
+
+
+def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
+    assessment = sheet.assessment
+    stage = Stage(assessment.stage)
+    try:
+        target_of(move, stage, assessment.reviewed)
+    except ValueError:
+        return _("'%(move)s' is not possible at the stage '%(stage)s'.", move=MOVE[move], stage=STAGE[stage])
+    action = move_action(move, stage)
+    if not may_in(user, action, assessment):
+        roles = [str(ROLE[r]) for r in roles_for(action)] or [str(ROLE["admin"])]
+        mine = user is not None and action in ROLE_ACTIONS.get(getattr(user, "role", ""), ())
+        if mine:
+            return _("You are not assigned to this unit; ask an administrator to add you to it.")
+        return _("Only %(roles)s may do this at this stage.", roles=", ".join(roles))
+    if move is Move.HOLD_CONSULTATION:
+        record = consultation_of(assessment.id)
+        if record is None or not record.recorded:
+            return _("Record the consultation first: its date and who took part.")
+    if move is Move.CONFIRM_AGREEMENT:
+        open_items = unresolved_disagreements(sheet)
+        if open_items:
+            shown = ", ".join(open_items[:8]) + (" …" if len(open_items) > 8 else "")
+            return _(
+                "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",
+                n=len(open_items),
+                ids=shown,
+            )
+    return None
+
+
+def refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
+    """Why ``user`` cannot make ``move`` now, or None when they can."""
+    return _refusal(sheet, move, user)
+
+
+def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
+    """Make the move, or raise :class:`MoveRefused` saying why not; returns the new stage."""
+    reason = _refusal(sheet, move_, user)
+    if reason:
+        raise MoveRefused(reason)
+    assessment = sheet.assessment
+    stage = Stage(assessment.stage)
+    target = target_of(move_, stage, assessment.reviewed)
+    now = utcnow()
+    if move_ is Move.START_REVIEW:
+        for response in sheet.responses.values():
+            ensure_review(response)
+    if move_ is Move.FINALISE:
+        assessment.reviewed = stage is Stage.AGREED
+        assessment.finalised_at, assessment.finalised_by = now, user
+        for response in sheet.responses.values():
+            for citation in response.citations:
+                citation.freeze()
+    if move_ is Move.REOPEN:
+        assessment.revision += 1
+        assessment.finalised_at = assessment.finalised_by = None
+        for response in sheet.responses.values():
+            for citation in response.citations:
+                citation.thaw()
+    assessment.stage = target
+    assessment.updated_at = now
+    db.session.flush()
+    sheet.refresh()
+    return target

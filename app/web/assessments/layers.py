@@ -1,0 +1,190 @@
+"""Saving one card's layers: the unit's self-assessment, the expert's review, the unit's reply.
+
+Each answers JSON to autosave and a redirect (or the page with errors) to a plain form post.
+A conflicting edit answers 409 with the other person's values, field by field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import Response, Review
+from app.services.access import Action, may_in
+from app.services.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.formatting import datetime
+from app.services.labels import BASIS, FINDING, STANCE
+from app.services.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
+from app.services.sops import unit_documents
+from app.web.assessments.forms import reply_form, response_form, review_form, score_is_valid, score_value
+from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
+from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.views import bp
+from app.web.guards import assessment_for
+
+#: Service error keys that name another field of the form.
+FIELD_OF_ERROR = {"value": "score", "agreed_value": "agreed"}
+
+
+def _error_field(form, name: str):
+    """The field a service error belongs to (citations: the first citation row)."""
+    if name == "citations" and getattr(form, "citations", None) is not None and form.citations.entries:
+        return form.citations.entries[0].form.sop_id
+    return getattr(form, FIELD_OF_ERROR.get(name, name), None) or form.version
+
+
+def _safe_local(target: str | None) -> str | None:
+    return target if target and target.startswith("/") and not target.startswith("//") else None
+
+
+def _theirs(row: Response | Review) -> list[dict]:
+    """The stored values of a layer, field by field, for the conflict view."""
+
+    def score(value, na, ne):
+        return score_value(value, na, ne) or "–"
+
+    if isinstance(row, Review):
+        fields = [
+            ("score", _("Expert's score"), score(row.value, row.not_applicable, row.not_evidenced)),
+            ("stance", _("Stance"), str(STANCE.get(row.stance, "–"))),
+            ("comment", _("Comment"), row.comment),
+            ("finding", _("Finding"), str(FINDING.get(row.finding, "–"))),
+            ("agreed", _("Agreed score"), score(row.agreed_value, row.agreed_not_applicable, row.agreed_not_evidenced)),
+        ]
+    else:
+        fields = [
+            ("score", _("Score"), score(row.value, row.not_applicable, row.not_evidenced)),
+            ("basis", _("Score rests on"), str(BASIS.get(row.basis, "–"))),
+            ("na_justification", _("Why it does not apply"), row.na_justification),
+            ("citations", _("Citations"), "; ".join(f"{c.code} § {c.section}".rstrip(" §") for c in row.citations)),
+            ("evidence_note", _("Note"), row.evidence_note),
+            ("recommendation", _("Recommendation"), row.recommendation),
+            ("reply", _("The unit's answer"), row.reply),
+            ("dissent", _("Dissent"), row.dissent),
+        ]
+    return [{"field": name, "label": label, "value": value} for name, label, value in fields]
+
+
+def _conflict_message(exc: ResponseConflict) -> str:
+    current = exc.current
+    return _(
+        "%(who)s saved this requirement at %(when)s while you were editing it. Their values are shown; "
+        "your input is kept in the form. Take theirs, or save again to keep yours.",
+        who=current.updated_by.name if current.updated_by else _("Someone"),
+        when=datetime(current.updated_at),
+    )
+
+
+def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Callable[[], Response | Review]):
+    """Validate, save and commit one layer; answer as the caller wants (JSON or HTML)."""
+    wants_json = request.accept_mimetypes.best == "application/json"
+    status, message, conflict = 422, None, None
+    if form.validate():
+        try:
+            row = save()
+        except AssessmentLocked as exc:
+            db.session.rollback()
+            status, message = 409, str(exc)
+        except InvalidResponse as exc:
+            db.session.rollback()
+            for name, text in exc.errors.items():
+                holder = _error_field(form, name)
+                if text not in holder.errors:
+                    holder.errors = [*holder.errors, text]
+        except ResponseConflict as exc:
+            db.session.rollback()
+            status, message, conflict = 409, _conflict_message(exc), exc.current
+            form.version.data = exc.current.version
+            form.version.raw_data = [str(exc.current.version)]
+        else:
+            db.session.commit()
+            if wants_json:
+                return saved_json(sheet, requirement_id, row)
+            flash(_("%(id)s saved.", id=requirement_id), "success")
+            section_id = sheet.checklist.requirement(requirement_id).section_id
+            fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
+            return redirect(_safe_local(form.next.data) or fallback)
+    if wants_json:
+        errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
+        body = {"ok": False, "message": message or _("Not saved: check the highlighted fields."), "errors": errors}
+        if conflict is not None:
+            body["version"] = conflict.version
+            body["theirs"] = _theirs(conflict)
+        return body, status
+    section_id = sheet.checklist.requirement(requirement_id).section_id
+    page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")
+    page.replace_form(requirement_id, layer, form, message or _("Not saved: check the highlighted fields."))
+    return render_template(
+        "assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user)
+    ), status
+
+
+def _sheet_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
+    sheet = score_sheet(assessment_for(assessment_id, action))
+    if requirement_id not in sheet.responses:
+        abort(404)
+    return sheet
+
+
+@bp.post("/<int:assessment_id>/responses/<requirement_id>")
+def save(assessment_id: int, requirement_id: str):
+    """Save the unit's self-assessment of one requirement."""
+    sheet = _sheet_for(assessment_id, requirement_id, Action.SCORE)
+    form = response_form(requirement_id, formdata=request.form)
+    form.set_choices(sheet.checklist, unit_documents(sheet.assessment.unit_id))
+
+    def store():
+        if not score_is_valid(form.score, sheet.checklist):
+            raise InvalidResponse({"score": form.score.errors[-1]})
+        return save_response(
+            sheet, requirement_id, form.to_input(), expected_version=form.version.data, user=current_user
+        )
+
+    return _handle(sheet, requirement_id, "self", form, store)
+
+
+@bp.post("/<int:assessment_id>/reviews/<requirement_id>")
+def review(assessment_id: int, requirement_id: str):
+    """Save the expert's review of one requirement (and the agreed score after the consultation)."""
+    sheet = _sheet_for(assessment_id, requirement_id, Action.REVIEW)
+    form = review_form(requirement_id, formdata=request.form)
+    form.set_choices(sheet.checklist)
+    with_agreed = may_in(current_user, Action.AGREE, sheet.assessment) and form.agreed.raw_data is not None
+
+    def store():
+        for field in (form.score, form.agreed):
+            if not score_is_valid(field, sheet.checklist):
+                raise InvalidResponse({field.name.rsplit("-", 1)[-1]: field.errors[-1]})
+        return save_review(
+            sheet, requirement_id, form.to_input(with_agreed), expected_version=form.version.data, user=current_user
+        )
+
+    return _handle(sheet, requirement_id, "review", form, store)
+
+
+@bp.post("/<int:assessment_id>/replies/<requirement_id>")
+def reply(assessment_id: int, requirement_id: str):
+    """Save the unit's answer to the expert, and the unit head's dissent from the agreed score."""
+    assessment = assessment_for(assessment_id)
+    can_reply = may_in(current_user, Action.REPLY, assessment)
+    can_dissent = may_in(current_user, Action.DISSENT, assessment)
+    if not (can_reply or can_dissent):
+        assessment_for(assessment_id, Action.REPLY)  # says why: 403 for the role, 409 for the stage
+    sheet = _sheet_for(assessment_id, requirement_id, Action.VIEW)
+    form = reply_form(requirement_id, formdata=request.form)
+
+    def store():
+        return save_reply(
+            sheet,
+            requirement_id,
+            reply=form.reply.data if can_reply and form.reply.raw_data is not None else None,
+            dissent=form.dissent.data if can_dissent and form.dissent.raw_data is not None else None,
+            expected_version=form.version.data,
+            user=current_user,
+        )
+
+    return _handle(sheet, requirement_id, "reply", form, store)

@@ -1,0 +1,65 @@
+"""The stage panel on every assessment page: where the assessment stands, what the
+current user may do next, and who may do what in this stage (from the access policy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from app.domain.workflow import STAGE_ORDER, Move, Stage
+from app.models import User
+from app.services.access import allowed_moves, stage_rules
+from app.services.assessments import ScoreSheet
+from app.services.labels import ACTION, MOVE, ROLE, STAGE
+from app.services.workflow import refusal
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    state: str  # done | current | todo
+
+
+@dataclass(frozen=True)
+class MoveButton:
+    move: Move
+    label: str
+    url: str
+    method: str  # post, or get for a confirmation page first
+    blocked: str | None  # why it cannot be made yet (a precondition), or None
+
+
+@dataclass(frozen=True)
+class StagePanel:
+    stage: Stage
+    label: str
+    steps: tuple[Step, ...]
+    moves: tuple[MoveButton, ...]
+    rules: tuple[tuple[str, str], ...]  # (what, who)
+
+    @property
+    def locked(self) -> bool:
+        return self.stage is Stage.FINALISED
+
+
+def stage_panel(sheet: ScoreSheet, user: User) -> StagePanel:
+    """What the panel shows to ``user`` for this assessment."""
+    assessment = sheet.assessment
+    stage = Stage(assessment.stage)
+    current = STAGE_ORDER.index(stage)
+    steps = tuple(
+        Step(str(STAGE[s]), "done" if i < current else ("current" if i == current else "todo"))
+        for i, s in enumerate(STAGE_ORDER)
+    )
+    buttons = []
+    for move in allowed_moves(user, assessment):
+        confirm = move is Move.FINALISE
+        endpoint = "assessments.confirm_finalise" if confirm else "assessments.change_stage"
+        url = url_for(endpoint, assessment_id=assessment.id, **({} if confirm else {"move_name": move.value}))
+        label = MOVE[move]
+        if move is Move.FINALISE and stage is Stage.SELF_ASSESSMENT:
+            label = ACTION["finalise_internal"]
+        buttons.append(MoveButton(move, str(label), url, "get" if confirm else "post", refusal(sheet, move, user)))
+    rules = tuple((str(ACTION[action]), ", ".join(str(ROLE[r]) for r in roles)) for action, roles in stage_rules(stage))
+    return StagePanel(stage, str(STAGE[stage]), steps, tuple(buttons), rules)
