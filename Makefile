@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test test-postgres bench demo lint messages clean-venv
+.PHONY: run test test-postgres e2e bench demo lint messages clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,15 @@ test: $(STAMP)
 ## test-postgres: the suite again on PostgreSQL (TEST_DATABASE_URL, default: local test database)
 test-postgres: $(STAMP)
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+## e2e: browser tests in the system's Chromium (Debian package chromium), with axe-core from npm
+E2E_NODE := tests/e2e/node_modules/axe-core/axe.min.js
+$(E2E_NODE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --silent
+	touch $(E2E_NODE)
+
+e2e: $(STAMP) $(E2E_NODE)
+	$(BIN)/python -m pytest -m e2e tests/e2e
 
 ## bench: render time and peak memory of the full report beside a reference document
 bench: $(STAMP)

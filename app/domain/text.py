@@ -36,7 +36,7 @@ class Text:
         if language:
             if language in self._by_language:
                 return self._by_language[language]
-            base = language.split("-")[0]
+            base = language.replace("_", "-").split("-")[0]
             if base in self._by_language:
                 return self._by_language[base]
         return self._by_language[self._default]

@@ -10,6 +10,20 @@ from app.services import labels
 
 NO_VALUE = "–"
 
+#: The Babel locale whose date and number formats go with a language: English is read in
+#: Europe here (30 Nov 2026, not Nov 30, 2026).
+REGIONAL_FORMATS = {"en": "en_GB"}
+
+
+def regional(language: str) -> str:
+    """The locale to format for ``language``."""
+    return REGIONAL_FORMATS.get(language, language)
+
+
+def language_tag(locale) -> str:
+    """A Babel locale as a BCP 47 tag (``en-GB``, ``sr-Latn``), for HTML and checklist text."""
+    return str(locale).replace("_", "-")
+
 
 def percent(value: float | None, digits: int = 0) -> str:
     """0.734 -> '73%' in the current locale; None -> a dash."""
@@ -82,6 +96,7 @@ def register_formatting(app: Flask) -> None:
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,
+        language_tag=lambda: language_tag(get_locale()),
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from app.domain.text import active_language
 from app.models import Assessment
 from app.services.assessments import score_sheet
+from app.services.formatting import regional
 from app.services.packages import build_package, package_bytes, record_hash
 from app.services.report_data import ReportData, build_report
 
@@ -75,7 +76,7 @@ def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedRepo
     sheet = score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
-    with force_locale(locale):
+    with force_locale(regional(locale)):
         token = active_language.set(locale)
         try:
             data = build_report(assessment, sheet, record_hash=digest)

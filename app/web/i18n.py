@@ -7,14 +7,15 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from app.domain.text import active_language
+from app.services.formatting import language_tag, regional
 
 
 def select_locale() -> str:
-    """The best of the configured languages for this request."""
+    """The best of the configured languages for this request, with its regional formats."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and reports outside a request
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    return request.accept_languages.best_match(languages) or languages[0]
+        return regional(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return regional(request.accept_languages.best_match(languages) or languages[0])
 
 
 def select_timezone() -> str:
@@ -27,7 +28,7 @@ def register_i18n(app: Flask) -> None:
 
     @app.before_request
     def _set_text_language() -> None:
-        active_language.set(str(get_locale()))
+        active_language.set(language_tag(get_locale()))
 
     @app.context_processor
     def _inject_user() -> dict:

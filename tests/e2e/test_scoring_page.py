@@ -1,0 +1,116 @@
+"""The cards page as people use it: fast keys, typing then leaving, two people on one card, N/A, reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import Assessment, ChecklistRequirement, Response, Unit
+from app.services.assessments import create_assessment
+from app.services.checklists import latest_versions
+
+
+@pytest.fixture
+def fresh(server):
+    """A new self-assessment of the demo unit (core only), its id."""
+    with server["app"].app_context():
+        unit = db.session.scalar(db.select(Unit).where(Unit.code == "DEMO"))
+        assessment = create_assessment(unit=unit, version=latest_versions()[0], title="Browser test", scope="onsite")
+        db.session.commit()
+        return assessment.id
+
+
+def stored(server, assessment_id: int, code: str) -> Response:
+    with server["app"].app_context():
+        return db.session.scalar(
+            db.select(Response)
+            .join(ChecklistRequirement)
+            .where(Response.assessment_id == assessment_id, ChecklistRequirement.code == code)
+        )
+
+
+def wait_saved(page, card):
+    page.locator(f"#req-{card} .layer-self [data-status]").filter(has_text="✓").wait_for(timeout=10000)
+
+
+def test_fast_arrow_keys_save_the_last_value_shown(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    first = page.locator("#req-GOV-01 input[type=radio][value='0']")
+    first.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    wait_saved(page, "GOV-01")
+    page.wait_for_timeout(600)
+    shown = page.locator("#req-GOV-01 input[name='GOV-01-score']:checked").get_attribute("value")
+    assert shown == "3"
+    assert stored(server, fresh, "GOV-01").value == 3
+    page.reload()
+    assert page.locator("#req-GOV-01 input[name='GOV-01-score']:checked").get_attribute("value") == "3"
+
+
+def test_number_keys_score_cards_and_j_moves_on(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    page.locator("#req-GOV-01 input[type=radio][value='0']").focus()
+    page.keyboard.press("2")
+    page.keyboard.press("j")
+    page.keyboard.press("1")
+    wait_saved(page, "GOV-02")
+    wait_saved(page, "GOV-01")
+    assert (stored(server, fresh, "GOV-01").value, stored(server, fresh, "GOV-02").value) == (2, 1)
+
+
+def test_a_note_typed_then_next_section_is_not_lost(signed_in, server, fresh):
+    page = signed_in("assessor")
+    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    page.fill("textarea[name='GOV-09-evidence_note']", "Typed just before leaving")
+    page.click("a.button[data-leave]")
+    page.wait_for_url("**section=MGT**")
+    assert stored(server, fresh, "GOV-09").evidence_note == "Typed just before leaving"
+
+
+def test_not_applicable_shows_no_error_before_the_justification_is_typed(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    page.locator("#req-GOV-02 label.pick-na").click()
+    page.wait_for_timeout(1200)
+    card = page.locator("#req-GOV-02")
+    assert card.locator(".error").count() == 0
+    assert "Say why" in card.locator(".layer-self [data-status]").inner_text()
+    card.locator("textarea[name='GOV-02-na_justification']").fill("The unit has no such duty in law.")
+    wait_saved(page, "GOV-02")
+    response = stored(server, fresh, "GOV-02")
+    assert response.not_applicable and response.na_justification == "The unit has no such duty in law."
+
+
+def test_two_people_on_one_card_get_a_conflict_showing_the_other_values(signed_in, server, fresh):
+    ana, luka = signed_in("unit_head"), signed_in("assessor")
+    for page in (ana, luka):
+        page.goto(f"/assessments/{fresh}/score?section=GOV")
+    ana.fill("textarea[name='GOV-03-evidence_note']", "Ana's note")
+    wait_saved(ana, "GOV-03")
+    luka.fill("textarea[name='GOV-03-evidence_note']", "Luka's note")
+    theirs = luka.locator("#req-GOV-03 .theirs")
+    theirs.wait_for(timeout=10000)
+    assert "Ana's note" in theirs.inner_text()
+    assert stored(server, fresh, "GOV-03").evidence_note == "Ana's note"
+    theirs.get_by_role("button", name="Keep mine").click()
+    wait_saved(luka, "GOV-03")
+    assert stored(server, fresh, "GOV-03").evidence_note == "Luka's note"
+
+
+def test_scores_survive_a_reload(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?section=MGT")
+    page.locator("#req-MGT-01 label.pick-1").click()
+    page.fill("textarea[name='MGT-01-evidence_note']", "Quality manual section 2 names the principle only.")
+    wait_saved(page, "MGT-01")
+    page.wait_for_timeout(1500)
+    page.reload()
+    assert page.locator("input[name='MGT-01-score']:checked").get_attribute("value") == "1"
+    assert "principle only" in page.locator("textarea[name='MGT-01-evidence_note']").input_value()
+    with server["app"].app_context():
+        assert db.session.get(Assessment, fresh).stage == "self_assessment"
