@@ -117,9 +117,11 @@ def run_case(case: str, database: str, reports: str) -> dict:
 
 def prepare(database: str, reports: str) -> None:
     """A fresh database with the shipped checklist, the full demo assessment, issued."""
+    from app.domain.workflow import Move
     from app.extensions import db
-    from app.services.assessments import finalise_assessment
+    from app.services.assessments import score_sheet
     from app.services.demo import make_demo
+    from app.services.workflow import move
     from app.services.issuing import issue_report
     from app.services.users import create_user
 
@@ -128,10 +130,12 @@ def prepare(database: str, reports: str) -> None:
         db.create_all()
         outcome = make_demo(full=True)
         head = create_user("bench@example.org", "bench password", "unit_head", "Bench", [outcome.unit])
-        finalise_assessment(outcome.assessment, head)
+        move(score_sheet(outcome.assessment), Move.FINALISE, head)
+        db.session.commit()
         issued = issue_report(outcome.assessment, head)
         print(
-            f"prepared: assessment {outcome.assessment.id} with every requirement scored, issued as {issued.filename}"
+            f"prepared: assessment {outcome.assessment.id} with every requirement scored, reviewed and agreed, "
+            f"issued as {issued.filename}"
         )
 
 

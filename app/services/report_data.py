@@ -15,7 +15,6 @@ from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessments import ScoreSheet, score_sheet
-from app.services.charts import BarChart, section_bars
 from app.services.labels import priority_band
 from app.services.plans import Plan, plan_of
 from app.services.reviews import findings
@@ -96,7 +95,6 @@ class ReportData:
     consultation: Consultation | None
     findings: dict[str, list[tuple[Requirement, Response]]]
     differences: list[Difference]
-    bars: BarChart
     annex: list[ClauseState]
     reviewers: list[str]
     by_state: dict[str, list[Requirement]] = field(default_factory=dict)
@@ -218,7 +216,6 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         consultation=consultation_of(assessment.id),
         findings=findings(sheet),
         differences=differences,
-        bars=section_bars(sheet.result),
         annex=_annex(sheet),
         reviewers=reviewers,
         by_state=by_state,

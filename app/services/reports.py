@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
@@ -58,6 +60,37 @@ class RenderedReport:
     record_hash: str
 
 
+#: Whitespace after a block's end tag or a container's start tag, before the next tag: CSS
+#: ignores it, but WeasyPrint builds a box for each such text node before dropping it.
+_BLOCK_GAP = re.compile(
+    r"(</(?:p|h1|h2|h3|tr|td|th|section|table|thead|tbody|tfoot|colgroup|col|li|ul|div|header|main)>"
+    r"|<(?:tr|tbody|thead|tfoot|table|section|ul|colgroup|main|header|body)(?:\s[^>]*)?>)\s+(?=<)"
+)
+
+
+def compact_blocks(html: str) -> str:
+    """The HTML without the whitespace between block-level tags (what layout ignores anyway)."""
+    return _BLOCK_GAP.sub(r"\1", html)
+
+
+@lru_cache(maxsize=8)
+def _parsed_stylesheet(css_text: str):
+    """The font configuration and parsed print stylesheet, kept per process for each stylesheet text.
+
+    Parsing the stylesheet and registering its fonts is the same work for every report in a
+    language; a running server does it once.
+    """
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    return fonts, CSS(string=css_text, font_config=fonts)
+
+
+# Let the cached fonts go while the interpreter can still run their clean-up.
+atexit.register(_parsed_stylesheet.cache_clear)
+
+
 def render_report_pdf(assessment: Assessment, *, locale: str = "en") -> bytes:
     """The gap report of an assessment as PDF bytes."""
     return render_report(assessment, locale=locale).pdf
@@ -70,8 +103,7 @@ def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedRepo
     technology, with a logical structure) and able to carry the assessment record as an
     associated file, so an issued report holds the data its footer's record hash is of.
     """
-    from weasyprint import CSS, HTML, Attachment
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML, Attachment
 
     sheet = score_sheet(assessment)
     package = build_package(assessment, sheet)
@@ -84,9 +116,10 @@ def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedRepo
             css_text = report_stylesheet(FONTS_DIR.as_uri())
         finally:
             active_language.reset(token)
-    fonts = FontConfiguration()
-    stylesheet = CSS(string=css_text, font_config=fonts)
-    document = HTML(string=html, base_url=str(FONTS_DIR)).render(stylesheets=[stylesheet], font_config=fonts)
+    fonts, stylesheet = _parsed_stylesheet(css_text)
+    document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR)).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
     record = Attachment(
         string=package_bytes(package).decode("utf-8"),
         name=RECORD_NAME,

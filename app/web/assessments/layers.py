@@ -174,6 +174,8 @@ def reply(assessment_id: int, requirement_id: str):
     can_dissent = may_in(current_user, Action.DISSENT, assessment)
     if not (can_reply or can_dissent):
         assessment_for(assessment_id, Action.REPLY)  # says why: 403 for the role, 409 for the stage
+    if request.form.get(f"{requirement_id}-re-dissent") and not can_dissent:
+        assessment_for(assessment_id, Action.DISSENT)  # a dissent only the unit head may note
     sheet = _sheet_for(assessment_id, requirement_id, Action.VIEW)
     form = reply_form(requirement_id, formdata=request.form)
 

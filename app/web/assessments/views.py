@@ -12,7 +12,7 @@ from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import ChecklistVersion, Unit
 from app.models.base import utcnow
-from app.services.access import Action, allowed_moves, may, may_in, move_action, visible_units_clause
+from app.services.access import Action, may, may_in, move_action, visible_units_clause
 from app.services.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.charts import section_bars
 from app.services.checklists import checklist_of, latest_versions
@@ -128,9 +128,8 @@ def calibration(assessment_id: int):
 def confirm_finalise(assessment_id: int):
     """Ask before finalising, saying what is still open."""
     assessment = assessment_for(assessment_id)
+    assessment_for(assessment_id, move_action(Move.FINALISE, Stage(assessment.stage)))  # 403 role, 409 stage
     sheet = score_sheet(assessment)
-    if Move.FINALISE not in allowed_moves(current_user, assessment):
-        abort(409, description=_("This assessment cannot be finalised by you at its current stage."))
     return render_template(
         "assessments/finalise.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
     )
