@@ -1,0 +1,86 @@
+"""The demo consultation's report, read as a director and an accreditation assessor would."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from app.extensions import db
+from app.models import Assessment, PlannedAction
+from app.services.demo import make_demo
+from app.services.reports import render_report_pdf
+from tests.conftest import text_of
+
+
+@pytest.fixture
+def demo(app):
+    outcome = make_demo()
+    return db.session.get(Assessment, outcome.assessment.id)
+
+
+@pytest.fixture
+def pages(demo):
+    reader = PdfReader(io.BytesIO(render_report_pdf(demo)))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_executive_summary_is_one_page_with_scope_findings_and_what_to_fund_first(pages):
+    summary = pages[1]
+    assert summary.startswith("Executive summary")
+    assert pages[2].startswith("1. Scope and evidence")  # the summary ends on its own page
+    assert "A document review (desk) of 12 documents" in summary
+    assert "reviewed by an external expert (Dr Marko Kovač)" in summary
+    assert re.search(
+        r"Of 193 applicable requirements, \d+ were scored from evidence, \d+ are to verify on site", summary
+    )
+    assert "Major · minor nonconformities" in summary
+    assert "What to fund first" in summary and "Effort · cost" in summary
+    assert "What the unit does well" in summary
+
+
+def test_report_never_claims_more_than_the_evidence(pages):
+    text = " ".join(pages)
+    assert "scored from the unit's SOPs and records" not in text
+    assert "Evidence coverage" in text and "Completeness" in text
+    assert "To verify on site" in text and "Not evidenced: the document or record was not available" in text
+
+
+def test_report_lists_the_documents_assessed_with_version_and_date(pages):
+    scope = next(p for p in pages if "1. Scope and evidence" in p and "Documents assessed" in p)
+    assert "QM-01 · Quality manual of the crime scene unit · version 2.0, 1 Mar 2023" in scope
+    assert "SOP-09 · Firearms and ammunition at scenes · version 1.0" in scope
+
+
+def test_report_shows_self_expert_and_agreed_scores_the_consultation_and_calibration(pages):
+    text = " ".join(pages)
+    assert "3. Expert review and consultation" in text
+    assert "Consultation held on" in text and "Elena Nikolova, Project officer (SEESAC)" in text
+    assert re.search(r"unit \d, expert \d, agreed \d", text) and "agreed open" in text
+    assert "4. Calibration of the self-assessment" in text and "weighted kappa" in text
+    assert "Rated higher by the unit than by the expert" in text
+
+
+def test_action_plan_lists_grouped_actions_not_one_line_per_requirement(demo, pages):
+    actions = db.session.query(PlannedAction).filter_by(assessment_id=demo.id).count()
+    assert 10 <= actions <= 30
+    plan = " ".join(p for p in pages if "5. Action plan" in p or "Closes:" in p)
+    assert plan.count("Closes:") == actions
+    assert "Write and approve a quality manual" in plan
+
+
+def test_section_names_not_codes_and_thin_sections_are_not_assessed(demo, pages):
+    results = next(p for p in pages if "2. Results by area" in p)
+    assert "Governance and impartiality" in results and " GOV " not in results
+
+
+def test_html_preview_has_landmarks_and_the_same_sections(client, login, demo, make_user):
+    login(make_user("viewer", units=[demo.unit]))
+    page = client.get(f"/assessments/{demo.id}/report")
+    html = page.get_data(as_text=True)
+    assert "<main>" in html and '<header class="cover">' in html
+    assert "What to fund first" in text_of(page) and "Where the unit, the expert and the agreement differ" in text_of(
+        page
+    )
