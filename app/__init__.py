@@ -59,12 +59,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+#: How long a SQLite writer waits for another's lock before giving up (milliseconds).
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection."""
+def _sqlite_settings(dbapi_connection, _record) -> None:
+    """Per SQLite connection: enforce foreign keys; let readers and a writer work at once.
+
+    Write-ahead logging lets pages be read while someone saves; the busy timeout makes a
+    second writer wait its turn instead of failing with "database is locked".
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
 

@@ -139,7 +139,7 @@ def test_several_citations_per_response_are_saved_and_shown(head, client, make_a
     report = text_of(client.get(f"/assessments/{a.id}/report"))
     assert "(SOP-01 v1.0 § 4.2; SOP-07 v3.1 § 7)" in report
     documents = section_text(report, "Documents assessed", "Versions and dates")
-    assert "SOP-01 Scene work 1.0" in documents and "SOP-07 Seals 3.1" in documents
+    assert "SOP-01 · Scene work · version 1.0" in documents and "SOP-07 · Seals · version 3.1" in documents
 
 
 def test_finalising_freezes_the_cited_documents_and_reopening_thaws_them(

@@ -25,11 +25,13 @@ from app.models import Assessment, Sop, Unit, User
 from app.services.assessments import create_assessment, score_sheet
 from app.services.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
 from app.services.demo_review import review_demo
+from app.services.plans import suggest_actions
 from app.services.responses import ResponseInput, save_response
 
 DEMO_CODE = "DEMO"
 DEMO_TITLE = "Self-assessment of scene SOPs with SEESAC review"
 FULL_TITLE = "Full assessment (every requirement scored and reviewed)"
+SELF_TITLE = "Full self-assessment (every requirement scored, no review yet)"
 
 SOPS = [
     ("QM-01", "Quality manual of the crime scene unit", "2.0", dt.date(2023, 3, 1)),
@@ -209,12 +211,16 @@ def self_answer(rng: random.Random, req: Requirement, sops: dict[str, Sop], leve
     )
 
 
-def make_demo(full: bool = False, seed: int = 17) -> DemoOutcome:
-    """The demo unit, its people and its assessment at the consultation stage (``full``: agreed on every card)."""
+def make_demo(full: bool = False, seed: int = 17, reviewed: bool = True) -> DemoOutcome:
+    """The demo unit, its people and its assessment at the consultation stage.
+
+    ``full``: every card reviewed and agreed. ``reviewed=False``: the self-assessment alone
+    (every requirement scored, with notes, and the suggested action plan).
+    """
     version = ensure_checklists()
     unit = ensure_unit()
     people, passwords = ensure_people(unit)
-    title = FULL_TITLE if full else DEMO_TITLE
+    title = (FULL_TITLE if full else DEMO_TITLE) if reviewed else SELF_TITLE
     existing = db.session.scalar(select(Assessment).where(Assessment.unit_id == unit.id, Assessment.title == title))
     if existing is not None:
         db.session.commit()
@@ -238,7 +244,9 @@ def make_demo(full: bool = False, seed: int = 17) -> DemoOutcome:
         mean, bias = PROFILE.get(section.id, (1.5, 0))
         for req in section.requirements:
             truth[req.id] = true_level(rng, mean, req.criticality)
-            own = max(0, min(3, truth[req.id] + (bias if rng.random() < 0.6 else 0)))
+            draw = rng.random()
+            # Most self-scores in a biased section are one level off; a few are two.
+            own = max(0, min(3, truth[req.id] + (2 * bias if draw < 0.1 else bias if draw < 0.6 else 0)))
             response = sheet.responses[req.id]
             save_response(
                 sheet,
@@ -247,6 +255,9 @@ def make_demo(full: bool = False, seed: int = 17) -> DemoOutcome:
                 expected_version=response.version,
                 user=people["assessor" if rng.random() < 0.5 else "unit_head"],
             )
-    review_demo(sheet, people, truth, rng, full=full)
+    if reviewed:
+        review_demo(sheet, people, truth, rng, full=full)
+    else:
+        suggest_actions(sheet, people["unit_head"])
     db.session.commit()
     return DemoOutcome(unit, assessment, True, passwords)

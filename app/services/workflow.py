@@ -63,7 +63,9 @@ def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
     if move is Move.CONFIRM_AGREEMENT:
         open_items = unresolved_disagreements(sheet)
         if open_items:
-            shown = ", ".join(open_items[:8]) + (" …" if len(open_items) > 8 else "")
+            shown = ", ".join(open_items[:8])
+            if len(open_items) > 8:
+                shown = _("%(ids)s and %(n)s more", ids=shown, n=len(open_items) - 8)
             return _(
                 "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",
                 n=len(open_items),
