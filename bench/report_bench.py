@@ -132,9 +132,9 @@ def prepare(database: str, reports: str) -> None:
     from app.extensions import db
     from app.services.assessments import score_sheet
     from app.services.demo import make_demo
-    from app.services.workflow import move
     from app.services.issuing import issue_report
     from app.services.users import create_user
+    from app.services.workflow import move
 
     app = _app(database, reports)
     with app.app_context():
