@@ -130,3 +130,23 @@ def test_chart_gives_none_not_zero_for_a_section_under_half_covered(checklist):
     result = score_assessment(checklist, ["firearms"], scored(AAA_01=0, BBB_01=0, BBB_02=0))
     bars = {bar.title: bar.value for bar in section_bars(result).bars}
     assert bars == {"Alpha section": None, "Beta section": 0.0, "Firearms section": None}
+
+
+def test_an_actions_priority_counts_each_gap_once_without_the_remedy_leverage(checklist):
+    # AAA-01 and BBB-01 share a remedy, so each gap's priority carries leverage 1.1; the action
+    # closing both already counts both, so it sums their own priorities: 3 x 1 x 1.25 twice.
+    answers = scored(AAA_01=0, BBB_01=0)
+    gaps = rank_gaps(checklist, checklist.requirements(), answers)
+    assert [g.priority for g in gaps] == pytest.approx([3 * 1.25 * 1.1] * 2)
+    (action,) = rank_actions([("records", gaps)])
+    assert action.priority == pytest.approx(2 * 3 * 1.25) and action.major == 2
+
+
+def test_an_action_closing_a_major_gap_ranks_above_one_closing_more_minor_ones(checklist):
+    # AAA-01 essential at 1 is a major gap (priority 3 x 2/3 x 1.25 = 2.5); AAA-02, AAA-03 and BBB-02
+    # at 0 weigh more together (2 + 1 + 2.5 = 5.5) but close no major gap.
+    answers = scored(AAA_01=1, AAA_02=0, AAA_03=0, BBB_02=0)
+    gaps = {g.requirement.id: g for g in rank_gaps(checklist, checklist.requirements(), answers)}
+    ranked = rank_actions([("minor", [gaps["AAA-02"], gaps["AAA-03"], gaps["BBB-02"]]), ("major", [gaps["AAA-01"]])])
+    assert [a.key for a in ranked] == ["major", "minor"]
+    assert ranked[1].priority > ranked[0].priority

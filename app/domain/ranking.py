@@ -41,6 +41,11 @@ class Gap:
     rank: int = 0
     tied: bool = False  # another gap shares this rank
 
+    @property
+    def own_priority(self) -> float:
+        """The priority without remedy leverage: what closing this gap alone is worth."""
+        return self.priority / leverage(self.remedy_gaps)
+
 
 def leverage(remedy_gaps: int) -> float:
     """How much closing several gaps with one remedy raises each gap's priority."""
@@ -101,7 +106,7 @@ class RankedAction:
 
     key: object  # the caller's handle on the action
     gaps: tuple[Gap, ...]
-    priority: float  # the sum of its gaps' priorities: one remedy closing many gaps weighs more
+    priority: float  # the sum of its gaps' own priorities: one remedy closing many gaps weighs more
     major: int  # major gaps among them
     rank: int = 0
     tied: bool = False
@@ -117,15 +122,17 @@ class RankedAction:
 
 
 def _action_key(action: RankedAction) -> tuple:
-    return (-round(action.priority, 9), -action.major, -len(action.gaps))
+    # Major gaps first, as accreditation bodies clear major nonconformities before anything else.
+    return (-action.major, -round(action.priority, 9), -len(action.gaps))
 
 
 def rank_actions(groups: Iterable[tuple[object, Iterable[Gap]]]) -> tuple[RankedAction, ...]:
-    """Actions by the priority of the gaps they close, most first; equal ones share a rank."""
+    """Actions closing the most major gaps first, then by the priority of all the gaps they close; equal ones share a rank."""
     actions = []
     for key, gaps in groups:
         gaps = tuple(sorted(gaps, key=lambda g: (g.rank, g.requirement.id)))
-        actions.append(RankedAction(key, gaps, sum(g.priority for g in gaps), sum(g.major for g in gaps)))
+        # Own priorities, without leverage: the sum already counts every gap the action closes.
+        actions.append(RankedAction(key, gaps, sum(g.own_priority for g in gaps), sum(g.major for g in gaps)))
     actions.sort(key=_action_key)
     keys = Counter(_action_key(a) for a in actions)
     ranked, rank, previous = [], 0, None
