@@ -90,13 +90,18 @@ def rank_gaps(
         )
     # Within a tie the id only fixes the listing order; the shared rank says they are equal.
     gaps.sort(key=lambda g: (_order_key(g), g.requirement.id))
-    keys = Counter(_order_key(g) for g in gaps)
+    return _ranked(gaps, _order_key)
+
+
+def _ranked(items: list, key) -> tuple:
+    """Items (sorted by ``key``) with competition ranks: equal keys share a rank (1, 2, 2, 4)."""
+    counts = Counter(key(item) for item in items)
     ranked, rank, previous = [], 0, None
-    for index, gap in enumerate(gaps, start=1):
-        key = _order_key(gap)
-        if key != previous:
-            rank, previous = index, key
-        ranked.append(replace(gap, rank=rank, tied=keys[key] > 1))
+    for index, item in enumerate(items, start=1):
+        value = key(item)
+        if value != previous:
+            rank, previous = index, value
+        ranked.append(replace(item, rank=rank, tied=counts[value] > 1))
     return tuple(ranked)
 
 
@@ -134,11 +139,4 @@ def rank_actions(groups: Iterable[tuple[object, Iterable[Gap]]]) -> tuple[Ranked
         # Own priorities, without leverage: the sum already counts every gap the action closes.
         actions.append(RankedAction(key, gaps, sum(g.own_priority for g in gaps), sum(g.major for g in gaps)))
     actions.sort(key=_action_key)
-    keys = Counter(_action_key(a) for a in actions)
-    ranked, rank, previous = [], 0, None
-    for index, action in enumerate(actions, start=1):
-        key = _action_key(action)
-        if key != previous:
-            rank, previous = index, key
-        ranked.append(replace(action, rank=rank, tied=keys[key] > 1))
-    return tuple(ranked)
+    return _ranked(actions, _action_key)

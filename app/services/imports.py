@@ -36,7 +36,7 @@ from app.models.base import utcnow
 from app.services.access import Action, is_admin, may
 from app.services.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.checklists import checklist_of, find_version
-from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, record_hash
+from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, REVIEW_FIELDS, record_hash
 from app.services.responses import InvalidResponse, ResponseInput, save_response
 
 SUPPORTED_VERSIONS = (1, PACKAGE_VERSION)
@@ -396,7 +396,7 @@ def _write_assessment(data: dict, unit: Unit, version, sops: dict[str, Sop], use
         response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
         review = entry.get("review")
         if review:
-            response.review = Review(**{k: review.get(k) for k in _REVIEW_KEYS if k in review})
+            response.review = Review(**{k: review.get(k) for k in REVIEW_FIELDS if k in review})
         if entry.get("action_owner") or entry.get("action_due"):
             legacy_actions.setdefault((entry.get("action_owner") or "", entry.get("action_due")), []).append(code)
     _write_plan(data, sheet, legacy_actions)
@@ -430,19 +430,6 @@ def _write_assessment(data: dict, unit: Unit, version, sops: dict[str, Sop], use
     assessment.imported_record = digest
     db.session.flush()
     return assessment
-
-
-_REVIEW_KEYS = (
-    "value",
-    "not_applicable",
-    "not_evidenced",
-    "stance",
-    "comment",
-    "finding",
-    "agreed_value",
-    "agreed_not_applicable",
-    "agreed_not_evidenced",
-)
 
 
 def _write_plan(data: dict, sheet, legacy: dict[tuple[str, str | None], list[str]]) -> None:

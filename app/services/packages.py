@@ -34,7 +34,7 @@ _RESPONSE_FIELDS = (
     "reply",
     "dissent",
 )
-_REVIEW_FIELDS = (
+REVIEW_FIELDS = (
     "value",
     "not_applicable",
     "not_evidenced",
@@ -54,7 +54,7 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
 def _review(review: Review | None) -> dict[str, Any] | None:
     if review is None or not (review.reviewed or review.agreed or review.comment or review.finding):
         return None
-    entry: dict[str, Any] = {name: getattr(review, name) for name in _REVIEW_FIELDS}
+    entry: dict[str, Any] = {name: getattr(review, name) for name in REVIEW_FIELDS}
     entry["agreed_by"] = review.agreed_by.name if review.agreed_by else None
     entry["agreed_at"] = _iso(review.agreed_at)
     entry["updated_by"] = review.updated_by.name if review.updated_by else None
