@@ -180,14 +180,24 @@ def login(client, post):
     return sign_in
 
 
-def current_version(assessment_id: int, requirement_id: str, layer: str = "self") -> int | None:
-    """The stored version of a card's layer, as the form carries it."""
+def stored_response(assessment_id: int, requirement_id: str) -> Response | None:
+    """The response to a requirement as stored now (nothing cached)."""
     db.session.expire_all()
-    response = db.session.scalar(
+    return db.session.scalar(
         select(Response)
         .join(ChecklistRequirement)
         .where(Response.assessment_id == assessment_id, ChecklistRequirement.code == requirement_id)
     )
+
+
+def response_of(assessment: Assessment, code: str) -> Response | None:
+    """The stored response to requirement ``code`` of ``assessment``."""
+    return stored_response(assessment.id, code)
+
+
+def current_version(assessment_id: int, requirement_id: str, layer: str = "self") -> int | None:
+    """The stored version of a card's layer, as the form carries it."""
+    response = stored_response(assessment_id, requirement_id)
     if response is None:
         return None
     if layer == "review":

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event, select
 
 from app.extensions import db
-from app.models import Assessment, ChecklistRequirement, Response
-from tests.conftest import text_of
+from app.models import Assessment
+from tests.conftest import response_of, text_of
 
 
 @pytest.fixture
@@ -17,15 +17,6 @@ def head(make_unit, make_user, login):
     unit = make_unit("SRB", name="Belgrade CSI")
     user = login(make_user("unit_head", units=[unit], name="Ana Head"))
     return unit, user
-
-
-def response_of(assessment: Assessment, code: str) -> Response:
-    db.session.expire_all()
-    return db.session.scalar(
-        select(Response)
-        .join(ChecklistRequirement)
-        .where(Response.assessment_id == assessment.id, ChecklistRequirement.code == code)
-    )
 
 
 def test_new_assessment_with_the_firearms_module_has_a_response_per_requirement(client, head, mini_version, post):

@@ -6,23 +6,13 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import select
 
 from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment, ChecklistRequirement, Consultation, Response
+from app.models import Assessment, Consultation
 from app.services.access import Action, may_in
 from app.services.assessments import score_sheet
-from tests.conftest import move_to, text_of
-
-
-def response_of(assessment: Assessment, code: str) -> Response:
-    db.session.expire_all()
-    return db.session.scalar(
-        select(Response)
-        .join(ChecklistRequirement)
-        .where(Response.assessment_id == assessment.id, ChecklistRequirement.code == code)
-    )
+from tests.conftest import move_to, response_of, text_of
 
 
 class People:
