@@ -20,6 +20,8 @@ DEFAULTS = {
     "CHECKLISTS_DIR": str(REPOSITORY_ROOT / "checklists"),
     "REPORTS_DIR": str(REPOSITORY_ROOT / "reports"),
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    #: How this installation names itself in the packages it exports (default: the host name).
+    "INSTALLATION_NAME": None,
 }
 
 
@@ -38,6 +40,8 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("INSTALLATION_NAME"):
+        settings["INSTALLATION_NAME"] = os.environ["INSTALLATION_NAME"]
     if os.environ.get("REPORTS_DIR"):
         settings["REPORTS_DIR"] = os.environ["REPORTS_DIR"]
     return settings
@@ -45,10 +49,19 @@ def from_environment() -> dict:
 
 def instance_secret_key(instance_path: str) -> str:
     """The installation's secret key, generated into the instance folder on first use."""
-    path = Path(instance_path) / "secret_key"
+    return _instance_value(instance_path, "secret_key", lambda: secrets.token_hex(32))
+
+
+def installation_id(instance_path: str) -> str:
+    """A random id naming this installation in the packages it exports, made on first use."""
+    return _instance_value(instance_path, "installation_id", lambda: secrets.token_hex(8))
+
+
+def _instance_value(instance_path: str, name: str, make) -> str:
+    path = Path(instance_path) / name
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    key = secrets.token_hex(32)
+    key = make()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:  # another process wrote it first: use theirs

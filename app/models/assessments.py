@@ -56,6 +56,9 @@ class Assessment(db.Model):
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: Record hash of the package this assessment was imported from, if it was.
     imported_record: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: Where an imported copy came from and the history its package reported (what happened
+    #: there, not here): installation, exporter, export time, stage, revision, finalisation.
+    origin: Mapped[dict | None] = mapped_column(JSON)
 
     unit: Mapped[Unit] = relationship()
     checklist_version: Mapped[ChecklistVersion] = relationship()

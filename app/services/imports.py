@@ -1,185 +1,46 @@
-"""Bringing an assessment package from another installation into this one.
+"""Bringing an assessment package from another installation into this one: bounded and honest.
 
-A package is refused, with a message that says why, when it is not a package, when its
-checklist version is not loaded here, or when the loaded version's content differs from
-the one the package was scored against. Nothing is stored unless everything fits.
+1. :func:`read_package`: size, UTF-8, JSON (nesting bounded), then the schema (types,
+   lengths, ranges, counts) built from the one set of input limits;
+2. :func:`plan_import`: every check against this installation (checklist version and
+   content, modules, one entry per requirement, scale values, N/A justifications, cited
+   documents, actions, who may import where). Nothing is written until all pass;
+3. :mod:`app.services.import_writer` writes the plan in one short transaction, a handful of
+   bulk statements, so other people's autosaves wait milliseconds, not minutes.
+
+An imported assessment is a copy: revision 1 here and never finalised here. What its package
+reports (stage, revision, finalisation, who changed each response and when) is kept as its
+origin and shown as history reported by the package, not as events of this installation.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.domain.checklist import COST_BANDS, EFFORT_BANDS
-from app.domain.scoring import Basis, Scope
+from app.domain.checklist import Checklist
+from app.domain.limits import LimitError, check_date, unit_code
+from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import (
-    ACTION_STATUSES,
-    FINDINGS,
-    STANCES,
-    Assessment,
-    Consultation,
-    PlannedAction,
-    Review,
-    Sop,
-    Unit,
-    User,
-)
-from app.models.base import utcnow
+from app.models import Assessment, ChecklistVersion, Unit, User
 from app.services.access import Action, is_admin, may
-from app.services.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.assessments import AssessmentError
 from app.services.checklists import checklist_of, find_version
-from app.services.packages import PACKAGE_FORMAT, PACKAGE_VERSION, REVIEW_FIELDS, record_hash
-from app.services.responses import InvalidResponse, ResponseInput, save_response
-
-SUPPORTED_VERSIONS = (1, PACKAGE_VERSION)
+from app.services.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
+from app.services.packages import REVIEW_FIELDS, record_hash
 
 MAX_PACKAGE_BYTES = 5 * 1024 * 1024
+#: A package is a few levels deep; anything deeper is not one (and must not exhaust the stack).
+MAX_DEPTH = 12
 
-_TEXT = {"type": ["string", "null"]}
-_DATE = {"type": ["string", "null"], "format": "date"}
-PACKAGE_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["format", "format_version", "checklist", "unit", "assessment", "responses"],
-    "properties": {
-        "format": {"const": PACKAGE_FORMAT},
-        "format_version": {"enum": list(SUPPORTED_VERSIONS)},
-        "checklist": {
-            "type": "object",
-            "required": ["id", "version", "content_hash"],
-            "properties": {
-                "id": {"type": "string"},
-                "version": {"type": "string"},
-                "content_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
-            },
-        },
-        "unit": {
-            "type": "object",
-            "required": ["code", "name", "jurisdiction"],
-            "properties": {
-                "code": {"type": "string", "minLength": 1, "maxLength": 32},
-                "name": {"type": "string", "minLength": 1},
-                "jurisdiction": {"type": "string", "minLength": 1},
-            },
-        },
-        "assessment": {
-            "type": "object",
-            "required": ["title", "modules", "revision"],
-            "properties": {
-                "title": {"type": "string", "minLength": 1, "maxLength": 300},
-                "modules": {"type": "array", "items": {"type": "string"}},
-                "scope": {"enum": list(Scope)},
-                "assessors": _TEXT,
-                "assessed_on": _DATE,
-                "status": {"enum": ["draft", "finalised"]},  # format 1
-                "stage": {"enum": list(Stage)},
-                "reviewed": {"type": "boolean"},
-                "revision": {"type": "integer", "minimum": 1},
-            },
-        },
-        "consultation": {
-            "type": ["object", "null"],
-            "properties": {
-                "held_on": _DATE,
-                "place": _TEXT,
-                "online": {"type": "boolean"},
-                "participants": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "required": ["name"],
-                        "properties": {"name": {"type": "string"}, "role": _TEXT, "organisation": _TEXT},
-                    },
-                },
-                "minutes": _TEXT,
-            },
-        },
-        "actions": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["title", "gaps"],
-                "properties": {
-                    "title": {"type": "string", "minLength": 1, "maxLength": 300},
-                    "remedy": _TEXT,
-                    "owner": _TEXT,
-                    "due_on": _DATE,
-                    "effort": {"enum": [*EFFORT_BANDS, None]},
-                    "cost": {"enum": [*COST_BANDS, None]},
-                    "status": {"enum": list(ACTION_STATUSES)},
-                    "notes": _TEXT,
-                    "gaps": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        },
-        "sops": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["code", "title", "version"],
-                "properties": {
-                    "code": {"type": "string"},
-                    "title": {"type": "string"},
-                    "version": {"type": "string"},
-                    "issued_on": _DATE,
-                    "notes": _TEXT,
-                },
-            },
-        },
-        "responses": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["requirement"],
-                "properties": {
-                    "requirement": {"type": "string"},
-                    "value": {"type": ["integer", "null"]},
-                    "not_applicable": {"type": "boolean"},
-                    "na_justification": _TEXT,
-                    "not_evidenced": {"type": "boolean"},
-                    "basis": {"enum": [*Basis, None]},
-                    "citations": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["sop"],
-                            "properties": {"sop": {"type": "string"}, "section": _TEXT, "version": _TEXT},
-                        },
-                    },
-                    "sop": _TEXT,  # format 1
-                    "sop_section": _TEXT,  # format 1
-                    "evidence_note": _TEXT,
-                    "recommendation": _TEXT,
-                    "reply": _TEXT,
-                    "dissent": _TEXT,
-                    "action_owner": _TEXT,  # format 1
-                    "action_due": _DATE,  # format 1
-                    "review": {
-                        "type": ["object", "null"],
-                        "properties": {
-                            "value": {"type": ["integer", "null"]},
-                            "not_applicable": {"type": "boolean"},
-                            "not_evidenced": {"type": "boolean"},
-                            "stance": {"enum": [*STANCES, None]},
-                            "comment": _TEXT,
-                            "finding": {"enum": [*FINDINGS, None]},
-                            "agreed_value": {"type": ["integer", "null"]},
-                            "agreed_not_applicable": {"type": "boolean"},
-                            "agreed_not_evidenced": {"type": "boolean"},
-                        },
-                    },
-                },
-            },
-        },
-    },
-}
+_VALIDATOR = jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
 class PackageRefused(AssessmentError):
@@ -193,6 +54,54 @@ class ImportOutcome:
     assessment: Assessment
     created_unit: bool
     created_sops: tuple[str, ...]
+
+
+@dataclass
+class ResponseRow:
+    """One response as it will be written, checked."""
+
+    requirement: str
+    value: int | None
+    not_applicable: bool
+    not_evidenced: bool
+    na_justification: str
+    basis: str | None
+    evidence_note: str
+    recommendation: str
+    reply: str
+    dissent: str
+    citations: list[tuple[str, str]]  # (document code, section)
+    review: dict[str, Any] | None
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import will write, checked before anything is."""
+
+    data: dict[str, Any]
+    version: ChecklistVersion
+    checklist: Checklist
+    unit: Unit | None  # None: created by the import
+    unit_code: str
+    new_sops: list[dict[str, Any]]
+    responses: list[ResponseRow]
+    actions: list[dict[str, Any]]
+    stage: Stage
+    origin: dict[str, Any]
+    digest: str
+    modules: list[str] = field(default_factory=list)
+
+
+def _too_deep(data: Any) -> bool:
+    """True when containers nest deeper than a package ever does (checked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                return True
+            stack.extend((item, depth + 1) for item in (value.values() if isinstance(value, dict) else value))
+    return False
 
 
 def read_package(raw: bytes) -> dict[str, Any]:
@@ -218,32 +127,58 @@ def read_package(raw: bytes) -> dict[str, Any]:
                 msg=exc.msg,
             )
         ) from None
+    except RecursionError:
+        raise PackageRefused(_("The file nests deeper than any package does; it is not a package.")) from None
+    if _too_deep(data):
+        raise PackageRefused(_("The file nests deeper than any package does; it is not a package."))
     if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
         raise PackageRefused(_("This is not an assessment package exported by this product."))
     if data.get("format_version") not in SUPPORTED_VERSIONS:
         raise PackageRefused(
             _(
                 "Package format version %(found)s is not supported here (expected %(expected)s).",
-                found=repr(data.get("format_version")),
+                found=repr(data.get("format_version"))[:20],
                 expected=" or ".join(str(v) for v in SUPPORTED_VERSIONS),
             )
         )
-    error = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker()).iter_errors(data)
-    )
+    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "package"
-        raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=error.message))
+        what = error.message if len(error.message) < 300 else error.message[:297] + "…"
+        raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=what))
     return data
 
 
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+def package_date(value: str | None, where: str) -> dt.date | None:
+    """A date from a package, within the limits, or a refusal naming where it is."""
+    if not value:
+        return None
+    try:
+        return check_date(dt.date.fromisoformat(value), where)
+    except (ValueError, LimitError) as exc:
+        raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=str(exc))) from None
 
 
-def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
-    """Create an assessment from a package; ``user`` None means the command line (trusted)."""
-    data = read_package(raw)
+def package_datetime(value: str | None) -> str | None:
+    """A reported time, kept as the package gave it (history, not an event of this installation)."""
+    return value[:40] if value else None
+
+
+def _reported_stage(meta: dict[str, Any]) -> Stage:
+    if meta.get("stage"):
+        return Stage(meta["stage"])
+    return Stage.FINALISED if meta.get("status") == "finalised" else Stage.SELF_ASSESSMENT
+
+
+def local_stage(reported: Stage, reviewed: bool) -> Stage:
+    """Where an imported copy starts: where the package was, except that a finalisation
+    must happen here (a finalised package arrives agreed if an expert reviewed it, else open)."""
+    if reported is not Stage.FINALISED:
+        return reported
+    return Stage.AGREED if reviewed else Stage.SELF_ASSESSMENT
+
+
+def _check_version(data: dict[str, Any]) -> ChecklistVersion:
     ref = f"{data['checklist']['id']}@{data['checklist']['version']}"
     version = find_version(data["checklist"]["id"], data["checklist"]["version"])
     if version is None:
@@ -264,9 +199,132 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
                 there=data["checklist"]["content_hash"][:12],
             )
         )
+    return version
+
+
+def _check_unit(data: dict[str, Any], user: User | None) -> tuple[Unit | None, str]:
+    try:
+        code = unit_code(data["unit"]["code"])
+    except LimitError as exc:
+        raise PackageRefused(_("The package is damaged at unit/code: %(what)s", what=str(exc))) from None
+    unit = db.session.scalar(select(Unit).where(Unit.code == code))
+    if user is not None and not is_admin(user) and (unit is None or not may(user, Action.IMPORT, unit.id)):
+        # The same answer whether the unit is missing or not the user's: nothing to probe.
+        raise PackageRefused(
+            _(
+                "You may not import into unit %(code)s: it is not one of your units here. "
+                "An administrator can import it.",
+                code=code,
+            )
+        )
+    return unit, code
+
+
+def _score(checklist: Checklist, where: str, value, na: bool, ne: bool) -> None:
+    if sum((value is not None, bool(na), bool(ne))) > 1:
+        raise PackageRefused(_("%(where)s gives more than one of a score, N/A and not evidenced.", where=where))
+    if value is not None and checklist.level(value) is None:
+        raise PackageRefused(_("%(where)s: %(value)s is not on the checklist's scale.", where=where, value=value))
+
+
+def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_codes: set[str]) -> list[ResponseRow]:
+    rows, seen = [], set()
+    for index, entry in enumerate(data["responses"]):
+        code = entry["requirement"]
+        where = f"responses/{index} ({code})"
+        if code not in wanted:
+            raise PackageRefused(
+                _("%(where)s: the requirement is not in this checklist with the chosen modules.", where=where)
+            )
+        if code in seen:
+            raise PackageRefused(_("%(where)s: the package has two entries for this requirement.", where=where))
+        seen.add(code)
+        value, na, ne = entry.get("value"), bool(entry.get("not_applicable")), bool(entry.get("not_evidenced"))
+        _score(plan_checklist, where, value, na, ne)
+        if na and not (entry.get("na_justification") or "").strip():
+            raise PackageRefused(_("%(where)s is marked N/A without a justification.", where=where))
+        listed = entry.get("citations")
+        if listed is None and entry.get("sop"):  # format 1: one SOP and section
+            listed = [{"sop": entry["sop"], "section": entry.get("sop_section") or ""}]
+        citations = [(c["sop"], (c.get("section") or "").strip()) for c in listed or []]
+        for sop, _section in citations:
+            if sop not in sop_codes:
+                raise PackageRefused(
+                    _("%(where)s cites %(sop)s, which the package's register does not list.", where=where, sop=sop)
+                )
+        review = entry.get("review")
+        if review:
+            _score(
+                plan_checklist,
+                where + " review",
+                review.get("value"),
+                review.get("not_applicable"),
+                review.get("not_evidenced"),
+            )
+            _score(
+                plan_checklist,
+                where + " agreed score",
+                review.get("agreed_value"),
+                review.get("agreed_not_applicable"),
+                review.get("agreed_not_evidenced"),
+            )
+            review = {k: review.get(k) for k in REVIEW_FIELDS if k in review}
+        rows.append(
+            ResponseRow(
+                requirement=code,
+                value=value,
+                not_applicable=na,
+                not_evidenced=ne,
+                na_justification=(entry.get("na_justification") or "").strip() if na else "",
+                basis=(entry.get("basis") or Basis.SOP_TEXT) if value is not None else None,
+                evidence_note=(entry.get("evidence_note") or "").strip(),
+                recommendation=(entry.get("recommendation") or "").strip(),
+                reply=(entry.get("reply") or "").strip(),
+                dissent=(entry.get("dissent") or "").strip(),
+                citations=citations,
+                review=review,
+            )
+        )
+    return rows
+
+
+def _actions(data: dict, codes: set[str]) -> list[dict[str, Any]]:
+    """The package's actions; a format 1 package's per-response owners become one action each."""
+    actions = [dict(a) for a in data.get("actions") or []]
+    legacy: dict[tuple, list[str]] = {}
+    for entry in data["responses"]:
+        if entry.get("action_owner") or entry.get("action_due"):
+            legacy.setdefault((entry.get("action_owner") or "", entry.get("action_due")), []).append(
+                entry["requirement"]
+            )
+    actions += [{"title": _("Agreed action"), "owner": o, "due_on": d, "gaps": c} for (o, d), c in legacy.items()]
+    closed: set[str] = set()
+    for index, action in enumerate(actions):
+        where = f"actions/{index}"
+        unknown = [c for c in action["gaps"] if c not in codes]
+        if unknown:
+            raise PackageRefused(
+                _(
+                    "%(where)s closes requirements the package does not answer: %(ids)s.",
+                    where=where,
+                    ids=", ".join(unknown[:5]),
+                )
+            )
+        gaps = list(dict.fromkeys(action["gaps"]))
+        if closed & set(gaps):
+            raise PackageRefused(_("%(where)s closes a gap another action closes already.", where=where))
+        closed |= set(gaps)
+        action["gaps"] = gaps
+        action["due_on"] = package_date(action.get("due_on"), where + "/due_on")
+    return actions
+
+
+def plan_import(data: dict[str, Any], user: User | None) -> ImportPlan:
+    """Check a read package against this installation; what the import will write, or a refusal."""
+    version = _check_version(data)
     digest = record_hash(data)
     existing = db.session.scalar(select(Assessment).where(Assessment.imported_record == digest))
-    if existing is not None:
+    if existing is not None and (user is None or may(user, Action.VIEW, existing.unit_id)):
         raise PackageRefused(
             _(
                 "This package was imported already, as assessment %(id)s (%(title)s).",
@@ -274,7 +332,8 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
                 title=existing.title,
             )
         )
-
+    if existing is not None:
+        raise PackageRefused(_("This package was imported already."))
     checklist = checklist_of(version)
     meta = data["assessment"]
     unknown_modules = sorted(set(meta["modules"]) - {m.id for m in checklist.modules})
@@ -283,176 +342,67 @@ def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
             _(
                 "The package uses modules %(modules)s that %(ref)s does not have.",
                 modules=", ".join(unknown_modules),
-                ref=ref,
+                ref=checklist.ref,
             )
         )
+    unit, code = _check_unit(data, user)
+    register = {s.code for s in unit.sops} if unit is not None else set()
+    new_sops = []
+    for index, entry in enumerate(data.get("sops") or []):
+        if entry["code"] not in register:
+            entry = dict(entry, issued_on=package_date(entry.get("issued_on"), f"sops/{index}/issued_on"))
+            new_sops.append(entry)
+            register.add(entry["code"])
     wanted = {r.id for r in checklist.requirements(meta["modules"])}
-    stray = [r["requirement"] for r in data["responses"] if r["requirement"] not in wanted]
-    if stray:
-        raise PackageRefused(
-            _(
-                "Responses to requirements not in %(ref)s with the chosen modules: %(ids)s.",
-                ref=ref,
-                ids=", ".join(stray[:5]),
-            )
-        )
+    responses = _response_rows(checklist, data, wanted, register)
+    package_date(meta.get("assessed_on"), "assessment/assessed_on")
+    consultation = data.get("consultation") or {}
+    package_date(consultation.get("held_on"), "consultation/held_on")
+    reported = _reported_stage(meta)
+    reviewed = bool(meta.get("reviewed")) or any(r.review for r in responses)
+    origin = {
+        "installation": data.get("installation"),
+        "exported_by": data.get("exported_by"),
+        "exported_at": package_datetime(data.get("exported_at")),
+        "format_version": data["format_version"],
+        "record": digest,
+        "reported": {
+            "stage": reported.value,
+            "revision": meta["revision"],
+            "finalised_at": package_datetime(meta.get("finalised_at")),
+            "reviewed": bool(meta.get("reviewed")),
+        },
+        "changes": {
+            e["requirement"]: [package_datetime(e.get("updated_at")), e.get("updated_by")]
+            for e in data["responses"]
+            if e.get("updated_at") or e.get("updated_by")
+        },
+    }
+    return ImportPlan(
+        data=data,
+        version=version,
+        checklist=checklist,
+        unit=unit,
+        unit_code=code,
+        new_sops=new_sops,
+        responses=responses,
+        actions=_actions(data, {r.requirement for r in responses}),
+        stage=local_stage(reported, reviewed),
+        origin=origin,
+        digest=digest,
+        modules=sorted(set(meta["modules"])),
+    )
 
-    unit_data = data["unit"]
-    unit = db.session.scalar(select(Unit).where(Unit.code == unit_data["code"].upper()))
-    created_unit = unit is None
-    if user is not None:
-        if unit is None and not is_admin(user):
-            raise PackageRefused(
-                _(
-                    "Unit %(code)s does not exist here; an administrator can import it and create the unit.",
-                    code=unit_data["code"],
-                )
-            )
-        if unit is not None and not may(user, Action.IMPORT, unit.id):
-            raise PackageRefused(_("You may not import assessments for unit %(code)s.", code=unit.code))
-    if unit is None:
-        unit = Unit(code=unit_data["code"].upper(), name=unit_data["name"], jurisdiction=unit_data["jurisdiction"])
-        db.session.add(unit)
-        db.session.flush()
 
-    sops = {s.code: s for s in unit.sops}
-    created_sops = []
-    for entry in data.get("sops") or []:
-        if entry["code"] not in sops:
-            sop = Sop(
-                unit=unit,
-                code=entry["code"],
-                title=entry["title"],
-                version=entry["version"],
-                issued_on=_date(entry.get("issued_on")),
-                notes=entry.get("notes"),
-            )
-            db.session.add(sop)
-            sops[sop.code] = sop
-            created_sops.append(sop.code)
-    db.session.flush()
+def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
+    """Create an imported copy from a package; ``user`` None means the command line (trusted)."""
+    from app.services.import_writer import write_import
 
+    plan = plan_import(read_package(raw), user)
     try:
-        assessment = _write_assessment(data, unit, version, sops, user, digest)
+        outcome = write_import(plan, user)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    return ImportOutcome(assessment, created_unit, tuple(created_sops))
-
-
-def _citations(entry: dict, sops: dict[str, Sop]) -> list[tuple[int, str]]:
-    """The response's citations as (document id, section); format 1 had one SOP and section."""
-    listed = entry.get("citations")
-    if listed is None and entry.get("sop"):
-        listed = [{"sop": entry["sop"], "section": entry.get("sop_section") or ""}]
-    cited = []
-    for item in listed or []:
-        if item["sop"] not in sops:
-            raise PackageRefused(
-                _(
-                    "%(id)s points to SOP %(sop)s, which the package's register does not list.",
-                    id=entry["requirement"],
-                    sop=item["sop"],
-                )
-            )
-        cited.append((sops[item["sop"]].id, item.get("section") or ""))
-    return cited
-
-
-def _write_assessment(data: dict, unit: Unit, version, sops: dict[str, Sop], user: User | None, digest: str):
-    meta = data["assessment"]
-    assessment = create_assessment(
-        unit=unit,
-        version=version,
-        title=meta["title"],
-        modules=meta["modules"],
-        scope=meta.get("scope") or Scope.ONSITE,
-        assessors=meta.get("assessors") or "",
-        assessed_on=_date(meta.get("assessed_on")),
-        user=user,
-    )
-    sheet = score_sheet(assessment)
-    legacy_actions: dict[tuple[str, str | None], list[str]] = {}
-    for entry in data["responses"]:
-        item = ResponseInput(
-            value=entry.get("value"),
-            not_applicable=bool(entry.get("not_applicable")),
-            not_evidenced=bool(entry.get("not_evidenced")),
-            na_justification=entry.get("na_justification") or "",
-            basis=entry.get("basis"),
-            citations=_citations(entry, sops),
-            evidence_note=entry.get("evidence_note") or "",
-            recommendation=entry.get("recommendation") or "",
-        )
-        code = entry["requirement"]
-        try:
-            response = save_response(sheet, code, item, expected_version=sheet.responses[code].version, user=None)
-        except InvalidResponse as exc:
-            raise PackageRefused(f"{code}: {exc}") from None
-        response.reply = entry.get("reply") or ""
-        response.dissent = entry.get("dissent") or ""
-        # Keep when the response was last changed where it was made, not when it arrived.
-        response.updated_at = dt.datetime.fromisoformat(entry["updated_at"]) if entry.get("updated_at") else None
-        review = entry.get("review")
-        if review:
-            response.review = Review(**{k: review.get(k) for k in REVIEW_FIELDS if k in review})
-        if entry.get("action_owner") or entry.get("action_due"):
-            legacy_actions.setdefault((entry.get("action_owner") or "", entry.get("action_due")), []).append(code)
-    _write_plan(data, sheet, legacy_actions)
-    consultation = data.get("consultation")
-    if consultation:
-        db.session.add(
-            Consultation(
-                assessment=assessment,
-                held_on=_date(consultation.get("held_on")),
-                place=consultation.get("place") or "",
-                online=bool(consultation.get("online")),
-                participants=[
-                    {"name": p["name"], "role": p.get("role") or "", "organisation": p.get("organisation") or ""}
-                    for p in consultation.get("participants") or []
-                ],
-                minutes=consultation.get("minutes") or "",
-            )
-        )
-    assessment.stage = meta.get("stage") or (
-        Stage.FINALISED if meta.get("status") == "finalised" else Stage.SELF_ASSESSMENT
-    )
-    assessment.reviewed = bool(meta.get("reviewed"))
-    assessment.revision = meta["revision"]
-    if assessment.stage == Stage.FINALISED:
-        assessment.finalised_at = (
-            dt.datetime.fromisoformat(meta["finalised_at"]) if meta.get("finalised_at") else utcnow()
-        )
-        for response in sheet.responses.values():
-            for citation in response.citations:
-                citation.freeze()
-    assessment.imported_record = digest
-    db.session.flush()
-    return assessment
-
-
-def _write_plan(data: dict, sheet, legacy: dict[tuple[str, str | None], list[str]]) -> None:
-    """The package's actions; a format 1 package's per-response owners become one action each."""
-    entries = list(data.get("actions") or [])
-    for (owner, due), codes in legacy.items():
-        entries.append({"title": _("Agreed action"), "owner": owner, "due_on": due, "gaps": codes})
-    for entry in entries:
-        unknown = [c for c in entry["gaps"] if c not in sheet.responses]
-        if unknown:
-            raise PackageRefused(
-                _("An action names requirements not in the assessment: %(ids)s.", ids=", ".join(unknown[:5]))
-            )
-        action = PlannedAction(
-            assessment=sheet.assessment,
-            title=entry["title"],
-            remedy=entry.get("remedy"),
-            owner=entry.get("owner") or "",
-            due_on=_date(entry.get("due_on")),
-            effort=entry.get("effort"),
-            cost=entry.get("cost"),
-            status=entry.get("status") or "proposed",
-            notes=entry.get("notes") or "",
-        )
-        action.gaps = [sheet.responses[c] for c in dict.fromkeys(entry["gaps"])]
-        db.session.add(action)
+    return outcome

@@ -11,8 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import socket
 from typing import Any
 
+from flask import current_app
+
+from app.config import installation_id
 from app.models import Assessment, Response, Review
 from app.services.assessments import ScoreSheet, score_sheet
 from app.services.workflow import consultation_of
@@ -20,8 +24,8 @@ from app.services.workflow import consultation_of
 PACKAGE_FORMAT = "csi-sop-assessment"
 PACKAGE_VERSION = 2
 
-#: Fields that change with every export and so stay out of the record hash.
-VOLATILE = ("exported_at",)
+#: Fields about the export, not the assessment: they stay out of the record hash.
+VOLATILE = ("exported_at", "exported_by", "installation")
 
 _RESPONSE_FIELDS = (
     "value",
@@ -72,7 +76,17 @@ def _response(requirement_id: str, response: Response) -> dict[str, Any]:
     return entry
 
 
-def build_package(assessment: Assessment, sheet: ScoreSheet | None = None) -> dict[str, Any]:
+def this_installation() -> dict[str, str]:
+    """How this installation names itself in what it exports."""
+    return {
+        "id": installation_id(current_app.instance_path),
+        "name": current_app.config.get("INSTALLATION_NAME") or socket.gethostname(),
+    }
+
+
+def build_package(
+    assessment: Assessment, sheet: ScoreSheet | None = None, exported_by: str | None = None
+) -> dict[str, Any]:
     """The whole assessment as JSON data, pinned to its checklist by id, version and hash."""
     sheet = sheet or score_sheet(assessment)
     version = assessment.checklist_version
@@ -83,6 +97,8 @@ def build_package(assessment: Assessment, sheet: ScoreSheet | None = None) -> di
         "format": PACKAGE_FORMAT,
         "format_version": PACKAGE_VERSION,
         "exported_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "exported_by": exported_by,
+        "installation": this_installation(),
         "checklist": {"id": version.checklist_id, "version": version.version, "content_hash": version.content_hash},
         "unit": {"code": unit.code, "name": unit.name, "jurisdiction": unit.jurisdiction},
         "assessment": {

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
 from app.models import ROLES, Unit, User
 
@@ -33,9 +34,15 @@ def check_new_password(password: str) -> None:
 
 
 def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
-    """Add a CSI unit; codes are unique."""
-    code, name, jurisdiction = code.strip().upper(), name.strip(), jurisdiction.strip()
-    if not code or not name or not jurisdiction:
+    """Add a CSI unit; codes follow the one pattern and are unique."""
+    name, jurisdiction = name.strip(), jurisdiction.strip()
+    try:
+        code = unit_code(code)
+        check_text(name, _("the unit's name"), "unit_name")
+        check_text(jurisdiction, _("the jurisdiction"), "jurisdiction")
+    except LimitError as exc:
+        raise UserError(str(exc)) from None
+    if not name or not jurisdiction:
         raise UserError(_("a unit needs a code, a name and a jurisdiction"))
     if db.session.scalar(select(Unit).where(Unit.code == code)):
         raise UserError(_("a unit with code %(code)s exists already", code=code))
@@ -48,6 +55,11 @@ def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
 def create_user(email: str, password: str, role: str, name: str = "", units: list[Unit] | None = None) -> User:
     """Add a user with a hashed password; emails are unique."""
     email = normalise_email(email)
+    try:
+        check_text(email, _("the email address"), "name")
+        check_text(name, _("the name"), "name")
+    except LimitError as exc:
+        raise UserError(str(exc)) from None
     if "@" not in email:
         raise UserError(_("%(email)s is not an email address", email=repr(email)))
     if role not in ROLES:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from app.domain.limits import control_character
 from app.extensions import login_manager
 from app.web.i18n import register_i18n
+from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -18,6 +20,7 @@ def register_web(app: Flask) -> None:
     """Blueprints, the sign-in guard, error pages and template helpers."""
     from app.web import admin, assessments, auth, dashboard, exchange, reports, units
 
+    app.url_map.converters["int"] = DatabaseId
     for module in (auth, dashboard, units, assessments, reports, exchange, admin):
         app.register_blueprint(module.bp)
     register_i18n(app)
@@ -28,6 +31,26 @@ def register_web(app: Flask) -> None:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        return None
+
+    @app.before_request
+    def _refuse_control_characters():
+        # PostgreSQL cannot store a NUL byte and no field needs a control character: refuse
+        # them here, once, whatever the form, with the field named.
+        for source in (request.args, request.form):
+            for name, value in source.items(multi=True):
+                bad = control_character(value)
+                if bad:
+                    field = name.rsplit("-", 1)[-1]
+                    abort(
+                        400,
+                        description=_(
+                            "The field '%(field)s' contains a control character (%(char)s). Nothing was saved; "
+                            "remove it and try again.",
+                            field=field,
+                            char=bad,
+                        ),
+                    )
         return None
 
     @app.after_request
@@ -49,6 +72,7 @@ def register_web(app: Flask) -> None:
         return _error_page(400, message, error)
 
     for code, message in (
+        (400, lambda: _("The request was not understood. Nothing was saved.")),
         (403, lambda: _("You do not have permission to do this.")),
         (404, lambda: _("There is nothing here, or you may not see it.")),
         (405, lambda: _("This address does not take that kind of request.")),

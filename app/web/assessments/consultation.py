@@ -19,6 +19,7 @@ from app.services.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
 from app.web.guards import assessment_for
+from app.web.validators import sensible_date
 
 BLANK_ROWS = 3
 
@@ -30,7 +31,7 @@ class ParticipantForm(Form):
 
 
 class ConsultationForm(FlaskForm):
-    held_on = DateField(_l("Date"), validators=[Optional()])
+    held_on = DateField(_l("Date"), validators=[Optional(), sensible_date])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     online = BooleanField(_l("Held online"))
     participants = FieldList(FormField(ParticipantForm), max_entries=MAX_PARTICIPANTS + BLANK_ROWS)

@@ -27,6 +27,7 @@ from app.models import FINDINGS, STANCES, Response, Review, Sop
 from app.services.labels import BASIS, FINDING, SCOPE, STANCE
 from app.services.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
 from app.services.sops import natural_key
+from app.web.validators import sensible_date
 
 NOT_APPLICABLE = "na"
 NOT_EVIDENCED = "ne"
@@ -54,7 +55,7 @@ class NewAssessmentForm(FlaskForm):
         validators=[DataRequired()],
     )
     assessors = StringField(_l("Assessors"), validators=[Optional(), Length(max=500)])
-    assessed_on = DateField(_l("Date"), validators=[Optional()])
+    assessed_on = DateField(_l("Date"), validators=[Optional(), sensible_date])
 
 
 def _int_or_none(value):

@@ -32,6 +32,7 @@ from app.services.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
 from app.web.guards import assessment_for
+from app.web.validators import sensible_date
 
 
 def _choices(values, labels, blank=None):
@@ -43,7 +44,7 @@ class ActionForm(FlaskForm):
 
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=300)])
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional(), sensible_date])
     effort = SelectField(_l("Effort"), validate_choice=False)
     cost = SelectField(_l("Cost"), validate_choice=False)
     status = SelectField(_l("Status"), validate_choice=False)
@@ -73,7 +74,7 @@ class BulkForm(FlaskForm):
 
     title = StringField(_l("Title of the merged action"), validators=[Optional(), Length(max=300)])
     owner = StringField(_l("Owner"), validators=[Optional(), Length(max=200)])
-    due_on = DateField(_l("Due date"), validators=[Optional()])
+    due_on = DateField(_l("Due date"), validators=[Optional(), sensible_date])
     status = SelectField(_l("Status"), validate_choice=False)
 
 

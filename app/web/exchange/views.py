@@ -38,7 +38,8 @@ def export(assessment_id: int, fmt: str):
     if fmt == "xlsx":
         return _file(responses_xlsx(assessment), XLSX, assessment, "xlsx")
     if fmt == "json":
-        return _file(package_bytes(build_package(assessment)), "application/json", assessment, "json")
+        package = build_package(assessment, exported_by=current_user.name)
+        return _file(package_bytes(package), "application/json", assessment, "json")
     abort(404)
 
 

@@ -3,7 +3,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.web.validators import sensible_date, valid_unit_code
 
 
 class UnitForm(FlaskForm):
@@ -11,11 +13,7 @@ class UnitForm(FlaskForm):
 
     code = StringField(
         _l("Code"),
-        validators=[
-            DataRequired(),
-            Length(max=32),
-            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Letters, digits, - and _ only.")),
-        ],
+        validators=[DataRequired(), valid_unit_code],
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     jurisdiction = StringField(_l("Jurisdiction"), validators=[DataRequired(), Length(max=120)])
@@ -27,5 +25,5 @@ class SopForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     version = StringField(_l("Version"), validators=[DataRequired(), Length(max=40)])
-    issued_on = DateField(_l("Issued on"), validators=[Optional()])
+    issued_on = DateField(_l("Issued on"), validators=[Optional(), sensible_date])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,176 @@
+"""Writing a checked import plan: one short transaction, a handful of bulk statements.
+
+Statements, whatever the package's size: the unit (when new), its new documents, the
+assessment, all responses, all citations, all reviews, the actions, the gaps they close and
+the consultation record. Flushes; the caller commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from app.domain.scoring import Scope
+from app.extensions import db
+from app.models import (
+    Assessment,
+    ChecklistRequirement,
+    Citation,
+    Consultation,
+    PlannedAction,
+    Response,
+    Review,
+    Sop,
+    Unit,
+    User,
+    action_gaps,
+)
+from app.models.base import utcnow
+from app.services.imports import ImportOutcome, ImportPlan, package_date
+
+_REVIEW_DEFAULTS = {
+    "value": None,
+    "not_applicable": False,
+    "not_evidenced": False,
+    "stance": None,
+    "comment": "",
+    "finding": None,
+    "agreed_value": None,
+    "agreed_not_applicable": False,
+    "agreed_not_evidenced": False,
+}
+
+
+def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
+    """Write everything the plan holds."""
+    data, meta = plan.data, plan.data["assessment"]
+    unit = plan.unit
+    if unit is None:
+        unit = Unit(
+            code=plan.unit_code, name=data["unit"]["name"].strip(), jurisdiction=data["unit"]["jurisdiction"].strip()
+        )
+        db.session.add(unit)
+        db.session.flush()
+    if plan.new_sops:
+        db.session.execute(
+            insert(Sop),
+            [
+                {
+                    "unit_id": unit.id,
+                    "code": s["code"],
+                    "title": s["title"],
+                    "version": s["version"],
+                    "issued_on": s["issued_on"],
+                    "notes": s.get("notes"),
+                }
+                for s in plan.new_sops
+            ],
+        )
+    sop_ids = dict(db.session.execute(select(Sop.code, Sop.id).where(Sop.unit_id == unit.id)).all())
+
+    now = utcnow()
+    assessment = Assessment(
+        unit=unit,
+        checklist_version=plan.version,
+        title=meta["title"].strip(),
+        modules=plan.modules,
+        scope=meta.get("scope") or Scope.ONSITE,
+        assessors=(meta.get("assessors") or "").strip(),
+        assessed_on=package_date(meta.get("assessed_on"), "assessment/assessed_on") or now.date(),
+        stage=plan.stage,
+        reviewed=False,
+        revision=1,
+        created_by=user,
+        imported_record=plan.digest,
+        origin=plan.origin,
+    )
+    db.session.add(assessment)
+    db.session.flush()
+
+    requirement_ids = dict(
+        db.session.execute(
+            select(ChecklistRequirement.code, ChecklistRequirement.id).where(
+                ChecklistRequirement.checklist_version_id == plan.version.id
+            )
+        ).all()
+    )
+    answered = {row.requirement: row for row in plan.responses}
+    wanted = [r.id for r in plan.checklist.requirements(plan.modules)]
+    rows = []
+    for code in wanted:
+        row = answered.get(code)
+        rows.append(
+            {
+                "assessment_id": assessment.id,
+                "requirement_id": requirement_ids[code],
+                "value": row.value if row else None,
+                "not_applicable": row.not_applicable if row else False,
+                "not_evidenced": row.not_evidenced if row else False,
+                "na_justification": row.na_justification if row else "",
+                "basis": row.basis if row else None,
+                "evidence_note": row.evidence_note if row else "",
+                "recommendation": row.recommendation if row else "",
+                "reply": row.reply if row else "",
+                "dissent": row.dissent if row else "",
+                "updated_at": None,
+                "version": 1,
+            }
+        )
+    ids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), rows).all()
+    response_id = dict(zip(wanted, ids, strict=True))
+
+    citations = [
+        {"response_id": response_id[r.requirement], "position": i, "sop_id": sop_ids[code], "section": section}
+        for r in plan.responses
+        for i, (code, section) in enumerate(r.citations)
+    ]
+    if citations:
+        db.session.execute(insert(Citation), citations)
+    reviews = [
+        {
+            **_REVIEW_DEFAULTS,
+            **{k: v for k, v in r.review.items() if v is not None},
+            "response_id": response_id[r.requirement],
+            "version": 1,
+        }
+        for r in plan.responses
+        if r.review
+    ]
+    if reviews:
+        db.session.execute(insert(Review), reviews)
+
+    gap_rows = []
+    for entry in plan.actions:
+        action = PlannedAction(
+            assessment=assessment,
+            title=entry["title"],
+            remedy=entry.get("remedy"),
+            owner=entry.get("owner") or "",
+            due_on=entry.get("due_on"),
+            effort=entry.get("effort"),
+            cost=entry.get("cost"),
+            status=entry.get("status") or "proposed",
+            notes=entry.get("notes") or "",
+        )
+        db.session.add(action)
+        db.session.flush()
+        gap_rows += [{"action_id": action.id, "response_id": response_id[c]} for c in entry["gaps"]]
+    if gap_rows:
+        db.session.execute(insert(action_gaps), gap_rows)
+
+    record = plan.data.get("consultation")
+    if record:
+        db.session.add(
+            Consultation(
+                assessment=assessment,
+                held_on=package_date(record.get("held_on"), "consultation/held_on"),
+                place=(record.get("place") or "").strip(),
+                online=bool(record.get("online")),
+                participants=[
+                    {"name": p["name"], "role": p.get("role") or "", "organisation": p.get("organisation") or ""}
+                    for p in record.get("participants") or []
+                ],
+                minutes=record.get("minutes") or "",
+            )
+        )
+    db.session.flush()
+    return ImportOutcome(assessment, plan.unit is None, tuple(s["code"] for s in plan.new_sops))

@@ -1,0 +1,31 @@
+"""Checks every form shares, from the one set of limits in :mod:`app.domain.limits`."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
+from wtforms.validators import ValidationError
+
+from app.domain.limits import EARLIEST_DATE, LATEST_DATE, MAX_INT, UNIT_CODE_HELP, LimitError, unit_code
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:...>`` in URLs: numbers a database id can be; larger ones are simply not found."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+def sensible_date(_form, field) -> None:
+    """A date between 1900 and 2100."""
+    if field.data is not None and not EARLIEST_DATE <= field.data <= LATEST_DATE:
+        raise ValidationError(_l("Give a date between %(a)s and %(b)s.", a=EARLIEST_DATE.year, b=LATEST_DATE.year))
+
+
+def valid_unit_code(_form, field) -> None:
+    """A unit code by the one pattern (stored upper-case)."""
+    try:
+        field.data = unit_code(field.data or "")
+    except LimitError:
+        raise ValidationError(_l("A unit code is %(help)s.", help=UNIT_CODE_HELP)) from None
