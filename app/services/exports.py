@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from app.domain.limits import CONTROL
 from app.models import Assessment
 from app.services.assessments import ScoreSheet, score_sheet
 from app.services.labels import BASIS, CONSEQUENCE, CRITICALITY, FINDING, PRIORITY_BAND, STANCE, STATE, priority_band
@@ -120,9 +121,13 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
 
 
 def _safe_cell(value: Any) -> Any:
-    """Defuse text a spreadsheet would run as a formula; keep numbers and dates as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """Defuse text a spreadsheet would run as a formula or cannot hold; keep numbers and dates."""
+    if isinstance(value, str):
+        # Control characters (none can be entered now, but older or imported data may hold
+        # them) would make the workbook unwritable: show them as the replacement character.
+        value = CONTROL.sub("\ufffd", value)
+        if value.startswith(_FORMULA_START):
+            return "'" + value
     return value
 
 

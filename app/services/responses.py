@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.checklist import Checklist
+from app.domain.limits import MAX_INT
 from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
@@ -128,7 +129,9 @@ def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
     if len(data.citations) > MAX_CITATIONS:
         errors["citations"] = _("At most %(n)s citations per requirement.", n=MAX_CITATIONS)
     ids = {sop_id for sop_id, _section in data.citations}
-    if ids:
+    if any(not 0 < sop_id <= MAX_INT for sop_id in ids):
+        errors["citations"] = _("Cite documents from this unit's register.")
+    elif ids:
         found = {s.id for s in db.session.query(Sop).filter(Sop.id.in_(ids), Sop.unit_id == sheet.assessment.unit_id)}
         if ids - found:
             errors["citations"] = _("Cite documents from this unit's register.")

@@ -29,3 +29,11 @@ def valid_unit_code(_form, field) -> None:
         field.data = unit_code(field.data or "")
     except LimitError:
         raise ValidationError(_l("A unit code is %(help)s.", help=UNIT_CODE_HELP)) from None
+
+
+def database_id(value) -> int:
+    """Coerce a form value to an id a database column can hold (a SelectField's ``coerce``)."""
+    number = int(value)
+    if not 0 < number <= MAX_INT:
+        raise ValueError("no such item")
+    return number

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from app.models import ROLES
 from app.services.labels import ROLE
 from app.web.auth.forms import EMAIL_SHAPE
+from app.web.validators import database_id
 
 
 class UserForm(FlaskForm):
@@ -20,5 +21,5 @@ class UserForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE[r]) for r in ROLES])
-    units = SelectMultipleField(_l("Units"), coerce=int)
+    units = SelectMultipleField(_l("Units"), coerce=database_id)
     password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)])

@@ -27,7 +27,7 @@ from app.models import FINDINGS, STANCES, Response, Review, Sop
 from app.services.labels import BASIS, FINDING, SCOPE, STANCE
 from app.services.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
 from app.services.sops import natural_key
-from app.web.validators import sensible_date
+from app.web.validators import database_id, sensible_date
 
 NOT_APPLICABLE = "na"
 NOT_EVIDENCED = "ne"
@@ -44,8 +44,8 @@ class MultiCheckboxField(SelectMultipleField):
 class NewAssessmentForm(FlaskForm):
     """Which unit, which checklist and modules, the scope, and what to call it."""
 
-    unit = SelectField(_l("Unit"), coerce=int, validators=[DataRequired()])
-    checklist = SelectField(_l("Checklist"), coerce=int, validators=[DataRequired()])
+    unit = SelectField(_l("Unit"), coerce=database_id, validators=[DataRequired()])
+    checklist = SelectField(_l("Checklist"), coerce=database_id, validators=[DataRequired()])
     modules = MultiCheckboxField(_l("Optional modules"), validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     scope = RadioField(
@@ -59,7 +59,8 @@ class NewAssessmentForm(FlaskForm):
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+    """A document id from a form, None for the empty choice; a number no id can be is refused."""
+    return None if value in (None, "", "None") else database_id(value)
 
 
 def score_choices(checklist: Checklist, blank: str | None = None) -> list[SelectChoice]:
