@@ -141,7 +141,7 @@ def test_verify_names_missing_and_altered_files(app, runner, make_unit, make_use
         finalise(a, head)
         reports.append(issue_report(a, head))
     ok = runner.invoke(args=["report", "verify"])
-    assert ok.exit_code == 0 and "3 issued reports checked, 0 missing or altered" in ok.output
+    assert ok.exit_code == 0 and "3 issued reports checked, 0 missing or altered, 0 files" in ok.output
     folder = reports_folder(app)
     (folder / reports[0].filename).unlink()
     altered = folder / reports[1].filename
@@ -186,3 +186,71 @@ def test_viewer_downloads_issued_reports_but_cannot_issue_or_reopen(
     assert client.get(f"/reports/{report.id}.pdf").status_code == 200
     assert post(f"/assessments/{a.id}/move/reopen").status_code == 403
     assert post(f"/assessments/{a.id}/issue").status_code == 403
+
+
+def _unit_with_finalised(make_unit, make_user, make_assessment, code="FAIL"):
+    unit = make_unit(code)
+    head = make_user("unit_head", units=[unit])
+    a = make_assessment(unit)
+    finalise(a, head)
+    return a, head
+
+
+def test_a_database_failure_while_issuing_leaves_neither_file_nor_record_and_a_retry_works(
+    app, monkeypatch, make_unit, make_user, make_assessment
+):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment)
+    real_commit = db.session.commit
+
+    def failing_commit():
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(db.session, "commit", failing_commit)
+    with pytest.raises(RuntimeError):
+        issue_report(a, head)
+    monkeypatch.setattr(db.session, "commit", real_commit)
+    assert list(reports_folder(app).glob("*.pdf")) == []
+    assert db.session.query(IssuedReport).count() == 0
+    report = issue_report(db.session.get(Assessment, a.id), head)
+    assert (reports_folder(app) / report.filename).is_file()
+
+
+def test_a_file_left_without_a_record_is_named_by_verify_and_the_next_issue_completes(
+    app, runner, make_unit, make_user, make_assessment
+):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="CRASH")
+    folder = reports_folder(app)
+    folder.mkdir(parents=True, exist_ok=True)
+    left = folder / f"gap-report-CRASH-{a.id}-r1.pdf"
+    left.write_bytes(b"%PDF-1.7 written before the process died")  # as a crash after writing would leave it
+    result = runner.invoke(args=["report", "verify"])
+    assert result.exit_code == 1 and f"UNKNOWN  {left.name}  no issued report records this file" in result.output
+    report = issue_report(a, head)
+    assert report.filename == left.name and (folder / left.name).read_bytes().startswith(b"%PDF")
+    assert (folder / left.name).read_bytes() != b"%PDF-1.7 written before the process died"
+    aside = list((folder / ".unrecorded").iterdir())
+    assert len(aside) == 1 and aside[0].name.endswith(left.name)  # kept for an administrator, never deleted
+    again = runner.invoke(args=["report", "verify"])
+    assert again.exit_code == 1 and f"UNKNOWN  .unrecorded/{aside[0].name}" in again.output
+
+
+def test_a_recorded_file_is_never_replaced(app, make_unit, make_user, make_assessment):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="KEEP")
+    report = issue_report(a, head)
+    db.session.delete(report)  # the record goes, as if another process were issuing the same revision
+    db.session.flush()
+    other = IssuedReport(
+        assessment_id=a.id,
+        revision=99,
+        filename=report.filename,
+        sha256="0" * 64,
+        size=1,
+        checklist_ref="x",
+        checklist_hash="x",
+        record_hash="x",
+        pdf_variant="x",
+    )
+    db.session.add(other)
+    db.session.commit()
+    with pytest.raises(IssueError, match="exists already in the reports folder"):
+        issue_report(db.session.get(Assessment, a.id), head)

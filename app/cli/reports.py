@@ -63,12 +63,17 @@ def issue(assessment_id: int, email: str | None) -> None:
 
 @group.command("verify")
 def verify() -> None:
-    """Check every issued report against its recorded SHA-256; exit 1 naming each missing or altered file."""
+    """Check every issued report against its SHA-256; exit 1 naming each missing, altered or unrecorded file."""
     outcomes = verify_reports()
     bad = [o for o in outcomes if o.state != "ok"]
     for outcome in outcomes:
         click.echo(str(outcome), err=outcome.state != "ok")
-    click.echo(f"{len(outcomes)} issued reports checked, {len(bad)} missing or altered")
+    unknown = sum(1 for o in outcomes if o.state == "unknown")
+    checked = len(outcomes) - unknown
+    click.echo(
+        f"{checked} issued reports checked, {len(bad) - unknown} missing or altered, "
+        f"{unknown} files in the reports folder that no record accounts for"
+    )
     sys.exit(1 if bad else 0)
 
 

@@ -25,6 +25,10 @@ from app.services.assessments import AssessmentError
 from app.services.reports import PDF_VARIANT, render_report
 
 
+#: Where files without a record are moved when an issue is completed (under ``reports/``).
+ORPHANS = ".unrecorded"
+
+
 class IssueError(AssessmentError):
     """A report cannot be issued (or served) as asked; the message says why."""
 
@@ -91,8 +95,22 @@ def _write_once(path: Path, data: bytes) -> None:
         os.unlink(tmp)
 
 
+def _set_aside(path: Path) -> Path:
+    """Move a file no record accounts for out of the way (kept for an administrator, never deleted)."""
+    aside = path.parent / ORPHANS / f"{utcnow():%Y%m%dT%H%M%S}-{path.name}"
+    aside.parent.mkdir(exist_ok=True)
+    os.replace(path, aside)
+    return aside
+
+
 def issue_report(assessment: Assessment, user: User) -> IssuedReport:
-    """Render, file and record the report of the assessment's current (finalised) revision."""
+    """Render, file and record the report of the assessment's current (finalised) revision.
+
+    The record is flushed first, the file written next, and the record committed last. If
+    the commit fails the file is removed again, so neither remains; if the process dies
+    between the two, the file stays without a record: ``flask report verify`` names it, and
+    the next attempt sets it aside and completes the issue.
+    """
     if not assessment.is_locked:
         raise IssueError(_("Finalise the assessment before issuing its report."))
     if current_issue(assessment) is not None:
@@ -103,13 +121,15 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     pdf = rendered.pdf
     path = reports_dir() / assessment_filename(assessment)
     if path.exists():
-        raise IssueError(
-            _(
-                "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.",
-                name=path.name,
+        recorded = db.session.scalar(select(IssuedReport.id).where(IssuedReport.filename == path.name))
+        if recorded is not None:
+            raise IssueError(
+                _(
+                    "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.",
+                    name=path.name,
+                )
             )
-        )
-    _write_once(path, pdf)
+        _set_aside(path)  # left by an attempt that failed before its record was committed
     issued = IssuedReport(
         assessment=assessment,
         revision=assessment.revision,
@@ -124,7 +144,14 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         issued_at=utcnow(),
     )
     db.session.add(issued)
-    db.session.commit()
+    db.session.flush()  # a conflicting record fails here, before any file is written
+    _write_once(path, pdf)
+    try:
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        raise
     return issued
 
 
@@ -148,16 +175,19 @@ def read_issued(report: IssuedReport) -> bytes:
 class VerifyOutcome:
     """The state of one issued file."""
 
-    report: IssuedReport
-    state: str  # ok | missing | altered
+    report: IssuedReport | None
+    state: str  # ok | missing | altered | unknown (a file no record accounts for)
+    filename: str = ""
 
     def __str__(self) -> str:
         r = self.report
+        if r is None:
+            return f"{self.state.upper():8} {self.filename}  no issued report records this file"
         return f"{self.state.upper():8} {r.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {r.short_hash}"
 
 
 def verify_reports() -> list[VerifyOutcome]:
-    """Check every issued file against its recorded SHA-256."""
+    """Check every issued file against its recorded SHA-256, and name files no record accounts for."""
     outcomes = []
     folder = reports_dir()
     for report in db.session.scalars(select(IssuedReport).order_by(IssuedReport.id)):
@@ -170,5 +200,12 @@ def verify_reports() -> list[VerifyOutcome]:
                 for block in iter(lambda h=handle: h.read(1 << 16), b""):
                     digest.update(block)
             state = "ok" if digest.hexdigest() == report.sha256 else "altered"
-        outcomes.append(VerifyOutcome(report, state))
+        outcomes.append(VerifyOutcome(report, state, report.filename))
+    recorded = {o.filename for o in outcomes}
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and not path.name.startswith(".") and path.name not in recorded:
+            outcomes.append(VerifyOutcome(None, "unknown", path.name))
+    aside = folder / ORPHANS
+    if aside.is_dir():
+        outcomes += [VerifyOutcome(None, "unknown", f"{ORPHANS}/{p.name}") for p in sorted(aside.iterdir())]
     return outcomes
