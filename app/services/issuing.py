@@ -24,7 +24,6 @@ from app.models.base import utcnow
 from app.services.assessments import AssessmentError
 from app.services.reports import PDF_VARIANT, render_report
 
-
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
 ORPHANS = ".unrecorded"
 
