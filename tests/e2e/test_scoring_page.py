@@ -114,3 +114,38 @@ def test_scores_survive_a_reload(signed_in, server, fresh):
     assert "principle only" in page.locator("textarea[name='MGT-01-evidence_note']").input_value()
     with server["app"].app_context():
         assert db.session.get(Assessment, fresh).stage == "self_assessment"
+
+
+def test_a_conflict_on_other_fields_is_merged_without_writing_a_field_you_did_not_see(signed_in, server, fresh):
+    ana, luka = signed_in("unit_head"), signed_in("assessor")
+    for page in (ana, luka):
+        page.goto(f"/assessments/{fresh}/score?section=GOV")
+    ana.fill("textarea[name='GOV-04-evidence_note']", "Ana's note on the code of conduct")
+    wait_saved(ana, "GOV-04")
+    luka.locator("#req-GOV-04 label.pick-2").click()  # Luka changes the score only, on an old version
+    theirs = luka.locator("#req-GOV-04 .theirs")
+    theirs.wait_for(timeout=10000)
+    rows = theirs.locator("tr")
+    assert rows.count() == 2  # the score and the note differ
+    note_row = rows.filter(has_text="Note")
+    assert note_row.locator("input[value='theirs']").is_checked()  # Luka never touched the note
+    assert rows.filter(has_text="Score").locator("input[value='mine']").is_checked()
+    theirs.get_by_role("button", name="Save these choices").click()
+    wait_saved(luka, "GOV-04")
+    response = stored(server, fresh, "GOV-04")
+    assert (response.value, response.evidence_note) == (2, "Ana's note on the code of conduct")
+    assert luka.locator("textarea[name='GOV-04-evidence_note']").input_value() == "Ana's note on the code of conduct"
+
+
+def test_take_theirs_fills_in_their_values_and_saves_nothing(signed_in, server, fresh):
+    ana, luka = signed_in("unit_head"), signed_in("assessor")
+    for page in (ana, luka):
+        page.goto(f"/assessments/{fresh}/score?section=GOV")
+    ana.locator("#req-GOV-05 label.pick-3").click()
+    wait_saved(ana, "GOV-05")
+    luka.locator("#req-GOV-05 label.pick-0").click()
+    theirs = luka.locator("#req-GOV-05 .theirs")
+    theirs.wait_for(timeout=10000)
+    theirs.get_by_role("button", name="Take theirs").click()
+    assert luka.locator("input[name='GOV-05-score']:checked").get_attribute("value") == "3"
+    assert stored(server, fresh, "GOV-05").value == 3 and stored(server, fresh, "GOV-05").version == 2

@@ -15,6 +15,7 @@
     this.inFlight = false;
     this.queued = false;
     this.edits = 0;  // counts changes; a save covers the edits made before it was sent
+    this.touched = {};  // fields changed since the last save that succeeded
     this.timer = null;
     this.status = form.querySelector("[data-status]");
     this.version = form.querySelector('input[name$="-version"]');
@@ -56,12 +57,14 @@
   Controller.prototype.bind = function () {
     var self = this, form = this.form;
     form.addEventListener("change", function (ev) {
+      if (ev.target.name) self.touched[fieldOf(ev.target.name)] = true;
       if (ev.target.type === "radio") self.toggleNA();
       if (ev.target.tagName === "TEXTAREA" || ev.target.type === "text") return;  // saved on input
       self.changed(0);
     });
     form.addEventListener("input", function (ev) {
       if (ev.target.tagName !== "TEXTAREA" && ev.target.type !== "text") return;
+      if (ev.target.name) self.touched[fieldOf(ev.target.name)] = true;
       self.changed(900);
     });
     form.addEventListener("submit", function (ev) {
@@ -153,6 +156,7 @@
       return;
     }
     this.state = "idle";
+    this.touched = {};
     this.say("✓ " + body.saved_at, "");
     var rec = this.form.querySelector("[data-rec]");
     if (rec && "recommendation" in body) {
@@ -170,46 +174,149 @@
     }
   };
 
-  // Someone else saved first: show their values beside ours and let the user choose.
+  // The form's field a control belongs to: "AAA-01-rv-comment" -> "comment", citation rows -> "citations".
+  function fieldOf(name) {
+    if (/-citations-\d+-/.test(name)) return "citations";
+    var parts = name.split("-");
+    return parts[parts.length - 1];
+  }
+
+  Controller.prototype.controls = function (field) {
+    return Array.prototype.filter.call(this.form.elements, function (el) {
+      return el.name && fieldOf(el.name) === field && !/-version$|-next$|csrf_token$/.test(el.name);
+    });
+  };
+
+  Controller.prototype.valueOf = function (field) {
+    if (field === "citations") {
+      return Array.prototype.map.call(this.form.querySelectorAll(".citation-row"), function (row) {
+        var sop = row.querySelector("select"), section = row.querySelector("input");
+        return [sop && sop.value ? Number(sop.value) : null, section ? section.value : ""];
+      }).filter(function (pair) { return pair[0] !== null; });
+    }
+    var controls = this.controls(field);
+    if (controls.length && controls[0].type === "radio") {
+      var checked = controls.filter(function (c) { return c.checked; })[0];
+      return checked ? checked.value : "";
+    }
+    return controls.length ? controls[0].value : "";
+  };
+
+  Controller.prototype.shown = function (field, raw) {
+    if (field === "citations") {
+      var form = this.form;
+      return raw.map(function (pair) {
+        var option = form.querySelector('.citation-row select option[value="' + pair[0] + '"]');
+        return (option ? option.textContent.split(" · ")[0] : "?") + (pair[1] ? " § " + pair[1] : "");
+      }).join("; ") || "–";
+    }
+    var controls = this.controls(field);
+    if (controls.length && controls[0].type === "radio") {
+      var match = controls.filter(function (c) { return c.value === raw; })[0];
+      return match ? match.parentNode.textContent.trim() : "–";
+    }
+    if (controls.length && controls[0].tagName === "SELECT") {
+      var opt = controls[0].querySelector('option[value="' + raw + '"]');
+      return opt && raw ? opt.textContent : "–";
+    }
+    return raw || "–";
+  };
+
+  Controller.prototype.setValue = function (field, raw) {
+    if (field === "citations") {
+      var rows = this.form.querySelectorAll(".citation-row");
+      var holder = this.form.querySelector("[data-citations]");
+      while (rows.length < raw.length + 1 && rows.length) {  // one blank row stays below
+        var copy = rows[rows.length - 1].cloneNode(true);
+        var index = rows.length;
+        copy.querySelectorAll("[name], [id], label[for]").forEach(function (el) {
+          ["name", "id", "for"].forEach(function (attr) {
+            if (el.hasAttribute(attr)) el.setAttribute(attr, el.getAttribute(attr).replace(/-citations-\d+-/, "-citations-" + index + "-"));
+          });
+        });
+        rows[rows.length - 1].insertAdjacentElement("afterend", copy);
+        rows = this.form.querySelectorAll(".citation-row");
+      }
+      Array.prototype.forEach.call(rows, function (row, i) {
+        row.querySelector("select").value = i < raw.length ? String(raw[i][0]) : "";
+        row.querySelector("input").value = i < raw.length ? raw[i][1] : "";
+      });
+      if (!holder) return;
+      return;
+    }
+    this.controls(field).forEach(function (control) {
+      if (control.type === "radio") control.checked = control.value === raw;
+      else control.value = raw == null ? "" : raw;
+    });
+    if (field === "score") this.toggleNA();
+  };
+
+  // Someone else saved first: their values beside yours, field by field. Take theirs, keep
+  // yours, or choose per field; a field you did not touch defaults to theirs, so nothing you
+  // did not see is written over.
   Controller.prototype.conflict = function (body) {
     var self = this;
     this.state = "conflict";
     this.serverVersion = body.version;
     this.say(body.message, "failed");
+    var differing = body.theirs.filter(function (item) {
+      return JSON.stringify(item.raw || "") !== JSON.stringify(self.valueOf(item.field) || "");
+    });
     var box = document.createElement("div");
     box.className = "theirs";
     box.setAttribute("role", "alert");
     var title = document.createElement("strong");
     title.textContent = this.form.dataset.theirsText || "Their values";
     box.appendChild(title);
-    var list = document.createElement("dl");
-    body.theirs.forEach(function (item) {
-      if (!item.value) return;
-      var dt = document.createElement("dt"); dt.textContent = item.label;
-      var dd = document.createElement("dd"); dd.textContent = item.value;
-      list.appendChild(dt); list.appendChild(dd);
+    var table = document.createElement("table");
+    table.className = "list merge";
+    differing.forEach(function (item, n) {
+      var row = table.insertRow();
+      row.insertCell().textContent = item.label;
+      ["theirs", "mine"].forEach(function (side) {
+        var cell = row.insertCell();
+        var label = document.createElement("label");
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "merge-" + self.form.action + "-" + n;
+        radio.value = side;
+        radio.checked = side === (self.touched[item.field] ? "mine" : "theirs");
+        label.appendChild(radio);
+        label.appendChild(document.createTextNode(" " + (side === "theirs" ? self.shown(item.field, item.raw) + " (" + (self.form.dataset.theirsWord || "theirs") + ")" : self.shown(item.field, self.valueOf(item.field)) + " (" + (self.form.dataset.mineWord || "mine") + ")")));
+        cell.appendChild(label);
+      });
+      item.row = row;
     });
-    box.appendChild(list);
+    box.appendChild(table);
+    function finish(save) {
+      box.remove();
+      self.version.value = self.serverVersion;
+      self.touched = {};
+      if (save) { self.state = "dirty"; self.edits += 1; self.save(); }
+      else { self.state = "idle"; self.say("", ""); }
+    }
+    var merge = document.createElement("button");
+    merge.type = "button";
+    merge.textContent = this.form.dataset.mergeText || "Save these choices";
+    merge.addEventListener("click", function () {
+      differing.forEach(function (item) {
+        var theirs = item.row.querySelector('input[value="theirs"]').checked;
+        if (theirs) self.setValue(item.field, item.raw);
+      });
+      finish(true);
+    });
     var take = document.createElement("button");
     take.type = "button";
     take.textContent = this.form.dataset.takeText || "Take theirs";
     take.addEventListener("click", function () {
-      self.state = "idle";
-      window.location.hash = self.form.closest("article").id;
-      window.location.reload();
+      body.theirs.forEach(function (item) { self.setValue(item.field, item.raw); });
+      finish(false);
     });
     var keep = document.createElement("button");
     keep.type = "button";
     keep.textContent = this.form.dataset.keepText || "Keep mine";
-    keep.addEventListener("click", function () {
-      self.version.value = self.serverVersion;
-      box.remove();
-      self.state = "dirty";
-      self.save();
-    });
-    box.appendChild(take);
-    box.appendChild(document.createTextNode(" "));
-    box.appendChild(keep);
+    keep.addEventListener("click", function () { finish(true); });
+    [merge, take, keep].forEach(function (b) { box.appendChild(b); box.appendChild(document.createTextNode(" ")); });
     this.status.parentNode.insertAdjacentElement("afterend", box);
   };
 

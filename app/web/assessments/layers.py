@@ -12,6 +12,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.domain.scoring import Basis
 from app.extensions import db
 from app.models import Response, Review
 from app.services.access import Action, may_in
@@ -41,32 +42,45 @@ def _safe_local(target: str | None) -> str | None:
     return target if target and target.startswith("/") and not target.startswith("//") else None
 
 
-def _theirs(row: Response | Review) -> list[dict]:
-    """The stored values of a layer, field by field, for the conflict view."""
+def _theirs(row: Response | Review, layer: str) -> list[dict]:
+    """The stored values of the layer's form, field by field: what to show and what to fill in."""
 
-    def score(value, na, ne):
-        return score_value(value, na, ne) or "–"
+    def score(value, na, ne) -> str:
+        return score_value(value, na, ne)
 
-    if isinstance(row, Review):
+    if layer == "review":
         fields = [
             ("score", _("Expert's score"), score(row.value, row.not_applicable, row.not_evidenced)),
-            ("stance", _("Stance"), str(STANCE.get(row.stance, "–"))),
+            ("stance", _("Stance"), row.stance or ""),
             ("comment", _("Comment"), row.comment),
-            ("finding", _("Finding"), str(FINDING.get(row.finding, "–"))),
+            ("finding", _("Finding"), row.finding or ""),
             ("agreed", _("Agreed score"), score(row.agreed_value, row.agreed_not_applicable, row.agreed_not_evidenced)),
         ]
+        shown = {"stance": STANCE, "finding": FINDING}
+    elif layer == "reply":
+        fields = [("reply", _("The unit's answer"), row.reply), ("dissent", _("Dissent"), row.dissent)]
+        shown = {}
     else:
         fields = [
             ("score", _("Score"), score(row.value, row.not_applicable, row.not_evidenced)),
-            ("basis", _("Score rests on"), str(BASIS.get(row.basis, "–"))),
+            # The form shows SOP text until another basis is chosen: compare like with like.
+            ("basis", _("Score rests on"), row.basis or Basis.SOP_TEXT.value),
             ("na_justification", _("Why it does not apply"), row.na_justification),
-            ("citations", _("Citations"), "; ".join(f"{c.code} § {c.section}".rstrip(" §") for c in row.citations)),
+            ("citations", _("Citations"), [[c.sop_id, c.section] for c in row.citations if c.sop_id]),
             ("evidence_note", _("Note"), row.evidence_note),
             ("recommendation", _("Recommendation"), row.recommendation),
-            ("reply", _("The unit's answer"), row.reply),
-            ("dissent", _("Dissent"), row.dissent),
         ]
-    return [{"field": name, "label": label, "value": value} for name, label, value in fields]
+        shown = {"basis": BASIS}
+    out = []
+    for name, label, raw in fields:
+        if name == "citations":
+            value = "; ".join(f"{c.code} § {c.section}".rstrip(" §") for c in row.citations)
+        elif name in shown:
+            value = str(shown[name].get(raw, "–")) if raw else "–"
+        else:
+            value = raw or "–"
+        out.append({"field": name, "label": str(label), "value": value, "raw": raw})
+    return out
 
 
 def _conflict_message(exc: ResponseConflict) -> str:
@@ -113,7 +127,7 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
         body = {"ok": False, "message": message or _("Not saved: check the highlighted fields."), "errors": errors}
         if conflict is not None:
             body["version"] = conflict.version
-            body["theirs"] = _theirs(conflict)
+            body["theirs"] = _theirs(conflict, layer)
         return body, status
     section_id = sheet.checklist.requirement(requirement_id).section_id
     page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")

@@ -1,0 +1,109 @@
+"""Two people saving the same card at the same moment: one success and one conflict, never a crash."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.domain.loader import load_checklist_file
+from app.extensions import db
+from app.models import Unit, User
+from app.services.assessments import create_assessment
+from app.services.checklists import store_checklist
+from tests.conftest import MINI, PASSWORD, TEST_DATABASE_URL, csrf_token, stored_response
+
+ROUNDS = 8
+
+
+@pytest.fixture
+def shared_app(tmp_path):
+    """An app on a database that several threads really share (a file, or PostgreSQL)."""
+    url = TEST_DATABASE_URL if TEST_DATABASE_URL.startswith("postgresql") else f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "race", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        checklist, text = load_checklist_file(MINI)
+        version = store_checklist(checklist, text, MINI.name)
+        unit = Unit(code="RACE", name="Race unit", jurisdiction="J")
+        db.session.add(unit)
+        for n in range(2):
+            user = User(
+                email=f"p{n}@race.example",
+                name=f"Person {n}",
+                role="assessor",
+                password_hash=generate_password_hash(PASSWORD),
+            )
+            user.units = [unit]
+            db.session.add(user)
+        from app.models import ChecklistVersion
+
+        assessment = create_assessment(unit=unit, version=db.session.query(ChecklistVersion).one(), title="Race")
+        db.session.commit()
+        app.config["RACE_ASSESSMENT"] = assessment.id
+        assert version.ok
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _signed_in_client(app, n):
+    client = app.test_client()
+    token = csrf_token(client, app)
+    response = client.post("/login", data={"email": f"p{n}@race.example", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302
+    return client, csrf_token(client, app)
+
+
+def _race(clients, assessment_id: int, version: int, round_: int) -> tuple[list, list]:
+    """Both people save the same card from the same version at the same moment."""
+    barrier = threading.Barrier(2)
+    statuses, errors = [None, None], []
+
+    def save(n):
+        client, token = clients[n]
+        data = {
+            "AAA-01-score": str(n + 1),
+            "AAA-01-evidence_note": f"round {round_} by person {n}",
+            "AAA-01-version": str(version),
+            "AAA-01-csrf_token": token,
+        }
+        barrier.wait()
+        try:
+            response = client.post(
+                f"/assessments/{assessment_id}/responses/AAA-01", data=data, headers={"Accept": "application/json"}
+            )
+            statuses[n] = response.status_code
+        except Exception as exc:  # a crash would surface here: TESTING propagates it
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses, errors
+
+
+def test_simultaneous_saves_give_one_success_and_one_conflict(shared_app):
+    assessment_id = shared_app.config["RACE_ASSESSMENT"]
+    clients = [_signed_in_client(shared_app, n) for n in range(2)]
+    for round_ in range(ROUNDS):
+        with shared_app.app_context():
+            version = stored_response(assessment_id, "AAA-01").version
+        statuses, errors = _race(clients, assessment_id, version, round_)
+        assert not errors, errors
+        assert sorted(statuses) == [200, 409], (round_, statuses)
+        with shared_app.app_context():
+            stored = stored_response(assessment_id, "AAA-01")
+            winner = statuses.index(200)
+            assert (stored.value, stored.evidence_note, stored.version) == (
+                winner + 1,
+                f"round {round_} by person {winner}",
+                version + 1,
+            )
