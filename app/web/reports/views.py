@@ -9,19 +9,20 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import IssuedReport
 from app.services.access import Action
+from app.services.drafts import draft_pdf
 from app.services.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
-from app.services.reports import build_report, render_report_html, render_report_pdf, report_stylesheet
+from app.services.reports import build_report, render_report_html, report_stylesheet
 from app.web.guards import assessment_for
 
 bp = Blueprint("reports", __name__)
 
 
-def _pdf(data: bytes, filename: str, etag: str | None = None) -> Response:
+def _pdf(data: bytes, filename: str, etag: str | None = None, immutable: bool = True) -> Response:
     response = Response(data, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if etag:
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "private, max-age=3600, immutable"
+        response.headers["Cache-Control"] = "private, max-age=3600, immutable" if immutable else "private, no-cache"
     else:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -41,7 +42,11 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    return _pdf(render_report_pdf(assessment), assessment_filename(assessment, suffix="-draft"))
+    draft = draft_pdf(assessment)
+    if draft.pdf is None:
+        # Rendered in the background; this page asks again in a moment.
+        return render_template("reports/preparing.html", assessment=assessment), 202
+    return _pdf(draft.pdf, assessment_filename(assessment, suffix="-draft"), etag=draft.key, immutable=False)
 
 
 @bp.get("/reports/<int:report_id>.pdf")

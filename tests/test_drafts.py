@@ -1,0 +1,83 @@
+"""Draft PDFs: rendered once per state of the assessment, in a separate process, kept until it changes."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.domain.loader import load_checklist_file
+from app.extensions import db
+from app.models import ChecklistVersion, Unit, User
+from app.services.assessments import create_assessment
+from app.services.checklists import store_checklist
+from tests.conftest import MINI, PASSWORD, csrf_token
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "drafts",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'drafts.sqlite3'}",
+            "REPORTS_DIR": str(tmp_path / "reports"),
+        }
+    )
+    app.instance_path = str(tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        checklist, text = load_checklist_file(MINI)
+        store_checklist(checklist, text, MINI.name)
+        unit = Unit(code="DRF", name="Draft unit", jurisdiction="J")
+        user = User(
+            email="head@drf.example", name="Head", role="unit_head", password_hash=generate_password_hash(PASSWORD)
+        )
+        user.units = [unit]
+        db.session.add_all([unit, user])
+        assessment = create_assessment(unit=unit, version=db.session.query(ChecklistVersion).one(), title="Draft")
+        db.session.commit()
+        app.config["DRAFT_ASSESSMENT"] = assessment.id
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _poll(client, url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = client.get(url)
+        if response.status_code == 200:
+            return response
+        assert response.status_code == 202 and b"Preparing the draft report" in response.data
+        time.sleep(0.5)
+    pytest.fail("the draft was not rendered in time")
+
+
+def test_a_draft_renders_in_the_background_once_and_again_only_after_a_change(file_app, tmp_path):
+    client = file_app.test_client()
+    token = csrf_token(client, file_app)
+    client.post("/login", data={"email": "head@drf.example", "password": PASSWORD, "csrf_token": token})
+    assessment_id = file_app.config["DRAFT_ASSESSMENT"]
+    url = f"/assessments/{assessment_id}/report.pdf"
+    first = client.get(url)
+    assert first.status_code == 202  # the page is not held up by the render
+    ready = _poll(client, url)
+    assert ready.data.startswith(b"%PDF") and ready.mimetype == "application/pdf"
+    started = time.monotonic()
+    again = client.get(url)
+    assert again.status_code == 200 and again.data == ready.data and time.monotonic() - started < 1.0
+    drafts = list((tmp_path / "instance" / "drafts").glob("*.pdf"))
+    assert len(drafts) == 1
+    saved = client.post(
+        f"/assessments/{assessment_id}/responses/AAA-01",
+        data={"AAA-01-score": "2", "AAA-01-version": "1", "AAA-01-csrf_token": csrf_token(client, file_app)},
+    )
+    assert saved.status_code == 302
+    assert client.get(url).status_code == 202  # changed: a new draft is rendered
+    changed = _poll(client, url)
+    assert changed.data != ready.data
+    assert len(list((tmp_path / "instance" / "drafts").glob("*.pdf"))) == 1  # the stale draft is gone
