@@ -67,7 +67,7 @@ def test_issued_download_is_served_byte_for_byte_without_rendering(app, client, 
     def no_rendering(*args, **kwargs):
         raise AssertionError("an issued report must not be rendered again")
 
-    monkeypatch.setattr("app.web.reports.views.render_report_pdf", no_rendering)
+    monkeypatch.setattr("app.web.reports.views.draft_pdf", no_rendering)
     response = client.get(f"/assessments/{assessment.id}/report.pdf", follow_redirects=True)
     assert response.status_code == 200 and response.data == filed
     assert response.headers["ETag"].strip('"') == report.sha256
