@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.scoring import Answer, Basis, Scope
@@ -59,6 +59,15 @@ class Assessment(db.Model):
     #: Where an imported copy came from and the history its package reported (what happened
     #: there, not here): installation, exporter, export time, stage, revision, finalisation.
     origin: Mapped[dict | None] = mapped_column(JSON)
+    # The scores as of the last change, kept so that lists need not score every response of
+    # every assessment on every view (recorded by app.services.assessments.record_scores).
+    score: Mapped[float | None] = mapped_column(Float)
+    coverage: Mapped[float | None] = mapped_column(Float)
+    completeness: Mapped[float | None] = mapped_column(Float)
+    answered: Mapped[int] = mapped_column(default=0)
+    requirement_count: Mapped[int] = mapped_column(default=0)
+    major_gaps: Mapped[int] = mapped_column(default=0)
+    scored_at: Mapped[dt.datetime | None]
 
     unit: Mapped[Unit] = relationship()
     checklist_version: Mapped[ChecklistVersion] = relationship()

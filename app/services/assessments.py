@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.domain.calibration import Calibration, Pair, calibrate
@@ -126,16 +126,73 @@ class ScoreSheet:
         return {gap.id: action for action in self.actions for gap in action.gaps}
 
 
-def visible_assessments(user: User) -> list[Assessment]:
-    """Assessments of the units ``user`` may view, newest first."""
+def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
+    """Keep the overall figures on the assessment, for lists that must not rescore every response."""
+    overall = result.overall
+    assessment.score, assessment.coverage, assessment.completeness = (
+        overall.score,
+        overall.coverage,
+        overall.completeness,
+    )
+    assessment.answered, assessment.requirement_count = overall.answered, overall.total
+    assessment.major_gaps = overall.major_gaps
+    assessment.scored_at = utcnow()
+
+
+def ensure_scores(assessments: Iterable[Assessment]) -> None:
+    """Score the assessments that have no kept scores yet (made before scores were kept), and keep them."""
+    missing = [a for a in assessments if a.scored_at is None]
+    if missing:
+        for assessment in missing:
+            record_scores(assessment, results_of([assessment])[assessment.id])
+        db.session.commit()
+
+
+@dataclass(frozen=True)
+class AssessmentPage:
+    """One page of a list of assessments."""
+
+    items: list[Assessment]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def visible_assessments(
+    user: User,
+    *,
+    page: int = 1,
+    per_page: int = 25,
+    unit_code: str | None = None,
+    stage: str | None = None,
+    text: str | None = None,
+) -> AssessmentPage:
+    """A page of the assessments of the units ``user`` may view, newest first, optionally filtered."""
+    conditions = [visible_units_clause(user, Assessment.unit_id)]
+    if unit_code:
+        conditions.append(Unit.code == unit_code)
+    if stage:
+        conditions.append(Assessment.stage == stage)
+    if text:
+        conditions.append(Assessment.title.ilike(f"%{text.replace('%', '').replace('_', '')}%"))
+    total = db.session.scalar(select(func.count(Assessment.id)).join(Unit).where(*conditions)) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
     query = (
         select(Assessment)
         .join(Unit)
-        .where(visible_units_clause(user, Assessment.unit_id))
+        .where(*conditions)
         .options(selectinload(Assessment.unit), selectinload(Assessment.checklist_version))
         .order_by(Assessment.updated_at.desc(), Assessment.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     )
-    return list(db.session.scalars(query))
+    items = list(db.session.scalars(query))
+    ensure_scores(items)
+    return AssessmentPage(items, total, page, per_page)
 
 
 def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]:
@@ -220,6 +277,7 @@ def create_assessment(
         select(ChecklistRequirement).where(ChecklistRequirement.checklist_version_id == version.id)
     )
     assessment.responses = [Response(requirement=row) for row in requirement_rows if row.code in wanted]
+    record_scores(assessment, score_assessment(checklist, chosen, {}, scope))
     db.session.add(assessment)
     db.session.flush()
     return assessment

@@ -22,7 +22,7 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.scoring import Basis, Scope
 from app.extensions import db
 from app.models import Assessment, Sop, Unit, User
-from app.services.assessments import create_assessment, score_sheet
+from app.services.assessments import create_assessment, record_scores, score_sheet
 from app.services.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
 from app.services.demo_review import review_demo
 from app.services.plans import suggest_actions
@@ -259,5 +259,7 @@ def make_demo(full: bool = False, seed: int = 17, reviewed: bool = True) -> Demo
         review_demo(sheet, people, truth, rng, full=full)
     else:
         suggest_actions(sheet, people["unit_head"])
+    sheet.refresh()
+    record_scores(assessment, sheet.result)
     db.session.commit()
     return DemoOutcome(unit, assessment, True, passwords)

@@ -25,6 +25,7 @@ from app.models import (
     action_gaps,
 )
 from app.models.base import utcnow
+from app.services.assessments import record_scores, score_sheet
 from app.services.imports import ImportOutcome, ImportPlan, package_date
 
 _REVIEW_DEFAULTS = {
@@ -52,7 +53,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         db.session.flush()
     if plan.new_sops:
         db.session.execute(
-            insert(Sop),
+            insert(Sop.__table__),
             [
                 {
                     "unit_id": unit.id,
@@ -115,8 +116,16 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
                 "version": 1,
             }
         )
-    ids = db.session.scalars(insert(Response).returning(Response.id, sort_by_parameter_order=True), rows).all()
-    response_id = dict(zip(wanted, ids, strict=True))
+    # Core inserts on the tables: one executemany each, whatever values are None; the new ids
+    # are read back in one query (RETURNING in request order would cost a statement per row).
+    db.session.execute(insert(Response.__table__), rows)
+    code_of = {requirement_ids[code]: code for code in wanted}
+    response_id = {
+        code_of[requirement]: rid
+        for rid, requirement in db.session.execute(
+            select(Response.id, Response.requirement_id).where(Response.assessment_id == assessment.id)
+        )
+    }
 
     citations = [
         {"response_id": response_id[r.requirement], "position": i, "sop_id": sop_ids[code], "section": section}
@@ -124,7 +133,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         for i, (code, section) in enumerate(r.citations)
     ]
     if citations:
-        db.session.execute(insert(Citation), citations)
+        db.session.execute(insert(Citation.__table__), citations)
     reviews = [
         {
             **_REVIEW_DEFAULTS,
@@ -136,7 +145,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         if r.review
     ]
     if reviews:
-        db.session.execute(insert(Review), reviews)
+        db.session.execute(insert(Review.__table__), reviews)
 
     gap_rows = []
     for entry in plan.actions:
@@ -173,4 +182,5 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
             )
         )
     db.session.flush()
+    record_scores(assessment, score_sheet(assessment).result)
     return ImportOutcome(assessment, plan.unit is None, tuple(s["code"] for s in plan.new_sops))

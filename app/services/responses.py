@@ -21,7 +21,7 @@ from app.extensions import db
 from app.models import FINDINGS, STANCES, Citation, Response, Review, Sop, User
 from app.models.base import utcnow
 from app.services.access import Action, open_in
-from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet
+from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
 from app.services.labels import STAGE
 
 MAX_CITATIONS = 10
@@ -164,6 +164,7 @@ def save_response(
     _touch(sheet, response, user)
     _flush(response)
     sheet.refresh()
+    record_scores(sheet.assessment, sheet.result)
     return response
 
 
@@ -248,6 +249,7 @@ def save_review(
     sheet.assessment.updated_at = utcnow()
     _flush(review)
     sheet.refresh()
+    record_scores(sheet.assessment, sheet.result)
     return review
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
@@ -45,7 +46,7 @@ def users():
             return redirect(url_for("admin.users"))
     if form.errors:
         status = 400
-    people = db.session.scalars(select(User).order_by(User.email)).all()
+    people = db.session.scalars(select(User).options(selectinload(User.units)).order_by(User.email)).all()
     return render_template("admin/users.html", users=people, form=form), status
 
 

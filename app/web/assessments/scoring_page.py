@@ -23,6 +23,9 @@ from app.web.assessments.forms import (
     review_form,
 )
 
+#: Cards shown at a time when a filter lists requirements across the whole assessment.
+CARDS_PER_PAGE = 20
+
 FILTERS = {
     "all": _l("All"),
     "unassessed": _l("Not yet assessed"),
@@ -87,6 +90,9 @@ class ScoringPage:
     section_id: str | None
     filter_name: str
     cards: list[Card] = field(default_factory=list)
+    matching: int = 0  # cards the filter keeps, on every page
+    page: int = 1
+    pages: int = 1
 
     @property
     def editable(self) -> bool:
@@ -100,7 +106,9 @@ class ScoringPage:
         return self.sheet.assessment.stage not in ("self_assessment", "submitted") or self.sheet.has_review
 
     @classmethod
-    def build(cls, sheet: ScoreSheet, user: User, *, section_id: str | None, filter_name: str) -> ScoringPage:
+    def build(
+        cls, sheet: ScoreSheet, user: User, *, section_id: str | None, filter_name: str, page_number: int = 1
+    ) -> ScoringPage:
         """Cards for a section (default: the first) or, with a filter and no section, the whole assessment."""
         filter_name = filter_name if filter_name in FILTERS else "all"
         sections = sheet.sections
@@ -113,9 +121,13 @@ class ScoringPage:
         if section_id is not None and section is None:
             return page
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
-        for req in requirements:
-            if page._keep(req):
-                page.cards.append(page._card(req))
+        kept = [req for req in requirements if page._keep(req)]
+        page.matching = len(kept)
+        if section is None:  # a filter across the assessment: a page of cards at a time
+            page.pages = max(1, -(-len(kept) // CARDS_PER_PAGE))
+            page.page = min(max(page_number, 1), page.pages)
+            kept = kept[(page.page - 1) * CARDS_PER_PAGE : page.page * CARDS_PER_PAGE]
+        page.cards = [page._card(req) for req in kept]
         return page
 
     def _card(self, req: Requirement, formdata=None) -> Card:

@@ -107,7 +107,11 @@ def score(assessment_id: int):
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
     page = ScoringPage.build(
-        sheet, current_user, section_id=request.args.get("section"), filter_name=request.args.get("filter", "all")
+        sheet,
+        current_user,
+        section_id=request.args.get("section"),
+        filter_name=request.args.get("filter", "all"),
+        page_number=request.args.get("page", 1, type=int),
     )
     if page.section_id is not None and page.section is None:
         abort(404)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Assessment, Sop, Unit
+from app.models import Sop, Unit
 from app.services.access import Action, is_admin, may, visible_units_clause
-from app.services.assessments import results_of
+from app.services.assessments import visible_assessments
 from app.services.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.services.users import UserError, create_unit
 from app.web.guards import require_admin, unit_for
@@ -25,7 +25,17 @@ def index():
     units = db.session.scalars(
         select(Unit).where(visible_units_clause(current_user, Unit.id)).order_by(Unit.code)
     ).all()
-    return render_template("units/index.html", units=units, form=UnitForm() if is_admin(current_user) else None)
+    return render_template(
+        "units/index.html",
+        units=units,
+        sop_counts=_sop_counts(),
+        form=UnitForm() if is_admin(current_user) else None,
+    )
+
+
+def _sop_counts() -> dict[int, int]:
+    """How many documents each unit's register holds, in one query."""
+    return dict(db.session.execute(select(Sop.unit_id, func.count(Sop.id)).group_by(Sop.unit_id)).all())
 
 
 @bp.post("/")
@@ -42,7 +52,7 @@ def create():
             flash(_("Unit %(code)s created.", code=unit.code), "success")
             return redirect(url_for("units.show", code=unit.code))
     units = db.session.scalars(select(Unit).order_by(Unit.code)).all()
-    return render_template("units/index.html", units=units, form=form), 400
+    return render_template("units/index.html", units=units, sop_counts=_sop_counts(), form=form), 400
 
 
 @bp.get("/<code>")
@@ -53,19 +63,17 @@ def show(code: str):
 
 
 def _unit_page(unit: Unit, form: SopForm | None, status: int = 200):
-    assessments = db.session.scalars(
-        select(Assessment).where(Assessment.unit_id == unit.id).order_by(Assessment.updated_at.desc())
-    ).all()
-    page = render_template(
+    page = visible_assessments(current_user, unit_code=unit.code, page=request.args.get("page", 1, type=int))
+    html = render_template(
         "units/show.html",
         unit=unit,
-        assessments=assessments,
-        results=results_of(assessments),
+        page=page,
+        assessments=page.items,
         register=register_of(unit),
         form=form,
         can_create=may(current_user, Action.CREATE, unit.id),
     )
-    return page, status
+    return html, status
 
 
 @bp.post("/<code>/sops")
