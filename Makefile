@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test test-postgres e2e bench demo lint messages clean-venv
+.PHONY: run serve test test-postgres e2e bench bench-load demo lint messages clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ run: $(STAMP)
 	$(BIN)/flask checklists load
 	$(BIN)/flask users bootstrap
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## serve: as run, but under gunicorn (threads in several workers) for more than one person; see README "Serving"
+serve: $(STAMP)
+	$(BIN)/flask init-db
+	$(BIN)/flask checklists load
+	$(BIN)/flask users bootstrap
+	$(BIN)/gunicorn --config python:app.serving "app:create_app()"
 
 ## test: install when needed, run the test suite
 test: $(STAMP)
@@ -39,6 +46,10 @@ e2e: $(STAMP) $(E2E_NODE)
 ## bench: render time and peak memory of the full report beside a reference document
 bench: $(STAMP)
 	$(BIN)/python bench/report_bench.py
+
+## bench-load: 20 assessors and 10 administrators on a seeded region, under gunicorn, on SQLite and PostgreSQL
+bench-load: $(STAMP)
+	$(BIN)/python bench/load_bench.py
 
 ## demo: add the fictional Demo CSI Unit with a partly scored assessment
 demo: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -19,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=os.environ.get("INSTANCE_PATH") or None,
         template_folder=str(REPOSITORY_ROOT / "templates"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

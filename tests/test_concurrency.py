@@ -107,3 +107,44 @@ def test_simultaneous_saves_give_one_success_and_one_conflict(shared_app):
                 f"round {round_} by person {winner}",
                 version + 1,
             )
+
+
+def test_simultaneous_saves_of_different_cards_both_land_and_the_kept_scores_count_both(shared_app):
+    from app.models import Assessment
+
+    assessment_id = shared_app.config["RACE_ASSESSMENT"]
+    clients = [_signed_in_client(shared_app, n) for n in range(2)]
+    for round_ in range(ROUNDS):
+        barrier = threading.Barrier(2)
+        statuses, errors = [None, None], []
+        with shared_app.app_context():
+            versions = [stored_response(assessment_id, code).version for code in ("AAA-01", "BBB-01")]
+
+        def save(n, barrier=barrier, statuses=statuses, errors=errors, versions=versions, round_=round_):
+            client, token = clients[n]
+            code = ("AAA-01", "BBB-01")[n]
+            data = {
+                f"{code}-score": str((round_ + n) % 4),
+                f"{code}-version": str(versions[n]),
+                f"{code}-csrf_token": token,
+            }
+            barrier.wait()
+            try:
+                statuses[n] = client.post(
+                    f"/assessments/{assessment_id}/responses/{code}", data=data, headers={"Accept": "application/json"}
+                ).status_code
+            except Exception as exc:
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors and statuses == [200, 200], (round_, statuses, errors)
+        with shared_app.app_context():
+            a, b = (stored_response(assessment_id, code).value for code in ("AAA-01", "BBB-01"))
+            kept = db.session.get(Assessment, assessment_id)
+            # AAA-01 and BBB-01 are both essential: the kept score is the mean of the two values over 3.
+            # Answered: those two, and BBB-02, which a desk review marks to verify on site.
+            assert kept.score == pytest.approx((a + b) / 6) and kept.answered == 3, (round_, a, b, kept.score)

@@ -40,7 +40,9 @@ def grow(make_unit, make_user, make_assessment, units: int, per_unit: int, start
 
 
 @pytest.mark.parametrize("path", ["/", "/units/", "/admin/users", "/units/Q0", "/?stage=self_assessment&q=A0"])
-def test_lists_run_the_same_number_of_queries_for_few_and_many_rows(client, make_unit, make_user, make_assessment, login, path):
+def test_lists_run_the_same_number_of_queries_for_few_and_many_rows(
+    client, make_unit, make_user, make_assessment, login, path
+):
     login(make_user("admin", email="admin@q.example"))
     grow(make_unit, make_user, make_assessment, units=2, per_unit=2)
     client.get(path)  # scores of new assessments are kept on first view
@@ -54,7 +56,9 @@ def test_lists_run_the_same_number_of_queries_for_few_and_many_rows(client, make
     assert len(many) <= 14, many
 
 
-def test_the_dashboard_does_not_score_responses_once_scores_are_kept(client, make_unit, make_user, make_assessment, login, save_response):
+def test_the_dashboard_does_not_score_responses_once_scores_are_kept(
+    client, make_unit, make_user, make_assessment, login, save_response
+):
     unit = make_unit("KEPT")
     a = make_assessment(unit)
     login(make_user("unit_head", units=[unit]))
@@ -65,7 +69,9 @@ def test_the_dashboard_does_not_score_responses_once_scores_are_kept(client, mak
     assert not any("FROM responses" in s for s in statements)
 
 
-def test_a_filter_across_a_reviewed_assessment_sends_twenty_cards_a_page(client, make_unit, make_user, make_assessment, login, save_response):
+def test_a_filter_across_a_reviewed_assessment_sends_twenty_cards_a_page(
+    client, make_unit, make_user, make_assessment, login, save_response
+):
     unit = make_unit("PAGE")
     head = login(make_user("unit_head", units=[unit]))
     a = make_assessment(unit)

@@ -68,6 +68,11 @@ class Assessment(db.Model):
     requirement_count: Mapped[int] = mapped_column(default=0)
     major_gaps: Mapped[int] = mapped_column(default=0)
     scored_at: Mapped[dt.datetime | None]
+    #: Optimistic locking: two changes made from the same state cannot both land, so the kept
+    #: scores always reflect every saved response (a save that loses the race is redone).
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     unit: Mapped[Unit] = relationship()
     checklist_version: Mapped[ChecklistVersion] = relationship()

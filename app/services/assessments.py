@@ -11,6 +11,7 @@ from functools import cached_property
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.calibration import Calibration, Pair, calibrate
 from app.domain.checklist import Checklist
@@ -84,6 +85,12 @@ class ScoreSheet:
         answers = {code: r.answer for code, r in self.responses.items()}
         return score_assessment(self.checklist, self.assessment.modules, answers, self.scope)
 
+    def reload(self) -> None:
+        """Read everything again, as others have committed it (after a rollback)."""
+        fresh = score_sheet(self.assessment)
+        self.responses, self.actions = fresh.responses, fresh.actions
+        self.refresh()
+
     def refresh(self) -> None:
         """Forget computed scores after a change."""
         for name in ("answers", "result", "self_result", "calibration", "action_of"):
@@ -143,9 +150,13 @@ def ensure_scores(assessments: Iterable[Assessment]) -> None:
     """Score the assessments that have no kept scores yet (made before scores were kept), and keep them."""
     missing = [a for a in assessments if a.scored_at is None]
     if missing:
+        results = results_of(missing)
         for assessment in missing:
-            record_scores(assessment, results_of([assessment])[assessment.id])
-        db.session.commit()
+            record_scores(assessment, results[assessment.id])
+        try:
+            db.session.commit()
+        except StaleDataError:  # saved by someone meanwhile, with its scores: nothing to keep
+            db.session.rollback()
 
 
 @dataclass(frozen=True)

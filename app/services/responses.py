@@ -109,14 +109,31 @@ def _check_version(row: Response | Review, expected_version: int | None) -> None
         raise ResponseConflict(row)
 
 
-def _flush(row: Response | Review) -> None:
-    """Write now, turning a concurrent update into a conflict rather than a crash."""
+#: How often a save is redone when another card of the same assessment was saved meanwhile.
+ATTEMPTS = 4
+
+
+def _attempts(sheet: ScoreSheet):
+    """Attempt numbers; before each retry the sheet is read again, as committed by the others."""
+    for attempt in range(ATTEMPTS):
+        if attempt:
+            sheet.reload()
+        yield attempt
+    raise AssessmentLocked(_("Too many people saved at the same moment; nothing was saved. Save again."))
+
+
+def _flushed(row: Response | Review, expected_version: int) -> bool:
+    """Write now. True when written; False when only the assessment moved on (redo the save);
+    a conflict when someone else saved this very layer."""
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(row)
-        raise ResponseConflict(row) from None
+        if row.version != expected_version:
+            raise ResponseConflict(row) from None
+        return False
+    return True
 
 
 def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
@@ -142,30 +159,34 @@ def save_response(
     sheet: ScoreSheet, requirement_id: str, data: ResponseInput, *, expected_version: int | None, user: User | None
 ) -> Response:
     """Save the unit's self-assessment of one requirement (in the self-assessment stage)."""
-    response = _response(sheet, requirement_id)
-    _require_stage(sheet, Action.SCORE)
-    errors = check_response(sheet, data)
-    if errors:
-        raise InvalidResponse(errors)
-    _check_version(response, expected_version)
-    scored = data.value is not None
-    response.value = data.value
-    response.not_applicable = data.not_applicable
-    response.not_evidenced = data.not_evidenced
-    response.na_justification = data.na_justification.strip() if data.not_applicable else ""
-    response.basis = (data.basis or Basis.SOP_TEXT) if scored else None
-    response.evidence_note = data.evidence_note.strip()
-    response.recommendation = data.recommendation.strip()
-    wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
-    if [(c.sop_id, c.section) for c in response.citations] != wanted:
-        response.citations = [
-            Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
-        ]
-    _touch(sheet, response, user)
-    _flush(response)
-    sheet.refresh()
-    record_scores(sheet.assessment, sheet.result)
-    return response
+    for _attempt in _attempts(sheet):
+        response = _response(sheet, requirement_id)
+        _require_stage(sheet, Action.SCORE)
+        errors = check_response(sheet, data)
+        if errors:
+            raise InvalidResponse(errors)
+        _check_version(response, expected_version)
+        scored = data.value is not None
+        response.value = data.value
+        response.not_applicable = data.not_applicable
+        response.not_evidenced = data.not_evidenced
+        response.na_justification = data.na_justification.strip() if data.not_applicable else ""
+        response.basis = (data.basis or Basis.SOP_TEXT) if scored else None
+        response.evidence_note = data.evidence_note.strip()
+        response.recommendation = data.recommendation.strip()
+        wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
+        if [(c.sop_id, c.section) for c in response.citations] != wanted:
+            response.citations = [
+                Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
+            ]
+        _touch(sheet, response, user)
+        # Score before writing: on SQLite the first UPDATE takes the database's write lock until
+        # the commit, so nothing slow may happen between the flush and the caller's commit.
+        sheet.refresh()
+        record_scores(sheet.assessment, sheet.result)
+        if _flushed(response, expected_version):
+            return response
+    raise AssertionError("unreachable")
 
 
 def save_reply(
@@ -181,19 +202,21 @@ def save_reply(
 
     ``None`` leaves a field as it is (the caller may not change it in this stage or role).
     """
-    response = _response(sheet, requirement_id)
-    if reply is not None:
-        _require_stage(sheet, Action.REPLY)
-    if dissent is not None:
-        _require_stage(sheet, Action.DISSENT)
-    _check_version(response, expected_version)
-    if reply is not None:
-        response.reply = reply.strip()
-    if dissent is not None:
-        response.dissent = dissent.strip()
-    _touch(sheet, response, user)
-    _flush(response)
-    return response
+    for _attempt in _attempts(sheet):
+        response = _response(sheet, requirement_id)
+        if reply is not None:
+            _require_stage(sheet, Action.REPLY)
+        if dissent is not None:
+            _require_stage(sheet, Action.DISSENT)
+        _check_version(response, expected_version)
+        if reply is not None:
+            response.reply = reply.strip()
+        if dissent is not None:
+            response.dissent = dissent.strip()
+        _touch(sheet, response, user)
+        if _flushed(response, expected_version):
+            return response
+    raise AssertionError("unreachable")
 
 
 def ensure_review(response: Response) -> Review:
@@ -222,35 +245,37 @@ def save_review(
     sheet: ScoreSheet, requirement_id: str, data: ReviewInput, *, expected_version: int | None, user: User | None
 ) -> Review:
     """Save the expert's review of one requirement and, when given, the agreed score."""
-    response = _response(sheet, requirement_id)
-    _require_stage(sheet, Action.REVIEW)
-    if data.agreed is not None:
-        _require_stage(sheet, Action.AGREE)
-    errors = check_review(sheet, data)
-    if errors:
-        raise InvalidResponse(errors)
-    review = ensure_review(response)
-    _check_version(review, expected_version)
-    review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
-    review.stance = data.stance
-    review.comment = data.comment.strip()
-    review.finding = data.finding
-    if data.agreed is not None:
-        agreed = data.agreed
-        before = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
-        after = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
-        if before != after:
-            review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = after
-            given = any(after[1:]) or after[0] is not None
-            review.agreed_by = user if given else None
-            review.agreed_at = utcnow() if given else None
-    review.updated_by = user
-    review.updated_at = utcnow()
-    sheet.assessment.updated_at = utcnow()
-    _flush(review)
-    sheet.refresh()
-    record_scores(sheet.assessment, sheet.result)
-    return review
+    for _attempt in _attempts(sheet):
+        response = _response(sheet, requirement_id)
+        _require_stage(sheet, Action.REVIEW)
+        if data.agreed is not None:
+            _require_stage(sheet, Action.AGREE)
+        errors = check_review(sheet, data)
+        if errors:
+            raise InvalidResponse(errors)
+        review = ensure_review(response)
+        _check_version(review, expected_version)
+        review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
+        review.stance = data.stance
+        review.comment = data.comment.strip()
+        review.finding = data.finding
+        if data.agreed is not None:
+            agreed = data.agreed
+            before = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+            after = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
+            if before != after:
+                review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = after
+                given = any(after[1:]) or after[0] is not None
+                review.agreed_by = user if given else None
+                review.agreed_at = utcnow() if given else None
+        review.updated_by = user
+        review.updated_at = utcnow()
+        sheet.assessment.updated_at = utcnow()
+        sheet.refresh()
+        record_scores(sheet.assessment, sheet.result)  # before the write lock is taken (see save_response)
+        if _flushed(review, expected_version):
+            return review
+    raise AssertionError("unreachable")
 
 
 def _touch(sheet: ScoreSheet, response: Response, user: User | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.workflow import Move, Stage, target_of
 from app.extensions import db
@@ -105,6 +106,12 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
                 citation.thaw()
     assessment.stage = target
     assessment.updated_at = now
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise MoveRefused(
+            _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
+        ) from None
     sheet.refresh()
     return target

@@ -1,0 +1,18 @@
+"""Gunicorn settings for serving the app to more than one person (``make serve``).
+
+Threads in a few worker processes: pages and autosaves wait on the database more than on
+the CPU. Draft PDFs render in a separate process of their own (see app.services.drafts).
+Put a reverse proxy with HTTPS in front (README, "Serving").
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("WORKERS", min(4, multiprocessing.cpu_count() + 1)))
+threads = int(os.environ.get("THREADS", 8))
+timeout = 120
+graceful_timeout = 30
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+accesslog = "-" if os.environ.get("ACCESS_LOG") else None

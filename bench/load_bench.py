@@ -1,0 +1,344 @@
+"""Load benchmark: the app under gunicorn, with a region's worth of data, used by many people at once.
+
+Seeds 50 units, 500 assessments (each a full copy of the shipped checklist, 40 answers each:
+20,000 answered responses), starts the app under gunicorn, then runs for a fixed time:
+
+- 20 simulated assessors, each saving distinct responses of their own unit's assessment
+  (autosave's JSON request, with the version it carries) and reading pages between saves;
+- 10 administrators loading the dashboard of the whole region;
+- in a last phase, the same assessors while five people open draft report PDFs.
+
+Prints requests, errors, median and 95th percentile latency per kind, on SQLite and on
+PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none).
+
+    make bench-load          # or: .venv/bin/python bench/load_bench.py [--seconds 20] [--only sqlite]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import http.cookiejar
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+UNITS, ASSESSMENTS_PER_UNIT, ANSWERED = 50, 10, 40
+ASSESSORS, ADMINS, PREVIEWERS = 20, 10, 5
+PASSWORD = "load bench password"
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "csi_load_bench"
+
+
+def seed(database_url: str) -> None:
+    """The region's data, written with bulk inserts."""
+    from flask_migrate import upgrade
+    from sqlalchemy import insert, select
+    from werkzeug.security import generate_password_hash
+
+    from app import create_app
+    from app.extensions import db
+    from app.models import Assessment, ChecklistRequirement, Response, Unit, User, user_units
+    from app.services.assessments import record_scores, score_sheet
+    from app.services.checklists import latest_versions, load_checklist_files, shipped_checklist_paths
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "load"})
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory)
+        load_checklist_files(shipped_checklist_paths(app.config["CHECKLISTS_DIR"]))
+        version = latest_versions()[0]
+        requirements = db.session.execute(
+            select(ChecklistRequirement.id, ChecklistRequirement.code).where(
+                ChecklistRequirement.checklist_version_id == version.id
+            )
+        ).all()
+        password = generate_password_hash(PASSWORD)
+        rng = random.Random(7)
+        units = [Unit(code=f"U{n:02d}", name=f"Unit {n:02d}", jurisdiction=f"Region {n % 6}") for n in range(UNITS)]
+        db.session.add_all(units)
+        db.session.flush()
+        users = [
+            User(email=f"admin{n}@load.example", name=f"Admin {n}", role="admin", password_hash=password)
+            for n in range(ADMINS)
+        ]
+        users += [
+            User(email=f"assessor{n}@load.example", name=f"Assessor {n}", role="unit_head", password_hash=password)
+            for n in range(max(ASSESSORS, PREVIEWERS))
+        ]
+        db.session.add_all(users)
+        db.session.flush()
+        db.session.execute(
+            insert(user_units),
+            [{"user_id": u.id, "unit_id": units[n].id} for n, u in enumerate(users[ADMINS:])],
+        )
+        for unit in units:
+            for k in range(ASSESSMENTS_PER_UNIT):
+                assessment = Assessment(
+                    unit=unit,
+                    checklist_version=version,
+                    title=f"{unit.code} assessment {k}",
+                    modules=["firearms"],
+                    scope="desk",
+                )
+                db.session.add(assessment)
+                db.session.flush()
+                answered = set(rng.sample(range(len(requirements)), ANSWERED))
+                db.session.execute(
+                    insert(Response.__table__),
+                    [
+                        {
+                            "assessment_id": assessment.id,
+                            "requirement_id": rid,
+                            "value": rng.randint(0, 3) if i in answered else None,
+                            "not_applicable": False,
+                            "not_evidenced": False,
+                            "na_justification": "",
+                            "basis": "sop_text" if i in answered else None,
+                            "evidence_note": f"Note on {code}." if i in answered else "",
+                            "recommendation": "",
+                            "reply": "",
+                            "dissent": "",
+                            "version": 1,
+                        }
+                        for i, (rid, code) in enumerate(requirements)
+                    ],
+                )
+                record_scores(assessment, score_sheet(assessment).result)
+            db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Client:
+    """A browser stand-in: cookies, CSRF tokens from the pages, timing per kind of request."""
+
+    def __init__(self, base: str, results: dict, lock: threading.Lock):
+        self.base, self.results, self.lock = base, results, lock
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, kind: str, path: str, data: dict | None = None, json_reply: bool = False):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)
+        if json_reply:
+            request.add_header("Accept", "application/json")
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                status, payload = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, payload = exc.code, exc.read()
+        except OSError:
+            status, payload = 599, b""
+        elapsed = (time.perf_counter() - started) * 1000
+        with self.lock:
+            self.results[kind].append((elapsed, status))
+        return status, payload
+
+    def sign_in(self, email: str) -> None:
+        _status, page = self.request("login page", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+        self.request("sign in", "/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+
+
+def assessor(base, results, lock, n, assessment_id, stop):
+    """Save distinct responses of the own assessment, reading pages in between."""
+    client = Client(base, results, lock)
+    client.sign_in(f"assessor{n}@load.example")
+    _status, page = client.request("scoring page", f"/assessments/{assessment_id}/score")
+    cards = re.findall(rb'id="req-([A-Z]+-\d+)"', page)
+    versions = {
+        c.decode(): int(v) for c, v in re.findall(rb'name="([A-Z]+-\d+)-version" type="hidden" value="(\d+)"', page)
+    }
+    token = html.unescape(
+        re.search(rb'name="[A-Z]+-\d+-csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+    )
+    codes = [c.decode() for c in cards] or list(versions)
+    i = 0
+    while not stop.is_set():
+        code = codes[i % len(codes)]
+        i += 1
+        data = {
+            f"{code}-score": str(i % 4),
+            f"{code}-basis": "sop_text",
+            f"{code}-evidence_note": f"Load test note {i} by assessor {n}.",
+            f"{code}-version": str(versions.get(code, 1)),
+            f"{code}-csrf_token": token,
+        }
+        status, payload = client.request(
+            "save", f"/assessments/{assessment_id}/responses/{code}", data, json_reply=True
+        )
+        if status == 200:
+            versions[code] = json.loads(payload)["version"]
+        if i % 5 == 0:
+            client.request("page", f"/assessments/{assessment_id}")
+        if i % 7 == 0:
+            client.request("page", "/")
+
+
+def admin(base, results, lock, n, stop):
+    client = Client(base, results, lock)
+    client.sign_in(f"admin{n}@load.example")
+    while not stop.is_set():
+        client.request("dashboard (admin, 500 assessments)", "/")
+        client.request("units list", "/units/")
+
+
+def previewer(base, results, lock, n, assessment_id, stop):
+    client = Client(base, results, lock)
+    client.sign_in(f"assessor{n}@load.example")
+    while not stop.is_set():
+        client.request("draft PDF", f"/assessments/{assessment_id}/report.pdf")
+        time.sleep(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "load", "INSTANCE_PATH": instance}
+    process = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "--config",
+            "python:app.serving",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "app:create_app()",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+
+
+def assessments_of(database_url: str) -> dict[int, int]:
+    """The first assessment of each assessor's unit, by assessor number."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT unit_id, min(id) FROM assessments GROUP BY unit_id ORDER BY unit_id")
+        ).all()
+    engine.dispose()
+    return {n: rows[n][1] for n in range(max(ASSESSORS, PREVIEWERS))}
+
+
+def run_phase(base, seconds, ids, previews: bool) -> dict:
+    results, lock, stop = defaultdict(list), threading.Lock(), threading.Event()
+    threads = [threading.Thread(target=assessor, args=(base, results, lock, n, ids[n], stop)) for n in range(ASSESSORS)]
+    if not previews:
+        threads += [threading.Thread(target=admin, args=(base, results, lock, n, stop)) for n in range(ADMINS)]
+    else:
+        threads += [
+            threading.Thread(target=previewer, args=(base, results, lock, n, ids[n], stop)) for n in range(PREVIEWERS)
+        ]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def report(title: str, results: dict) -> None:
+    print(f"\n{title}")
+    print(f"  {'requests':<40}{'n':>7}{'errors':>8}{'median ms':>11}{'p95 ms':>9}")
+    for kind, rows in sorted(results.items()):
+        if kind in ("login page", "sign in"):
+            continue
+        times = sorted(t for t, _ in rows)
+        errors = sum(1 for _, status in rows if status >= 500 or (kind == "save" and status not in (200,)))
+        p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
+        print(f"  {kind:<40}{len(rows):>7}{errors:>8}{statistics.median(times):>11.0f}{p95:>9.0f}")
+
+
+def postgres_url() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+            connection.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    except Exception as exc:
+        print(f"\nPostgreSQL skipped: {exc}")
+        return None
+    return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        targets = []
+        if args.only != "postgresql":
+            targets.append(("SQLite", f"sqlite:///{Path(tmp) / 'load.sqlite3'}"))
+        if args.only != "sqlite":
+            url = postgres_url()
+            if url:
+                targets.append(("PostgreSQL", url))
+        for name, url in targets:
+            started = time.perf_counter()
+            seed(url)
+            print(
+                f"\n== {name}: seeded {UNITS} units, {UNITS * ASSESSMENTS_PER_UNIT} assessments, "
+                f"{UNITS * ASSESSMENTS_PER_UNIT * ANSWERED:,} answered responses in {time.perf_counter() - started:.0f} s"
+            )
+            port = free_port()
+            instance = str(Path(tmp) / f"instance-{name}")
+            server = serve(url, port, instance)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                ids = assessments_of(url)
+                report(
+                    f"{name}: {ASSESSORS} assessors saving and reading, {ADMINS} administrators on the dashboard, "
+                    f"{args.seconds} s",
+                    run_phase(base, args.seconds, ids, previews=False),
+                )
+                report(
+                    f"{name}: {ASSESSORS} assessors saving while {PREVIEWERS} people open draft PDFs, {args.seconds} s",
+                    run_phase(base, args.seconds, ids, previews=True),
+                )
+            finally:
+                server.send_signal(signal.SIGTERM)
+                server.wait(timeout=30)
+    print(
+        "\nTargets: no errors; save p95 under 200 ms on PostgreSQL and under 500 ms on SQLite; "
+        "dashboard under 300 ms with ten administrators."
+    )
+
+
+if __name__ == "__main__":
+    main()
