@@ -4,8 +4,9 @@ Seeds 50 units, 500 assessments (each a full copy of the shipped checklist, 40 a
 20,000 answered responses), starts the app under gunicorn, then runs for a fixed time:
 
 - 20 simulated assessors, each saving distinct responses of their own unit's assessment
-  (autosave's JSON request, with the version it carries) and reading pages between saves;
-- 10 administrators loading the dashboard of the whole region;
+  (autosave's JSON request, with the version it carries) about once a second, as autosave
+  does while someone types, and reading pages between saves;
+- 10 administrators loading the dashboard of the whole region every two seconds;
 - in a last phase, the same assessors while five people open draft report PDFs.
 
 Prints requests, errors, median and 95th percentile latency per kind, on SQLite and on
@@ -42,6 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 UNITS, ASSESSMENTS_PER_UNIT, ANSWERED = 50, 10, 40
 ASSESSORS, ADMINS, PREVIEWERS = 20, 10, 5
+#: Seconds between one person's requests: autosave fires about a second after typing stops.
+SAVE_PAUSE, PAGE_PAUSE = 1.0, 2.0
 PASSWORD = "load bench password"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "csi_load_bench"
@@ -190,6 +193,7 @@ def assessor(base, results, lock, n, assessment_id, stop):
             client.request("page", f"/assessments/{assessment_id}")
         if i % 7 == 0:
             client.request("page", "/")
+        stop.wait(SAVE_PAUSE * random.uniform(0.5, 1.5))
 
 
 def admin(base, results, lock, n, stop):
@@ -197,7 +201,9 @@ def admin(base, results, lock, n, stop):
     client.sign_in(f"admin{n}@load.example")
     while not stop.is_set():
         client.request("dashboard (admin, 500 assessments)", "/")
+        stop.wait(PAGE_PAUSE * random.uniform(0.5, 1.5))
         client.request("units list", "/units/")
+        stop.wait(PAGE_PAUSE * random.uniform(0.5, 1.5))
 
 
 def previewer(base, results, lock, n, assessment_id, stop):
@@ -205,7 +211,7 @@ def previewer(base, results, lock, n, assessment_id, stop):
     client.sign_in(f"assessor{n}@load.example")
     while not stop.is_set():
         client.request("draft PDF", f"/assessments/{assessment_id}/report.pdf")
-        time.sleep(1)
+        stop.wait(PAGE_PAUSE)
 
 
 def free_port() -> int:
@@ -262,8 +268,9 @@ def run_phase(base, seconds, ids, previews: bool) -> dict:
         threads += [
             threading.Thread(target=previewer, args=(base, results, lock, n, ids[n], stop)) for n in range(PREVIEWERS)
         ]
-    for thread in threads:
+    for thread in threads:  # people arrive over a couple of seconds, not all in the same millisecond
         thread.start()
+        time.sleep(2.0 / len(threads))
     time.sleep(seconds)
     stop.set()
     for thread in threads:

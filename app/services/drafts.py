@@ -26,6 +26,8 @@ from app.models import Assessment
 from app.services.assessments import score_sheet
 from app.services.packages import build_package, record_hash
 
+#: How much lower than the server's the render process's CPU priority is.
+RENDER_NICENESS = 10
 #: A render taking longer than this is taken to have died; its claim is ignored.
 STALE_CLAIM_SECONDS = 120
 
@@ -133,5 +135,11 @@ def _pool() -> ProcessPoolExecutor:
     global _executor
     if _executor is None:
         # Spawned, not forked: a fresh interpreter shares no connection or lock with the server.
-        _executor = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        # Niced: the renders take what CPU the pages and autosaves leave over.
+        _executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=os.nice,
+            initargs=(RENDER_NICENESS,),
+        )
     return _executor
