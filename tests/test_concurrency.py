@@ -148,3 +148,67 @@ def test_simultaneous_saves_of_different_cards_both_land_and_the_kept_scores_cou
             # AAA-01 and BBB-01 are both essential: the kept score is the mean of the two values over 3.
             # Answered: those two, and BBB-02, which a desk review marks to verify on site.
             assert kept.score == pytest.approx((a + b) / 6) and kept.answered == 3, (round_, a, b, kept.score)
+
+
+def test_autosave_keeps_working_while_the_largest_package_is_imported(shared_app):
+    """An import writes in one short transaction: saves made meanwhile wait milliseconds, not the whole import."""
+    import time
+    from pathlib import Path
+
+    from app.models import Assessment
+    from app.services.imports import MAX_PACKAGE_BYTES, import_package
+    from app.services.packages import package_bytes
+
+    assessment_id = shared_app.config["RACE_ASSESSMENT"]
+    with shared_app.app_context():
+        shipped = Path(shared_app.config["CHECKLISTS_DIR"]) / "csi-sop-enfsi.yaml"
+        checklist, text = load_checklist_file(shipped)
+        store_checklist(checklist, text, shipped.name)
+        from app.services.checklists import find_version
+        from app.services.packages import build_package
+
+        full = create_assessment(
+            unit=db.session.get(Assessment, assessment_id).unit,
+            version=find_version(checklist.id, checklist.version),
+            title="Field work",
+            modules=["firearms"],
+        )
+        db.session.commit()
+        package = build_package(full)
+        note = ("A long note from the field, as a consultation produces them. " * 70)[:3900]
+        for entry in package["responses"]:
+            entry.update(value=1, basis="sop_text", evidence_note=note, recommendation=note, reply=note, dissent=note)
+            entry["review"] = {"value": 1, "stance": "agree", "comment": note}
+        raw = package_bytes(package)
+        assert MAX_PACKAGE_BYTES * 0.6 < len(raw) <= MAX_PACKAGE_BYTES  # near the largest a package may be
+    client, token = _signed_in_client(shared_app, 0)
+    saves: list[tuple[int, float]] = []
+    done = threading.Event()
+
+    def autosave():
+        n = 0
+        while not done.is_set() or n < 5:
+            with shared_app.app_context():
+                version = stored_response(assessment_id, "AAA-02").version
+            started = time.perf_counter()
+            status = client.post(
+                f"/assessments/{assessment_id}/responses/AAA-02",
+                data={"AAA-02-score": str(n % 4), "AAA-02-version": str(version), "AAA-02-csrf_token": token},
+                headers={"Accept": "application/json"},
+            ).status_code
+            saves.append((status, time.perf_counter() - started))
+            n += 1
+
+    saver = threading.Thread(target=autosave)
+    saver.start()
+    try:
+        with shared_app.app_context():
+            for n in range(2):
+                package["assessment"]["title"] = f"Imported while people work {n}"  # a new record each time
+                outcome = import_package(package_bytes(package))
+                assert len(outcome.assessment.responses) == 196
+    finally:
+        done.set()
+        saver.join()
+    assert saves and all(status == 200 for status, _ in saves), saves
+    assert max(seconds for _, seconds in saves) < 3, sorted(seconds for _, seconds in saves)[-3:]
