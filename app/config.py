@@ -13,7 +13,6 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,  # a long scoring session must not lose its work to an expired token
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_HTTPONLY": True,
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Belgrade",
     "LANGUAGES": ["en"],
@@ -22,6 +21,14 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     #: How this installation names itself in the packages it exports (default: the host name).
     "INSTALLATION_NAME": None,
+    #: Where sign-in attempts are counted: memory (one process) or redis://... (several workers).
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    # Sign-in attempts that fail: per address, and per account (whether it exists or not).
+    "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes;20 per hour",
+    #: Behind a reverse proxy: how many proxies set X-Forwarded-For and X-Forwarded-Proto.
+    "PROXIES": 0,
 }
 
 
@@ -40,6 +47,10 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if os.environ.get("PROXIES"):
+        settings["PROXIES"] = int(os.environ["PROXIES"])
     if os.environ.get("INSTALLATION_NAME"):
         settings["INSTALLATION_NAME"] = os.environ["INSTALLATION_NAME"]
     if os.environ.get("REPORTS_DIR"):
@@ -59,6 +70,7 @@ def installation_id(instance_path: str) -> str:
 
 def _instance_value(instance_path: str, name: str, make) -> str:
     path = Path(instance_path) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     key = make()

@@ -39,8 +39,12 @@ def app(tmp_path):
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
             "REPORTS_DIR": str(tmp_path / "reports"),
+            # Drafts render in the request here, so that tests see the PDF at once
+            # (tests/test_drafts.py covers the background render).
+            "DRAFTS_IN_BACKGROUND": False,
         }
     )
+    app.instance_path = str(tmp_path / "instance")  # drafts and other files stay out of the checkout
 
     @app.before_request
     def _fresh_user_per_request():

@@ -58,6 +58,7 @@ NOT_UNIT_DATA = {
     "assessments.new",
     "exchange.upload",
     "reports.stylesheet",
+    "auth.password",
 }
 
 

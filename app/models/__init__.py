@@ -1,6 +1,7 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
 from app.models.assessments import BASES, FINDINGS, STANCES, Assessment, Citation, Response, Review
+from app.models.audit import Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
@@ -18,6 +19,7 @@ __all__ = [
     "ChecklistVersion",
     "Citation",
     "Consultation",
+    "Event",
     "IssuedReport",
     "PlannedAction",
     "Response",

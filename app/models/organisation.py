@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -52,12 +53,25 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Part of every session cookie: a new token ends all of the user's sessions at once
+    #: (sign-out, password change or reset, disabling, a change of role or units).
+    session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    #: Set by a reset: the temporary password must be replaced at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, back_populates="members", order_by="Unit.code")
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
         return self.active
+
+    def get_id(self) -> str:
+        """What the session keeps: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Make every session of this user invalid (the caller may sign the current one in again)."""
+        self.session_token = secrets.token_hex(16)
 
     @property
     def unit_ids(self) -> frozenset[int]:

@@ -19,6 +19,7 @@ from app.domain.loader import (
 )
 from app.extensions import db
 from app.models import ChecklistRequirement, ChecklistSection, ChecklistVersion
+from app.services.audit import record
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,14 @@ def store_checklist(checklist: Checklist, source_text: str, source_name: str, pa
         ]
         version.sections.append(row)
     db.session.add(version)
+    db.session.flush()
+    record(
+        "checklist.loaded",
+        object_type="checklist",
+        object_id=checklist.ref,
+        summary=f"{checklist.ref} from {source_name}",
+        after={"content_hash": checklist.content_hash},
+    )
     db.session.commit()
     count = sum(len(s.requirements) for s in checklist.sections)
     return LoadOutcome(

@@ -26,6 +26,7 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.assessments import record_scores, score_sheet
+from app.services.audit import record
 from app.services.imports import ImportOutcome, ImportPlan, package_date
 
 _REVIEW_DEFAULTS = {
@@ -166,21 +167,32 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
     if gap_rows:
         db.session.execute(insert(action_gaps), gap_rows)
 
-    record = plan.data.get("consultation")
-    if record:
+    minutes = plan.data.get("consultation")
+    if minutes:
         db.session.add(
             Consultation(
                 assessment=assessment,
-                held_on=package_date(record.get("held_on"), "consultation/held_on"),
-                place=(record.get("place") or "").strip(),
-                online=bool(record.get("online")),
+                held_on=package_date(minutes.get("held_on"), "consultation/held_on"),
+                place=(minutes.get("place") or "").strip(),
+                online=bool(minutes.get("online")),
                 participants=[
                     {"name": p["name"], "role": p.get("role") or "", "organisation": p.get("organisation") or ""}
-                    for p in record.get("participants") or []
+                    for p in minutes.get("participants") or []
                 ],
-                minutes=record.get("minutes") or "",
+                minutes=minutes.get("minutes") or "",
             )
         )
     db.session.flush()
     record_scores(assessment, score_sheet(assessment).result)
+    origin = plan.origin
+    record(
+        "assessment.imported",
+        user=user,
+        object_type="assessment",
+        object_id=assessment.id,
+        unit_id=unit.id,
+        assessment_id=assessment.id,
+        summary=f"record {plan.digest[:12]} from {(origin.get('installation') or {}).get('name') or 'another installation'}",
+        after={"record": plan.digest, "reported": origin["reported"]},
+    )
     return ImportOutcome(assessment, plan.unit is None, tuple(s["code"] for s in plan.new_sops))

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.models.base import utcnow
 from app.services.assessments import AssessmentError
+from app.services.audit import record
 from app.services.reports import PDF_VARIANT, render_report
 
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
@@ -144,6 +145,16 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     )
     db.session.add(issued)
     db.session.flush()  # a conflicting record fails here, before any file is written
+    record(
+        "report.issued",
+        user=user,
+        object_type="report",
+        object_id=issued.id,
+        unit_id=assessment.unit_id,
+        assessment_id=assessment.id,
+        summary=f"{issued.filename} sha256 {issued.sha256[:12]}",
+        after={"filename": issued.filename, "sha256": issued.sha256, "revision": issued.revision},
+    )
     _write_once(path, pdf)
     try:
         db.session.commit()

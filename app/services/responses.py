@@ -22,6 +22,7 @@ from app.models import FINDINGS, STANCES, Citation, Response, Review, Sop, User
 from app.models.base import utcnow
 from app.services.access import Action, open_in
 from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
+from app.services.audit import changes, record
 from app.services.labels import STAGE
 
 MAX_CITATIONS = 10
@@ -92,6 +93,52 @@ def _require_stage(sheet: ScoreSheet, action: Action) -> None:
             raise AssessmentLocked(_("This assessment is finalised; reopen it to make changes."))
         raise AssessmentLocked(
             _("The assessment is at the stage '%(stage)s', where this cannot be changed.", stage=STAGE[stage])
+        )
+
+
+SELF_FIELDS = (
+    "value",
+    "not_applicable",
+    "not_evidenced",
+    "na_justification",
+    "basis",
+    "evidence_note",
+    "recommendation",
+)
+REVIEW_FIELDS = (
+    "value",
+    "not_applicable",
+    "not_evidenced",
+    "stance",
+    "comment",
+    "finding",
+    "agreed_value",
+    "agreed_not_applicable",
+    "agreed_not_evidenced",
+)
+
+
+def _snapshot(row: Response | Review, names: tuple[str, ...]) -> dict:
+    values = {name: getattr(row, name) for name in names}
+    if isinstance(row, Response) and "value" in names:
+        values["citations"] = [[c.code, c.section] for c in row.citations]
+    return values
+
+
+def _audit(name: str, sheet: ScoreSheet, requirement_id: str, before: dict, after: dict, user: User | None) -> None:
+    old, new = changes(before, after)
+    if old or new:
+        assessment = sheet.assessment
+        record(
+            name,
+            user=user,
+            object_type="response",
+            object_id=requirement_id,
+            unit_id=assessment.unit_id,
+            assessment_id=assessment.id,
+            summary=f"{requirement_id}: {', '.join(new)}",
+            before=old,
+            after=new,
         )
 
 
@@ -166,6 +213,7 @@ def save_response(
         if errors:
             raise InvalidResponse(errors)
         _check_version(response, expected_version)
+        before = _snapshot(response, SELF_FIELDS)
         scored = data.value is not None
         response.value = data.value
         response.not_applicable = data.not_applicable
@@ -185,6 +233,7 @@ def save_response(
         sheet.refresh()
         record_scores(sheet.assessment, sheet.result)
         if _flushed(response, expected_version):
+            _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
             return response
     raise AssertionError("unreachable")
 
@@ -209,12 +258,14 @@ def save_reply(
         if dissent is not None:
             _require_stage(sheet, Action.DISSENT)
         _check_version(response, expected_version)
+        before = _snapshot(response, ("reply", "dissent"))
         if reply is not None:
             response.reply = reply.strip()
         if dissent is not None:
             response.dissent = dissent.strip()
         _touch(sheet, response, user)
         if _flushed(response, expected_version):
+            _audit("reply.changed", sheet, requirement_id, before, _snapshot(response, ("reply", "dissent")), user)
             return response
     raise AssertionError("unreachable")
 
@@ -255,17 +306,18 @@ def save_review(
             raise InvalidResponse(errors)
         review = ensure_review(response)
         _check_version(review, expected_version)
+        before = _snapshot(review, REVIEW_FIELDS)
         review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
         review.stance = data.stance
         review.comment = data.comment.strip()
         review.finding = data.finding
         if data.agreed is not None:
             agreed = data.agreed
-            before = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
-            after = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
-            if before != after:
-                review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = after
-                given = any(after[1:]) or after[0] is not None
+            was = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+            now = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
+            if was != now:
+                review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = now
+                given = any(now[1:]) or now[0] is not None
                 review.agreed_by = user if given else None
                 review.agreed_at = utcnow() if given else None
         review.updated_by = user
@@ -274,6 +326,7 @@ def save_review(
         sheet.refresh()
         record_scores(sheet.assessment, sheet.result)  # before the write lock is taken (see save_response)
         if _flushed(review, expected_version):
+            _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
             return review
     raise AssertionError("unreachable")
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Citation, Sop, Unit
+from app.services.audit import changes, record
 
 
 def natural_key(sop: Sop) -> tuple:
@@ -53,16 +54,47 @@ def add_sop(unit: Unit, code: str, title: str, version: str, issued_on: dt.date 
         notes=notes.strip() or None,
     )
     db.session.add(sop)
+    db.session.flush()
+    record(
+        "sop.added",
+        object_type="sop",
+        object_id=sop.id,
+        unit_id=unit.id,
+        summary=f"{unit.code} {sop.code}",
+        after=_entry(sop),
+    )
     db.session.commit()
     return sop
+
+
+def _entry(sop: Sop) -> dict:
+    return {
+        "code": sop.code,
+        "title": sop.title,
+        "version": sop.version,
+        "issued_on": sop.issued_on,
+        "notes": sop.notes,
+    }
 
 
 def update_sop(sop: Sop, code: str, title: str, version: str, issued_on: dt.date | None, notes: str = "") -> Sop:
     """Change an SOP's register entry (a new version, a corrected title)."""
     code = code.strip()
     _check_unique(sop.unit, code, exclude_id=sop.id)
+    before = _entry(sop)
     sop.code, sop.title, sop.version, sop.issued_on = code, title.strip(), version.strip(), issued_on
     sop.notes = notes.strip() or None
+    old, new = changes(before, _entry(sop))
+    if new:
+        record(
+            "sop.changed",
+            object_type="sop",
+            object_id=sop.id,
+            unit_id=sop.unit_id,
+            summary=f"{sop.code}: {', '.join(new)}",
+            before=old,
+            after=new,
+        )
     db.session.commit()
     return sop
 
@@ -78,5 +110,8 @@ def delete_sop(sop: Sop) -> None:
                 n=cited,
             )
         )
+    record(
+        "sop.removed", object_type="sop", object_id=sop.id, unit_id=sop.unit_id, summary=sop.code, before=_entry(sop)
+    )
     db.session.delete(sop)
     db.session.commit()

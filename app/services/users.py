@@ -79,6 +79,65 @@ def create_user(email: str, password: str, role: str, name: str = "", units: lis
     return user
 
 
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the user's password after checking the current one; ends the user's other sessions."""
+    if not check_password_hash(user.password_hash, current):
+        raise UserError(_("The current password is not right."))
+    if current == new:
+        raise UserError(_("Choose a password different from the current one."))
+    set_password(user, new)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a password they chose (flushes); every session of theirs ends."""
+    check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = False
+    user.end_sessions()
+    db.session.flush()
+
+
+def reset_password(user: User) -> str:
+    """A temporary password, to be replaced at the next sign-in; every session ends. Shown once."""
+    temporary = secrets.token_urlsafe(12)
+    user.password_hash = generate_password_hash(temporary)
+    user.must_change_password = True
+    user.end_sessions()
+    db.session.flush()
+    return temporary
+
+
+def set_active(user: User, active: bool) -> None:
+    """Disable or enable an account; disabling ends its sessions."""
+    user.active = active
+    if not active:
+        user.end_sessions()
+    db.session.flush()
+
+
+def update_user(user: User, *, name: str, role: str, units: list[Unit]) -> tuple[dict, dict]:
+    """Change name, role and units (flushes); a new role or units end the user's sessions.
+
+    Returns what changed, before and after, for the audit trail.
+    """
+    if role not in ROLES:
+        raise UserError(_("role must be one of %(roles)s", roles=", ".join(ROLES)))
+    try:
+        check_text(name.strip(), _("the name"), "name")
+    except LimitError as exc:
+        raise UserError(str(exc)) from None
+    if not name.strip():
+        raise UserError(_("a user needs a name"))
+    before = {"name": user.name, "role": user.role, "units": sorted(u.code for u in user.units)}
+    user.name, user.role, user.units = name.strip(), role, list(units)
+    after = {"name": user.name, "role": user.role, "units": sorted(u.code for u in user.units)}
+    if (before["role"], before["units"]) != (after["role"], after["units"]):
+        user.end_sessions()
+    db.session.flush()
+    keys = [k for k in after if before[k] != after[k]]
+    return {k: before[k] for k in keys}, {k: after[k] for k in keys}
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))

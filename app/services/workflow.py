@@ -18,6 +18,7 @@ from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.access import ROLE_ACTIONS, may_in, move_action, roles_for
 from app.services.assessments import AssessmentError, ScoreSheet
+from app.services.audit import MOVE_EVENTS, record
 from app.services.labels import MOVE, ROLE, STAGE
 from app.services.responses import ensure_review
 
@@ -114,4 +115,15 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
             _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
         ) from None
     sheet.refresh()
+    record(
+        MOVE_EVENTS[move_],
+        user=user,
+        object_type="assessment",
+        object_id=assessment.id,
+        unit_id=assessment.unit_id,
+        assessment_id=assessment.id,
+        summary=f"{stage} -> {target}, revision {assessment.revision}",
+        before={"stage": stage.value},
+        after={"stage": target.value, "revision": assessment.revision},
+    )
     return target

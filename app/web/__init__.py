@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, render_template, request
+import time
+
+from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.domain.limits import control_character
-from app.extensions import login_manager
+from app.extensions import db, limiter, login_manager
+from app.services.audit import record
+from app.services.users import normalise_email
 from app.web.i18n import register_i18n
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+#: All a user with a temporary password may reach until they choose their own.
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "static"})
 
 
 def register_web(app: Flask) -> None:
@@ -30,7 +37,11 @@ def register_web(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
+            if _wants_json():  # autosave: say so, so the page can keep the input and ask to sign in
+                return {"error": _("You are signed out. Your input is kept on the page; sign in again.")}, 401
             return login_manager.unauthorized()
+        if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            return redirect(url_for("auth.password"))
         return None
 
     @app.before_request
@@ -64,6 +75,22 @@ def register_web(app: Flask) -> None:
         )
         return response
 
+    @app.errorhandler(429)
+    def _throttled(error):
+        limit = getattr(limiter, "current_limit", None)
+        wait = max(1, int((limit.reset_at - time.time() + 59) // 60)) if limit else 5
+        message = ngettext(
+            "Too many sign-in attempts. Try again in %(num)s minute.",
+            "Too many sign-in attempts. Try again in %(num)s minutes.",
+            wait,
+        )
+        record("auth.throttled", email=normalise_email(request.form.get("email", ""))[:254] or None, summary=str(error))
+        db.session.commit()
+        page = _error_page(429, message, error)
+        response = app.make_response(page)
+        response.headers["Retry-After"] = str(wait * 60)
+        return response
+
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         message = _(
@@ -88,7 +115,11 @@ def _told(error, default):
     return given if given and given != type(error).description else default()
 
 
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
 def _error_page(code: int, message: str, error):
-    if request.accept_mimetypes.best == "application/json" or request.is_json:
+    if _wants_json():
         return {"error": message}, code
     return render_template("error.html", code=code, message=message), code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,17 +11,33 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
 from app.services.access import Action, is_admin, may, open_in, roles_for
+from app.services.audit import record
 from app.services.labels import ACTION, ROLE, STAGE
 
 
-def _check(unit_id: int, action: Action) -> None:
+def refused(code: int, what: str, unit_id: int | None = None, assessment_id: int | None = None, **kwargs):
+    """Record the refusal in the audit trail, then stop the request with ``code``."""
+    record(
+        "access.refused",
+        unit_id=unit_id,
+        assessment_id=assessment_id,
+        summary=f"{code} {request.method} {request.path} ({what})"[:500],
+    )
+    db.session.commit()
+    abort(code, **kwargs)
+
+
+def _check(unit_id: int, action: Action, assessment_id: int | None = None) -> None:
     # Someone who may not even view the unit learns nothing: 404, not 403.
     if not may(current_user, Action.VIEW, unit_id):
-        abort(404)
+        refused(404, "not one of the user's units", unit_id, assessment_id)
     if action is not Action.VIEW and not may(current_user, action, unit_id):
         roles = ", ".join(str(ROLE[r]) for r in roles_for(action)) or str(ROLE["admin"])
-        abort(
+        refused(
             403,
+            f"role {current_user.role} may not {action}",
+            unit_id,
+            assessment_id,
             description=_(
                 "Your role (%(role)s) may not %(what)s. This is for: %(roles)s. Ask an administrator if your role is wrong.",
                 role=ROLE.get(current_user.role, current_user.role),
@@ -36,7 +52,7 @@ def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessme
     assessment = db.session.get(Assessment, assessment_id) if assessment_id < 2**31 else None
     if assessment is None:
         abort(404)
-    _check(assessment.unit_id, action)
+    _check(assessment.unit_id, action, assessment.id)
     stage = Stage(assessment.stage)
     if not open_in(action, stage):
         abort(
@@ -62,4 +78,4 @@ def unit_for(code: str, action: Action = Action.VIEW) -> Unit:
 def require_admin() -> None:
     """Stop unless the current user is an administrator."""
     if not is_admin(current_user):
-        abort(403, description=_("This page is for administrators."))
+        refused(403, "not an administrator", description=_("This page is for administrators."))

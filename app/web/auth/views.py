@@ -1,17 +1,25 @@
-"""Sign-in and sign-out views."""
+"""Sign-in, sign-out and one's own password.
+
+A session holds the user's id and session token; a new token (sign-out, password change or
+reset, disabling, role or unit change) ends every session of that user. Failed sign-ins are
+throttled per address and per account (whether the account exists or not, so the answer
+tells nothing about which emails are registered).
+"""
 
 from __future__ import annotations
 
+import hmac
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.extensions import db, login_manager
+from app.extensions import db, limiter, login_manager
 from app.models import User
-from app.services.users import authenticate
-from app.web.auth.forms import LoginForm
+from app.services.audit import record
+from app.services.users import UserError, authenticate, change_password, normalise_email
+from app.web.auth.forms import LoginForm, PasswordForm
 
 bp = Blueprint("auth", __name__)
 
@@ -20,9 +28,15 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The signed-in user, from the id in the session."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """The signed-in user, if the session's token is still the user's current one."""
+    user_id, _sep, token = session_id.partition(":")
+    if not user_id.isdigit() or len(user_id) > 10 or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,7 +46,26 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+def _account_key() -> str:
+    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    """Only a sign-in that did not succeed counts against the limits."""
+    return response.status_code != 302
+
+
+def _address_limit() -> str:
+    return current_app.config["SIGNIN_LIMIT_PER_ADDRESS"]
+
+
+def _account_limit() -> str:
+    return current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -41,16 +74,53 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            # A fresh session: nothing carried over from before sign-in, the CSRF token included.
+            session.clear()
+            login_user(user)
+            record("auth.login", user=user, object_type="user", object_id=user.id)
+            db.session.commit()
+            if user.must_change_password:
+                flash(_("Choose a new password to replace the temporary one."), "info")
+                return redirect(url_for("auth.password"))
             return redirect(_safe_next(request.args.get("next")))
+        record("auth.login_failed", email=normalise_email(form.email.data)[:254], summary="wrong email or password")
+        db.session.commit()
         flash(_("Email or password is not right."), "error")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out, everywhere: every session of this account ends."""
+    user = current_user._get_current_object()
+    user.end_sessions()
+    record("auth.logout", user=user, object_type="user", object_id=user.id)
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; other sessions of the account end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_password(user, form.current.data, form.new.data)
+        except UserError as exc:
+            db.session.rollback()
+            form.new.errors.append(str(exc))
+        else:
+            record("auth.password_changed", user=user, object_type="user", object_id=user.id)
+            db.session.commit()
+            session.clear()
+            login_user(user)  # this session goes on with the new token; the others are ended
+            flash(_("Password changed. You are signed out everywhere else."), "success")
+            return redirect(url_for("dashboard.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form), status

@@ -6,8 +6,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.extensions import db
 from app.models import Assessment
 from app.services.access import Action, may_anywhere
+from app.services.audit import record
 from app.services.exports import responses_csv, responses_xlsx
 from app.services.imports import PackageRefused, import_package
 from app.services.issuing import assessment_filename
@@ -34,13 +36,24 @@ def export(assessment_id: int, fmt: str):
     """All responses as CSV or XLSX, or the whole assessment as a JSON package."""
     assessment = assessment_for(assessment_id, Action.EXPORT)
     if fmt == "csv":
-        return _file(responses_csv(assessment), "text/csv; charset=utf-8", assessment, "csv")
-    if fmt == "xlsx":
-        return _file(responses_xlsx(assessment), XLSX, assessment, "xlsx")
-    if fmt == "json":
+        response = _file(responses_csv(assessment), "text/csv; charset=utf-8", assessment, "csv")
+    elif fmt == "xlsx":
+        response = _file(responses_xlsx(assessment), XLSX, assessment, "xlsx")
+    elif fmt == "json":
         package = build_package(assessment, exported_by=current_user.name)
-        return _file(package_bytes(package), "application/json", assessment, "json")
-    abort(404)
+        response = _file(package_bytes(package), "application/json", assessment, "json")
+    else:
+        abort(404)
+    record(
+        "assessment.exported",
+        object_type="assessment",
+        object_id=assessment.id,
+        unit_id=assessment.unit_id,
+        assessment_id=assessment.id,
+        summary=fmt,
+    )
+    db.session.commit()
+    return response
 
 
 @bp.route("/assessments/import", methods=["GET", "POST"])

@@ -1,0 +1,45 @@
+"""The audit trail: who did what, when, from where, to which object, with the values before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import utcnow
+from app.models.organisation import User
+
+
+class Event(db.Model):
+    """One recorded event. Append-only: the app never changes or deletes one."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_name_at", "name", "at"),
+        Index("ix_events_object", "object_type", "object_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    name: Mapped[str] = mapped_column(String(64))  # auth.login, response.changed, report.issued, ...
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: Kept as written, so the trail still says who it was if the account is renamed.
+    user_email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(String(64))
+    object_type: Mapped[str | None] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    unit_id: Mapped[int | None] = mapped_column(index=True)
+    assessment_id: Mapped[int | None] = mapped_column(index=True)
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+    user: Mapped[User | None] = relationship()
+
+
+@event.listens_for(Event, "before_update")
+@event.listens_for(Event, "before_delete")
+def _append_only(_mapper, _connection, target: Event) -> None:
+    raise RuntimeError(f"audit events are append-only; event {target.id} was not changed")
