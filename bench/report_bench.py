@@ -141,7 +141,7 @@ def prepare(database: str, reports: str) -> None:
         db.create_all()
         make_demo(full=True, reviewed=False)
         outcome = make_demo(full=True)
-        head = create_user("bench@example.org", "bench password", "unit_head", "Bench", [outcome.unit])
+        head, _temporary = create_user("bench@example.org", "bench password", "unit_head", "Bench", [outcome.unit])
         move(score_sheet(outcome.assessment), Move.FINALISE, head)
         db.session.commit()
         issued = issue_report(outcome.assessment, head)

@@ -8,10 +8,19 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import ROLES, Unit
-from app.services.users import UserError, bootstrap_admin, create_user
+from app.models import ROLES, Unit, User
+from app.services.audit import record
+from app.services.users import (
+    UserError,
+    bootstrap_admin,
+    create_user,
+    normalise_email,
+    set_active,
+    set_password,
+)
 
 group = AppGroup("users", help="Manage users.")
 
@@ -39,10 +48,68 @@ def create(email: str, role: str, unit_codes: tuple[str, ...], name: str) -> Non
     if role in ("unit_head", "assessor", "viewer", "expert") and not units:
         click.echo(f"note: a {role} without a unit sees nothing until given one", err=True)
     try:
-        user = create_user(email, _read_password(), role, name, units)
+        user, _temporary = create_user(email, _read_password(), role, name, units)
     except UserError as exc:
+        db.session.rollback()
         raise click.ClickException(str(exc)) from None
+    db.session.commit()
     click.echo(f"Created {user.email} ({user.role}){' for ' + ', '.join(u.code for u in units) if units else ''}")
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no user with email {email}; 'flask users list' shows them")
+    return user
+
+
+@group.command("set-password")
+@click.argument("email")
+def set_password_command(email: str) -> None:
+    """Give a user a new password (from a prompt, or the first line of stdin); their sessions end."""
+    user = _user(email)
+    try:
+        set_password(user, _read_password())
+    except UserError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    record(
+        "auth.password_changed", object_type="user", object_id=user.id, summary=f"{user.email}, from the command line"
+    )
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed; their sessions have ended.")
+
+
+@group.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    """Disable an account: it cannot sign in, and its sessions end."""
+    user = _user(email)
+    set_active(user, False)
+    record("user.disabled", object_type="user", object_id=user.id, summary=user.email)
+    db.session.commit()
+    click.echo(f"Disabled {user.email}; their sessions have ended.")
+
+
+@group.command("enable")
+@click.argument("email")
+def enable(email: str) -> None:
+    """Enable a disabled account."""
+    user = _user(email)
+    set_active(user, True)
+    record("user.enabled", object_type="user", object_id=user.id, summary=user.email)
+    db.session.commit()
+    click.echo(f"Enabled {user.email}.")
+
+
+@group.command("list")
+def list_users() -> None:
+    """One line each: email, role, units, state, name."""
+    users = db.session.scalars(select(User).options(selectinload(User.units)).order_by(User.email))
+    for user in users:
+        state = "disabled" if not user.active else ("temporary-password" if user.must_change_password else "active")
+        units = ",".join(u.code for u in user.units) or "-"
+        click.echo(f"{user.email}\t{user.role}\t{units}\t{state}\t{user.name}")
 
 
 @group.command("bootstrap")

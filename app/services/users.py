@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
 from app.models import ROLES, Unit, User
+from app.services.audit import record
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -48,12 +49,20 @@ def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
         raise UserError(_("a unit with code %(code)s exists already", code=code))
     unit = Unit(code=code, name=name, jurisdiction=jurisdiction)
     db.session.add(unit)
+    db.session.flush()
+    record("unit.created", object_type="unit", object_id=unit.id, unit_id=unit.id, summary=f"{code} {name}")
     db.session.commit()
     return unit
 
 
-def create_user(email: str, password: str, role: str, name: str = "", units: list[Unit] | None = None) -> User:
-    """Add a user with a hashed password; emails are unique."""
+def create_user(
+    email: str, password: str | None, role: str, name: str = "", units: list[Unit] | None = None
+) -> tuple[User, str | None]:
+    """Add a user (flushes; the caller commits); emails are unique.
+
+    Without a ``password`` the user gets a temporary one, returned to be shown once and
+    replaced at the first sign-in.
+    """
     email = normalise_email(email)
     try:
         check_text(email, _("the email address"), "name")
@@ -66,17 +75,22 @@ def create_user(email: str, password: str, role: str, name: str = "", units: lis
         raise UserError(_("role must be one of %(roles)s", roles=", ".join(ROLES)))
     if db.session.scalar(select(User).where(User.email == email)):
         raise UserError(_("a user with email %(email)s exists already", email=email))
+    temporary = None
+    if password is None:
+        password = temporary = secrets.token_urlsafe(12)
     check_new_password(password)
     user = User(
         email=email,
         name=name.strip() or email.split("@")[0],
         role=role,
         password_hash=generate_password_hash(password),
+        must_change_password=temporary is not None,
         units=list(units or []),
     )
     db.session.add(user)
-    db.session.commit()
-    return user
+    db.session.flush()
+    record("user.created", object_type="user", object_id=user.id, summary=f"{email} ({role})")
+    return user, temporary
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -157,4 +171,6 @@ def bootstrap_admin(email: str = "admin@localhost") -> tuple[User, str] | None:
     if db.session.scalar(select(func.count(User.id))):
         return None
     password = secrets.token_urlsafe(12)
-    return create_user(email, password, "admin", name="Administrator"), password
+    user, _temporary = create_user(email, password, "admin", name="Administrator")
+    db.session.commit()
+    return user, password

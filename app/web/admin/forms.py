@@ -1,10 +1,10 @@
-"""Administration forms."""
+"""Administration forms: people, and the audit trail's filters."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 
 from app.models import ROLES
 from app.services.labels import ROLE
@@ -12,14 +12,41 @@ from app.web.auth.forms import EMAIL_SHAPE
 from app.web.validators import database_id
 
 
-class UserForm(FlaskForm):
-    """A new user with a role and units."""
+class PersonForm(FlaskForm):
+    """Name, role and units; granting Administrator needs a tick that says what it means."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    # No default: a role is a decision, never what the list happened to show first.
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("", _l("— choose a role —")), *(SelectChoice(r, ROLE[r]) for r in ROLES)],
+        validators=[DataRequired(message=_l("Choose a role."))],
+    )
+    units = SelectMultipleField(_l("Units"), coerce=database_id)
+    confirm_admin = BooleanField(
+        _l("I understand: an administrator sees and may change every unit's data and every account.")
+    )
+
+    def validate_confirm_admin(self, field) -> None:
+        if self.role.data == "admin" and not field.data:
+            raise ValidationError(_l("Tick this to grant Administrator."))
+
+
+class NewUserForm(PersonForm):
+    """A new account: a temporary password is made and shown once."""
 
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Regexp(EMAIL_SHAPE, message=_l("Enter an email address.")), Length(max=254)],
     )
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE[r]) for r in ROLES])
-    units = SelectMultipleField(_l("Units"), coerce=database_id)
-    password = PasswordField(_l("Initial password"), validators=[DataRequired(), Length(min=10, max=200)])
+
+
+class AuditFilterForm(FlaskForm):
+    """Which events to show."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    user = StringField(_l("User's email"), validators=[Length(max=254)])
+    event = SelectField(_l("Event"), validate_choice=False)
+    assessment = StringField(_l("Assessment"), validators=[Length(max=10)])

@@ -18,6 +18,7 @@ from app.services.plans import plan_of
 from app.services.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
+from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
 from app.web.validators import sensible_date
 
@@ -52,6 +53,7 @@ class ConsultationForm(FlaskForm):
 
 
 @bp.route("/<int:assessment_id>/consultation", methods=["GET", "POST"])
+@requires(on_unit(Action.VIEW), POST=on_unit(Action.CONSULT))
 def consultation(assessment_id: int):
     """Read the consultation record, or write it during the review."""
     assessment = assessment_for(assessment_id, Action.CONSULT if request.method == "POST" else Action.VIEW)

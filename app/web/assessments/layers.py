@@ -25,6 +25,7 @@ from app.web.assessments.forms import reply_form, response_form, review_form, sc
 from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
+from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
 
 #: Service error keys that name another field of the form.
@@ -145,6 +146,7 @@ def _sheet_for(assessment_id: int, requirement_id: str, action: Action) -> Score
 
 
 @bp.post("/<int:assessment_id>/responses/<requirement_id>")
+@requires(on_unit(Action.SCORE))
 def save(assessment_id: int, requirement_id: str):
     """Save the unit's self-assessment of one requirement."""
     sheet = _sheet_for(assessment_id, requirement_id, Action.SCORE)
@@ -162,6 +164,7 @@ def save(assessment_id: int, requirement_id: str):
 
 
 @bp.post("/<int:assessment_id>/reviews/<requirement_id>")
+@requires(on_unit(Action.REVIEW))
 def review(assessment_id: int, requirement_id: str):
     """Save the expert's review of one requirement (and the agreed score after the consultation)."""
     sheet = _sheet_for(assessment_id, requirement_id, Action.REVIEW)
@@ -181,6 +184,7 @@ def review(assessment_id: int, requirement_id: str):
 
 
 @bp.post("/<int:assessment_id>/replies/<requirement_id>")
+@requires(on_unit(Action.REPLY))
 def reply(assessment_id: int, requirement_id: str):
     """Save the unit's answer to the expert, and the unit head's dissent from the agreed score."""
     assessment = assessment_for(assessment_id)

@@ -31,6 +31,7 @@ from app.services.plans import (
 from app.services.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
+from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
 from app.web.validators import sensible_date
 
@@ -90,6 +91,7 @@ def _back(sheet: ScoreSheet, anchor: str | None = None):
 
 
 @bp.get("/<int:assessment_id>/plan")
+@requires(on_unit(Action.VIEW))
 def plan(assessment_id: int):
     """The ranked actions, each with the gaps it closes, and the gaps no action closes yet."""
     assessment = assessment_for(assessment_id)
@@ -108,6 +110,7 @@ def plan(assessment_id: int):
 
 
 @bp.post("/<int:assessment_id>/plan/suggest")
+@requires(on_unit(Action.PLAN))
 def suggest(assessment_id: int):
     """Group the gaps no action closes into actions, one per checklist remedy."""
     sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))
@@ -121,6 +124,7 @@ def suggest(assessment_id: int):
 
 
 @bp.post("/<int:assessment_id>/plan/bulk")
+@requires(on_unit(Action.PLAN))
 def bulk(assessment_id: int):
     """Merge the chosen actions into one, or give them the same owner, due date or status."""
     sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))
@@ -160,6 +164,7 @@ def _action_of(sheet: ScoreSheet, action_id: int):
 
 
 @bp.route("/<int:assessment_id>/plan/<int:action_id>", methods=["GET", "POST"])
+@requires(on_unit(Action.VIEW), POST=on_unit(Action.PLAN))
 def edit_action(assessment_id: int, action_id: int):
     """One action: its details, and the gaps it closes (some of which can be split off)."""
     assessment = assessment_for(assessment_id, Action.PLAN if request.method == "POST" else Action.VIEW)
@@ -200,6 +205,7 @@ def edit_action(assessment_id: int, action_id: int):
 
 
 @bp.post("/<int:assessment_id>/plan/<int:action_id>/split")
+@requires(on_unit(Action.PLAN))
 def split(assessment_id: int, action_id: int):
     """Move the chosen gaps of an action into a new action."""
     sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))
@@ -216,6 +222,7 @@ def split(assessment_id: int, action_id: int):
 
 
 @bp.post("/<int:assessment_id>/plan/<int:action_id>/delete")
+@requires(on_unit(Action.PLAN))
 def remove_action(assessment_id: int, action_id: int):
     """Delete an action; its gaps return to the unplanned list."""
     sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))

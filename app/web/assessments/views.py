@@ -14,6 +14,7 @@ from app.models import ChecklistVersion, Unit
 from app.models.base import utcnow
 from app.services.access import Action, may, may_in, move_action, visible_units_clause
 from app.services.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.audit import find_events
 from app.services.charts import section_bars
 from app.services.checklists import checklist_of, latest_versions
 from app.services.issuing import issued_reports
@@ -24,6 +25,7 @@ from app.services.workflow import MoveRefused, move
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
 from app.web.assessments.stage_panel import stage_panel
+from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
@@ -35,6 +37,7 @@ def _creatable_units() -> list[Unit]:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@requires(in_some_unit(Action.CREATE))
 def new():
     """Start an assessment of a unit against a checklist version."""
     units = _creatable_units()
@@ -80,6 +83,7 @@ def new():
 
 
 @bp.get("/<int:assessment_id>")
+@requires(on_unit(Action.VIEW))
 def results(assessment_id: int):
     """Where the assessment stands: figures, sections, findings and ranked gaps."""
     assessment = assessment_for(assessment_id)
@@ -102,6 +106,7 @@ def results(assessment_id: int):
 
 
 @bp.get("/<int:assessment_id>/score")
+@requires(on_unit(Action.VIEW))
 def score(assessment_id: int):
     """The requirement cards, section by section or by filter, with the layers the stage shows."""
     assessment = assessment_for(assessment_id)
@@ -119,6 +124,7 @@ def score(assessment_id: int):
 
 
 @bp.get("/<int:assessment_id>/calibration")
+@requires(on_unit(Action.VIEW))
 def calibration(assessment_id: int):
     """Self-assessment against the expert's review: agreement, kappa, over- and under-rating."""
     assessment = assessment_for(assessment_id)
@@ -129,6 +135,7 @@ def calibration(assessment_id: int):
 
 
 @bp.get("/<int:assessment_id>/finalise")
+@requires(STAGE_MOVE)
 def confirm_finalise(assessment_id: int):
     """Ask before finalising, saying what is still open."""
     assessment = assessment_for(assessment_id)
@@ -140,6 +147,7 @@ def confirm_finalise(assessment_id: int):
 
 
 @bp.post("/<int:assessment_id>/move/<move_name>")
+@requires(STAGE_MOVE)
 def change_stage(assessment_id: int, move_name: str):
     """Move the assessment to another stage; finalising needs the confirmation page's consent."""
     try:
@@ -168,3 +176,27 @@ def _moved_message(chosen: Move, stage: Stage, revision: int) -> str:
     if chosen is Move.FINALISE:
         return _("Assessment finalised. Its responses are locked and the documents it cites are frozen.")
     return _("Done: %(what)s.", what=MOVE[chosen])
+
+
+@bp.get("/<int:assessment_id>/history/<requirement_id>")
+@requires(on_unit(Action.VIEW))
+def history(assessment_id: int, requirement_id: str):
+    """Every change of one requirement's layers in this assessment, newest first."""
+    assessment = assessment_for(assessment_id)
+    sheet = score_sheet(assessment)
+    if requirement_id not in sheet.responses:
+        abort(404)
+    page = find_events(
+        assessment_id=assessment.id,
+        object_type="response",
+        object_id=requirement_id,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "assessments/history.html",
+        sheet=sheet,
+        assessment=assessment,
+        requirement=sheet.checklist.requirement(requirement_id),
+        page=page,
+        panel=stage_panel(sheet, current_user),
+    )

@@ -20,6 +20,7 @@ from app.models import User
 from app.services.audit import record
 from app.services.users import UserError, authenticate, change_password, normalise_email
 from app.web.auth.forms import LoginForm, PasswordForm
+from app.web.decisions import PUBLIC, SIGNED_IN, requires
 
 bp = Blueprint("auth", __name__)
 
@@ -66,6 +67,7 @@ def _account_limit() -> str:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
 @limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@requires(PUBLIC)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -91,6 +93,7 @@ def login():
 
 @bp.post("/logout")
 @login_required
+@requires(SIGNED_IN)
 def logout():
     """Sign out, everywhere: every session of this account ends."""
     user = current_user._get_current_object()
@@ -105,6 +108,7 @@ def logout():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@requires(SIGNED_IN)
 def password():
     """Change one's own password; other sessions of the account end."""
     form = PasswordForm()

@@ -12,11 +12,13 @@ from app.models import Unit
 from app.services.access import Action, is_admin, may, may_anywhere, visible_units_clause
 from app.services.assessments import visible_assessments
 from app.services.issuing import latest_issues
+from app.web.decisions import SIGNED_IN, requires
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")
+@requires(SIGNED_IN)
 def index():
     """My assessments (a page at a time, filtered) with stage, score and issued report, and my units."""
     units = db.session.scalars(

@@ -14,6 +14,7 @@ from app.services.exports import responses_csv, responses_xlsx
 from app.services.imports import PackageRefused, import_package
 from app.services.issuing import assessment_filename
 from app.services.packages import build_package, package_bytes
+from app.web.decisions import in_some_unit, on_unit, requires
 from app.web.exchange.forms import ImportForm
 from app.web.guards import assessment_for
 
@@ -32,6 +33,7 @@ def _file(data: bytes, mimetype: str, assessment: Assessment, extension: str) ->
 
 
 @bp.get("/assessments/<int:assessment_id>/export.<fmt>")
+@requires(on_unit(Action.EXPORT))
 def export(assessment_id: int, fmt: str):
     """All responses as CSV or XLSX, or the whole assessment as a JSON package."""
     assessment = assessment_for(assessment_id, Action.EXPORT)
@@ -57,6 +59,7 @@ def export(assessment_id: int, fmt: str):
 
 
 @bp.route("/assessments/import", methods=["GET", "POST"])
+@requires(in_some_unit(Action.IMPORT))
 def upload():
     """Bring in an assessment package exported by another installation."""
     if not may_anywhere(current_user, Action.IMPORT):

@@ -12,6 +12,7 @@ from app.services.access import Action
 from app.services.drafts import draft_pdf
 from app.services.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reports import build_report, render_report_html, report_stylesheet
+from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
 
 bp = Blueprint("reports", __name__)
@@ -29,6 +30,7 @@ def _pdf(data: bytes, filename: str, etag: str | None = None, immutable: bool = 
 
 
 @bp.get("/assessments/<int:assessment_id>/report")
+@requires(on_unit(Action.VIEW))
 def preview(assessment_id: int):
     """The report as a web page, drawn from the same templates as the PDF."""
     assessment = assessment_for(assessment_id)
@@ -36,6 +38,7 @@ def preview(assessment_id: int):
 
 
 @bp.get("/assessments/<int:assessment_id>/report.pdf")
+@requires(on_unit(Action.VIEW))
 def download(assessment_id: int):
     """The issued PDF of the current revision if there is one; else a draft rendered now."""
     assessment = assessment_for(assessment_id)
@@ -50,6 +53,7 @@ def download(assessment_id: int):
 
 
 @bp.get("/reports/<int:report_id>.pdf")
+@requires(on_unit(Action.VIEW))
 def issued(report_id: int):
     """An issued report, byte for byte as filed."""
     report = db.session.get(IssuedReport, report_id)
@@ -66,6 +70,7 @@ def issued(report_id: int):
 
 
 @bp.post("/assessments/<int:assessment_id>/issue")
+@requires(on_unit(Action.ISSUE))
 def issue(assessment_id: int):
     """Issue the report of a finalised assessment: written once, hashed, signed off."""
     assessment = assessment_for(assessment_id, Action.ISSUE)
@@ -86,6 +91,7 @@ def _error(message: str):
 
 
 @bp.get("/reports/report.css")
+@requires(SIGNED_IN)
 def stylesheet():
     """The print stylesheet, for the browser preview."""
     css = report_stylesheet(url_for("static", filename="fonts").rstrip("/"))

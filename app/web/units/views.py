@@ -13,6 +13,7 @@ from app.services.access import Action, is_admin, may, visible_units_clause
 from app.services.assessments import visible_assessments
 from app.services.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.services.users import UserError, create_unit
+from app.web.decisions import ADMIN, SIGNED_IN, on_unit, requires
 from app.web.guards import require_admin, unit_for
 from app.web.units.forms import SopForm, UnitForm
 
@@ -20,6 +21,7 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 
 
 @bp.get("/")
+@requires(SIGNED_IN)
 def index():
     """The units the current user works with."""
     units = db.session.scalars(
@@ -39,6 +41,7 @@ def _sop_counts() -> dict[int, int]:
 
 
 @bp.post("/")
+@requires(ADMIN)
 def create():
     """Add a unit (administrators)."""
     require_admin()
@@ -56,6 +59,7 @@ def create():
 
 
 @bp.get("/<code>")
+@requires(on_unit(Action.VIEW))
 def show(code: str):
     """A unit: its SOP register and its assessments."""
     unit = unit_for(code)
@@ -77,6 +81,7 @@ def _unit_page(unit: Unit, form: SopForm | None, status: int = 200):
 
 
 @bp.post("/<code>/sops")
+@requires(on_unit(Action.MANAGE_SOPS))
 def add_sop_entry(code: str):
     """Register an SOP."""
     unit = unit_for(code, Action.MANAGE_SOPS)
@@ -102,6 +107,7 @@ def _sop_of(unit: Unit, sop_id: int) -> Sop:
 
 
 @bp.route("/<code>/sops/<int:sop_id>/edit", methods=["GET", "POST"])
+@requires(on_unit(Action.MANAGE_SOPS))
 def edit_sop(code: str, sop_id: int):
     """Change an SOP's register entry."""
     unit = unit_for(code, Action.MANAGE_SOPS)
@@ -121,6 +127,7 @@ def edit_sop(code: str, sop_id: int):
 
 
 @bp.post("/<code>/sops/<int:sop_id>/delete")
+@requires(on_unit(Action.MANAGE_SOPS))
 def remove_sop(code: str, sop_id: int):
     """Take an SOP off the register, unless responses cite it."""
     unit = unit_for(code, Action.MANAGE_SOPS)

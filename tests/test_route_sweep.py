@@ -1,0 +1,140 @@
+"""Every route declares who may reach it, and gives every role what the declaration and the
+access policy say: in the user's own unit, in another unit, and signed out.
+
+A new route without a declaration fails here (app/web/decisions.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.models import ROLES, PlannedAction, Sop
+from app.services.access import ROLE_ACTIONS, Action, may
+from app.services.issuing import issue_report
+from app.web.decisions import ADMIN, PUBLIC, SIGNED_IN, STAGE_MOVE, InSomeUnit, OnUnitData
+from tests.conftest import finalise
+
+METHODS = ("GET", "POST")
+#: Requests that end the session or remove what later requests use go last.
+LAST = ("remove", "delete", "disable", "logout")
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods & set(METHODS)):
+            yield rule, method
+
+
+def test_every_route_declares_who_may_reach_it(app):
+    missing = [
+        f"{method} {rule.rule} ({rule.endpoint})"
+        for rule, method in routes(app)
+        if method not in getattr(app.view_functions[rule.endpoint], "access", {})
+    ]
+    assert not missing, "routes without an access declaration: " + ", ".join(missing)
+
+
+@pytest.fixture
+def world(make_unit, make_user, make_assessment):
+    """Two units, each with a draft assessment, a document, an action and an issued report."""
+    samples = {}
+    head = make_user("unit_head", email="head@sweep.example")
+    for where, code in (("own", "OWN"), ("other", "OTHER")):
+        unit = make_unit(code)
+        head.units = [*head.units, unit]
+        draft = make_assessment(unit, title="Draft")
+        sop = Sop(unit_id=unit.id, code="SOP-1", title="Doc", version="1")
+        db.session.add(sop)
+        db.session.flush()
+        db.session.add(PlannedAction(assessment_id=draft.id, title="Do it", gaps=[draft.responses[0]]))
+        done = make_assessment(unit, title="Done")
+        db.session.commit()
+        finalise(done, head)
+        report = issue_report(done, head)
+        samples[where] = {
+            "assessment_id": draft.id,
+            "requirement_id": "AAA-01",
+            "code": code,
+            "sop_id": sop.id,
+            "fmt": "csv",
+            "report_id": report.id,
+            "action_id": db.session.query(PlannedAction.id).filter_by(assessment_id=draft.id).scalar(),
+            "move_name": "submit",
+            "unit": unit,
+        }
+    bystander = make_user("viewer", email="bystander@sweep.example")
+    for where in samples:
+        samples[where]["user_id"] = bystander.id
+    return samples
+
+
+def url_of(rule, values):
+    url = rule.rule
+    for arg in rule.arguments:
+        url = url.replace(f"<int:{arg}>", str(values[arg])).replace(f"<{arg}>", str(values[arg]))
+    return url
+
+
+def expected(decision, user, values, where) -> str:
+    """'ok' (neither 403 nor 404), 'forbidden' (403) or 'hidden' (404), from the declaration and the policy."""
+    if decision in (PUBLIC, SIGNED_IN):
+        return "ok"
+    if decision == ADMIN:
+        return "ok" if user.role == "admin" else "forbidden"
+    if isinstance(decision, InSomeUnit):
+        return "ok" if decision.action in ROLE_ACTIONS[user.role] else "forbidden"
+    action = Action.SUBMIT if decision == STAGE_MOVE else decision.action
+    assert isinstance(decision, OnUnitData) or decision == STAGE_MOVE, decision
+    unit_id = values["unit"].id
+    if not may(user, Action.VIEW, unit_id):
+        return "hidden"
+    return "ok" if may(user, action, unit_id) else "forbidden"
+
+
+@pytest.mark.parametrize("where", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_gives_each_role_what_its_declaration_says(app, client, world, make_user, login, post, role, where):
+    user = make_user(role, units=[] if role == "admin" else [world["own"]["unit"]], email=f"{role}@sweep.example")
+    login(user)
+    values = world[where]
+    checked, wrong = 0, []
+    ordered = sorted(
+        routes(app),
+        key=lambda rm: (rm[0].endpoint == "auth.logout", any(w in rm[0].endpoint for w in LAST), rm[1], rm[0].endpoint),
+    )
+    for rule, method in ordered:
+        decision = app.view_functions[rule.endpoint].access[method]
+        if decision == PUBLIC or (where == "other" and not isinstance(decision, OnUnitData) and decision != STAGE_MOVE):
+            continue
+        want = expected(decision, user, values, where)
+        url = url_of(rule, values)
+        response = post(url) if method == "POST" else client.get(url)
+        status = response.status_code
+        got = {403: "forbidden", 404: "hidden"}.get(status, "ok")
+        if status >= 500 or got != want:
+            wrong.append(f"{method} {url} ({rule.endpoint}): {status}, expected {want}")
+        checked += 1
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 20
+
+
+def test_every_route_but_sign_in_sends_an_anonymous_user_to_sign_in(app, client, world, post):
+    for rule, method in routes(app):
+        decision = app.view_functions[rule.endpoint].access[method]
+        if decision == PUBLIC:
+            continue
+        url = url_of(rule, world["own"])
+        response = post(url) if method == "POST" else client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login"), (method, url)
+
+
+def test_a_json_request_of_a_signed_out_user_gets_401_not_a_sign_in_page(client, world, post):
+    response = post(
+        f"/assessments/{world['own']['assessment_id']}/responses/AAA-01",
+        {"AAA-01-score": "2"},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 401 and "signed out" in response.get_json()["error"]
