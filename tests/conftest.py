@@ -46,11 +46,15 @@ def app(tmp_path):
     )
     app.instance_path = str(tmp_path / "instance")  # drafts and other files stay out of the checkout
 
-    @app.before_request
     def _fresh_user_per_request():
         # The test keeps one app context open, so g outlives a request here; in production
-        # each request loads its user afresh. Do the same in tests.
+        # each request loads its user afresh. Do the same in tests, before anything else
+        # looks at the user (the sign-in guard runs as a before_request function too), and
+        # read the user from the database, not from the session's identity map.
         g.pop("_login_user", None)
+        db.session.expire_all()
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _fresh_user_per_request)
 
     with app.app_context():
         db.drop_all()

@@ -27,8 +27,8 @@ def list_events(limit: int, email: str | None, name: str | None) -> None:
                 {"before": event.before, "after": event.after}, ensure_ascii=False, sort_keys=True
             )
         click.echo(
-            f"{event.at:%Y-%m-%dT%H:%M:%S}\\t{event.name}\\t{event.user_email or '-'}\\t{event.address or '-'}"
-            f"\\t{obj}\\t{event.summary}{changes}"
+            f"{event.at:%Y-%m-%dT%H:%M:%S}\t{event.name}\t{event.user_email or '-'}\t{event.address or '-'}"
+            f"\t{obj}\t{event.summary}{changes}"
         )
 
 

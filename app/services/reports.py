@@ -21,7 +21,8 @@ from app.services.report_data import ReportData, build_report
 
 __all__ = ["ReportData", "build_report", "render_report", "render_report_html", "render_report_pdf"]
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+FONTS_DIR = STATIC_DIR / "fonts"
 PDF_VARIANT = "pdf/a-3a"
 RECORD_NAME = "assessment-record.json"
 
@@ -73,6 +74,30 @@ def compact_blocks(html: str) -> str:
     return _BLOCK_GAP.sub(r"\1", html)
 
 
+def static_only_fetcher():
+    """A WeasyPrint URL fetcher that serves the app's own static files and refuses everything else.
+
+    Report HTML is made from templates that escape what users type, so it should hold no
+    outside reference; if one ever got in, WeasyPrint would otherwise read ``file://`` paths
+    and fetch outside URLs while rendering. This is the second line of defence.
+    """
+    import mimetypes
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" and not parts.netloc else None
+            if path is None or not path.is_relative_to(STATIC_DIR) or not path.is_file():
+                raise ValueError(f"refused: reports may use the app's static files only, not {url[:200]}")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind}, 200)
+
+    return StaticOnly(allowed_protocols={"file"}, allow_redirects=False)
+
+
 @lru_cache(maxsize=8)
 def _parsed_stylesheet(css_text: str):
     """The font configuration and parsed print stylesheet, kept per process for each stylesheet text.
@@ -84,7 +109,7 @@ def _parsed_stylesheet(css_text: str):
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    return fonts, CSS(string=css_text, font_config=fonts)
+    return fonts, CSS(string=css_text, font_config=fonts, url_fetcher=static_only_fetcher())
 
 
 # Let the cached fonts go while the interpreter can still run their clean-up.
@@ -117,7 +142,7 @@ def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedRepo
         finally:
             active_language.reset(token)
     fonts, stylesheet = _parsed_stylesheet(css_text)
-    document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR)).render(
+    document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts
     )
     record = Attachment(

@@ -18,7 +18,7 @@ from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.access import ROLE_ACTIONS, may_in, move_action, roles_for
 from app.services.assessments import AssessmentError, ScoreSheet
-from app.services.audit import MOVE_EVENTS, record
+from app.services.audit import MOVE_EVENTS, changes, record
 from app.services.labels import MOVE, ROLE, STAGE
 from app.services.responses import ensure_review
 
@@ -90,6 +90,10 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
     stage = Stage(assessment.stage)
     target = target_of(move_, stage, assessment.reviewed)
     now = utcnow()
+    # What the trail keeps of the state a move leaves (reopening clears who finalised).
+    before = {"stage": stage.value, "revision": assessment.revision}
+    if assessment.finalised_by is not None:
+        before |= {"finalised_by": assessment.finalised_by.email, "finalised_at": assessment.finalised_at}
     if move_ is Move.START_REVIEW:
         for response in sheet.responses.values():
             ensure_review(response)
@@ -115,6 +119,15 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
             _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
         ) from None
     sheet.refresh()
+    left, entered = changes(
+        before,
+        {
+            "stage": target.value,
+            "revision": assessment.revision,
+            "finalised_by": assessment.finalised_by.email if assessment.finalised_by else None,
+            "finalised_at": assessment.finalised_at,
+        },
+    )
     record(
         MOVE_EVENTS[move_],
         user=user,
@@ -123,7 +136,7 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
         unit_id=assessment.unit_id,
         assessment_id=assessment.id,
         summary=f"{stage} -> {target}, revision {assessment.revision}",
-        before={"stage": stage.value},
-        after={"stage": target.value, "revision": assessment.revision},
+        before=left,
+        after=entered,
     )
     return target

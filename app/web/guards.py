@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
-from app.services.access import Action, is_admin, may, open_in, roles_for
+from app.services.access import ROLE_ACTIONS, Action, is_admin, may, may_anywhere, open_in, roles_for
 from app.services.audit import record
 from app.services.labels import ACTION, ROLE, STAGE
 
@@ -27,23 +27,37 @@ def refused(code: int, what: str, unit_id: int | None = None, assessment_id: int
     abort(code, **kwargs)
 
 
+def role_refusal(action: Action) -> str:
+    """What a 403 for ``action`` tells the user: what their role lacks, who may, whom to ask."""
+    roles = ", ".join(str(ROLE[r]) for r in roles_for(action)) or str(ROLE["admin"])
+    return _(
+        "Your role (%(role)s) may not %(what)s. This is for: %(roles)s. Ask an administrator if your role is wrong.",
+        role=ROLE.get(current_user.role, current_user.role),
+        what=ACTION[action],
+        roles=roles,
+    )
+
+
+def refuse_without_unit(action: Action) -> None:
+    """Stop with 403 unless the user may do ``action`` in at least one unit; say why and whom to ask."""
+    if may_anywhere(current_user, action):
+        return
+    if action not in ROLE_ACTIONS.get(current_user.role, ()):
+        refused(403, f"role {current_user.role} may not {action}", description=role_refusal(action))
+    refused(
+        403,
+        f"no unit for {action}",
+        description=_("You are not a member of any CSI unit yet. Ask an administrator to add you to your unit."),
+    )
+
+
 def _check(unit_id: int, action: Action, assessment_id: int | None = None) -> None:
     # Someone who may not even view the unit learns nothing: 404, not 403.
     if not may(current_user, Action.VIEW, unit_id):
         refused(404, "not one of the user's units", unit_id, assessment_id)
     if action is not Action.VIEW and not may(current_user, action, unit_id):
-        roles = ", ".join(str(ROLE[r]) for r in roles_for(action)) or str(ROLE["admin"])
         refused(
-            403,
-            f"role {current_user.role} may not {action}",
-            unit_id,
-            assessment_id,
-            description=_(
-                "Your role (%(role)s) may not %(what)s. This is for: %(roles)s. Ask an administrator if your role is wrong.",
-                role=ROLE.get(current_user.role, current_user.role),
-                what=ACTION[action],
-                roles=roles,
-            ),
+            403, f"role {current_user.role} may not {action}", unit_id, assessment_id, description=role_refusal(action)
         )
 
 
@@ -78,4 +92,8 @@ def unit_for(code: str, action: Action = Action.VIEW) -> Unit:
 def require_admin() -> None:
     """Stop unless the current user is an administrator."""
     if not is_admin(current_user):
-        refused(403, "not an administrator", description=_("This page is for administrators."))
+        refused(
+            403,
+            "not an administrator",
+            description=_("This page is for administrators. Ask an administrator if you need something done here."),
+        )

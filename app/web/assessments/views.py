@@ -26,7 +26,7 @@ from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
 from app.web.assessments.stage_panel import stage_panel
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
-from app.web.guards import assessment_for
+from app.web.guards import assessment_for, refuse_without_unit
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
 
@@ -40,9 +40,11 @@ def _creatable_units() -> list[Unit]:
 @requires(in_some_unit(Action.CREATE))
 def new():
     """Start an assessment of a unit against a checklist version."""
+    refuse_without_unit(Action.CREATE)
     units = _creatable_units()
-    if not units:
-        abort(403, description=_("You may not start assessments: no unit of yours allows it. Ask an administrator."))
+    if not units:  # an administrator, before any unit exists
+        flash(_("An assessment is of a CSI unit: create the unit first, then start its assessment."), "info")
+        return redirect(url_for("units.index"))
     versions = latest_versions()
     form = NewAssessmentForm()
     form.unit.choices = [SelectChoice(u.id, f"{u.code} — {u.name}") for u in units]

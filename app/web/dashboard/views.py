@@ -12,6 +12,7 @@ from app.models import Unit
 from app.services.access import Action, is_admin, may, may_anywhere, visible_units_clause
 from app.services.assessments import visible_assessments
 from app.services.issuing import latest_issues
+from app.services.setup import setup_steps
 from app.web.decisions import SIGNED_IN, requires
 
 bp = Blueprint("dashboard", __name__)
@@ -41,5 +42,5 @@ def index():
         can_create=may_anywhere(current_user, Action.CREATE),
         can_import=may_anywhere(current_user, Action.IMPORT),
         creatable={u.id for u in units if may(current_user, Action.CREATE, u.id)},
-        first_run=is_admin(current_user) and not units,
+        setup=setup_steps(current_user) if is_admin(current_user) else None,
     )

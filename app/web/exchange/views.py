@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Assessment
-from app.services.access import Action, may_anywhere
+from app.services.access import Action
 from app.services.audit import record
 from app.services.exports import responses_csv, responses_xlsx
 from app.services.imports import PackageRefused, import_package
@@ -16,7 +16,7 @@ from app.services.issuing import assessment_filename
 from app.services.packages import build_package, package_bytes
 from app.web.decisions import in_some_unit, on_unit, requires
 from app.web.exchange.forms import ImportForm
-from app.web.guards import assessment_for
+from app.web.guards import assessment_for, refuse_without_unit
 
 bp = Blueprint("exchange", __name__)
 
@@ -62,8 +62,7 @@ def export(assessment_id: int, fmt: str):
 @requires(in_some_unit(Action.IMPORT))
 def upload():
     """Bring in an assessment package exported by another installation."""
-    if not may_anywhere(current_user, Action.IMPORT):
-        abort(403)
+    refuse_without_unit(Action.IMPORT)
     form = ImportForm()
     status = 200
     if form.validate_on_submit():
