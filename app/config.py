@@ -27,6 +27,9 @@ DEFAULTS = {
     # Sign-in attempts that fail: per address, and per account (whether it exists or not).
     "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes;20 per hour",
+    #: A session ends after this long without a request (autosave counts), and this long after sign-in.
+    "SESSION_IDLE_MINUTES": 60,
+    "SESSION_MAX_HOURS": 12,
     #: Behind a reverse proxy: how many proxies set X-Forwarded-For and X-Forwarded-Proto.
     "PROXIES": 0,
 }

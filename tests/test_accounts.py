@@ -185,3 +185,37 @@ def test_failed_sign_ins_are_throttled_per_address(app, client, make_user, post)
     for n in range(4):
         post("/login", {"email": f"user{n}@x.example", "password": "guess"})
     assert post("/login", {"email": "fresh@x.example", "password": "guess"}).status_code == 429
+
+
+def _age_session(client, **seconds_ago):
+    with client.session_transaction() as session:
+        for key, ago in seconds_ago.items():
+            session[key] -= ago
+
+
+def test_a_session_ends_after_an_idle_hour_and_says_why(client, make_user, login):
+    login(make_user("viewer"))
+    _age_session(client, seen_at=59 * 60)
+    assert client.get("/").status_code == 200  # activity within the hour keeps it going
+    _age_session(client, seen_at=61 * 60)
+    ended = client.get("/", follow_redirects=True)
+    assert ended.request.path == "/login"
+    assert "Your session ended after 60 minutes without activity. Sign in again." in text_of(ended)
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_however_busy(client, make_user, login):
+    login(make_user("viewer"))
+    _age_session(client, signed_in_at=12 * 3600 + 1)
+    ended = client.get("/", follow_redirects=True)
+    assert "Your session ended 12 hours after you signed in." in text_of(ended)
+
+
+def test_an_autosave_after_the_session_ended_gets_401_and_keeps_the_input(
+    client, make_unit, make_user, make_assessment, login, save_response
+):
+    unit = make_unit("U1")
+    login(make_user("unit_head", units=[unit]))
+    assessment = make_assessment(unit)
+    _age_session(client, seen_at=2 * 3600)
+    response = save_response(assessment.id, "AAA-01", json=True, score=3)
+    assert response.status_code == 401 and "Your input is kept on the page" in response.get_json()["error"]

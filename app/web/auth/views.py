@@ -9,6 +9,7 @@ tells nothing about which emails are registered).
 from __future__ import annotations
 
 import hmac
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -26,6 +27,7 @@ bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+login_manager.login_message = None  # the sign-in page speaks for itself; an ended session says why (below)
 
 
 @login_manager.user_loader
@@ -37,7 +39,38 @@ def load_user(session_id: str) -> User | None:
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
-    return user
+    return user if _session_alive() else None
+
+
+def _session_alive() -> bool:
+    """Whether this session is within its idle and absolute limits; keeps its last-seen time."""
+    now = time.time()
+    signed_in, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(signed_in, int | float) or not isinstance(seen, int | float):
+        return False
+    config = current_app.config
+    if now - signed_in > config["SESSION_MAX_HOURS"] * 3600:
+        reason = _("Your session ended %(n)s hours after you signed in. Sign in again.", n=config["SESSION_MAX_HOURS"])
+    elif now - seen > config["SESSION_IDLE_MINUTES"] * 60:
+        reason = _(
+            "Your session ended after %(n)s minutes without activity. Sign in again.", n=config["SESSION_IDLE_MINUTES"]
+        )
+    else:
+        if now - seen > 60:  # once a minute is enough, and keeps the cookie from changing on every request
+            session["seen_at"] = now
+        return True
+    session.pop("signed_in_at", None)
+    session.pop("seen_at", None)
+    if request.accept_mimetypes.best != "application/json":
+        flash(reason, "info")
+    return False
+
+
+def _start_session(user: User) -> None:
+    """A fresh session for ``user``: nothing carried over from before, the CSRF token included."""
+    session.clear()
+    login_user(user)
+    session["signed_in_at"] = session["seen_at"] = time.time()
 
 
 def _safe_next(target: str | None) -> str:
@@ -76,9 +109,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
-            # A fresh session: nothing carried over from before sign-in, the CSRF token included.
-            session.clear()
-            login_user(user)
+            _start_session(user)
             record("auth.login", user=user, object_type="user", object_id=user.id)
             db.session.commit()
             if user.must_change_password:
@@ -122,8 +153,7 @@ def password():
         else:
             record("auth.password_changed", user=user, object_type="user", object_id=user.id)
             db.session.commit()
-            session.clear()
-            login_user(user)  # this session goes on with the new token; the others are ended
+            _start_session(user)  # this session goes on with the new token; the others are ended
             flash(_("Password changed. You are signed out everywhere else."), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.errors else 200
