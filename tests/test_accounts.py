@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db, limiter
@@ -152,15 +153,16 @@ def test_session_cookies_are_secure_over_https(app, make_user):
     )
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=") and "Path=/" in cookie and "Domain" not in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    signed_in = client.get("/", base_url="https://csi.example")
+    assert signed_in.status_code == 200 and signed_in.headers["Cache-Control"] == "no-store"
     plain = app.test_client()
     token = csrf_token(plain, app)
-    assert (
-        "Secure"
-        not in plain.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}).headers[
-            "Set-Cookie"
-        ]
-    )
+    over_http = plain.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert over_http.headers["Set-Cookie"].startswith("session=") and "Secure" not in over_http.headers["Set-Cookie"]
+    assert "Strict-Transport-Security" not in over_http.headers
 
 
 def test_failed_sign_ins_are_throttled_per_account_with_a_time_to_wait(app, client, make_user, post):
@@ -219,3 +221,41 @@ def test_an_autosave_after_the_session_ended_gets_401_and_keeps_the_input(
     _age_session(client, seen_at=2 * 3600)
     response = save_response(assessment.id, "AAA-01", json=True, score=3)
     assert response.status_code == 401 and "Your input is kept on the page" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "weak",
+    ["Password123!", "qwertyuiop12", "policija2026", "ana.petrovic1985", "1111111111111"],
+)
+def test_common_or_guessable_passwords_are_refused_with_a_way_forward(client, make_user, login, post, weak):
+    login(make_user("viewer", email="ana.petrovic@mup.example", name="Ana Petrovic"))
+    response = post("/account/password", {"current": PASSWORD, "new": weak, "confirm": weak})
+    assert response.status_code == 400 and "too easy to guess" in text_of(response)
+    assert "three or four unrelated words" in text_of(response)
+
+
+def test_a_long_passphrase_without_symbols_or_digits_is_accepted(client, make_user, login, post):
+    login(make_user("viewer"))
+    phrase = "walnut ferry lantern orchard " * 4  # 116 characters: no composition rules, no truncation
+    assert post("/account/password", {"current": PASSWORD, "new": phrase, "confirm": phrase}).status_code == 302
+    assert post("/logout").status_code == 302
+    user_email = db.session.scalar(select(User.email))
+    assert post("/login", {"email": user_email, "password": phrase[:-1]}).status_code == 200
+    assert post("/login", {"email": user_email, "password": phrase}).status_code == 302
+
+
+def test_an_administrator_signs_a_person_out_everywhere(app, client, make_user, login, post):
+    person = make_user("viewer", email="lost.laptop@x.example")
+    theirs = app.test_client()
+    theirs.post("/login", data={"email": person.email, "password": PASSWORD, "csrf_token": csrf_token(theirs, app)})
+    assert theirs.get("/").status_code == 200
+    login(make_user("admin"))
+    response = post(f"/admin/users/{person.id}/sign-out", follow_redirects=True)
+    assert "lost.laptop@x.example is signed out everywhere." in text_of(response)
+    assert theirs.get("/").status_code == 302 and client.get("/").status_code == 200
+    assert db.session.scalar(select(Event).where(Event.name == "user.signed_out")).object_id == str(person.id)
+
+
+def test_signing_out_asks_the_browser_to_forget_cached_pages(client, make_user, login, post):
+    login(make_user("viewer"))
+    assert post("/logout").headers["Clear-Site-Data"] == '"cache", "storage"'

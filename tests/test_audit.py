@@ -125,10 +125,23 @@ def test_flask_audit_list_prints_one_event_per_line_newest_first(runner, scored)
     lines = result.output.splitlines()
     assert len(lines) == 2
     when, name, email, address, obj, *_rest = lines[0].split("\t")
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", when)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", when)
     assert (name, email, address, obj) == ("response.changed", "head@u1.example", "127.0.0.1", "response:AAA-01")
     assert '"after": {"evidence_note": "SOP-01 s. 4", "value": 3}' in lines[0]
     logins = runner.invoke(args=["audit", "list", "--event", "auth.login", "--user", "HEAD@u1.example"]).output
     assert logins.splitlines() and all("\tauth.login\thead@u1.example\t" in line for line in logins.splitlines())
     assert runner.invoke(args=["audit", "list", "--event", "auth.*"]).output.count("auth.login") >= 1
     assert runner.invoke(args=["audit", "list", "--limit", "0"]).exit_code == 2
+
+
+def test_an_audit_line_stays_one_line_whatever_a_summary_holds(runner, app):
+    from app.services.audit import record
+
+    record("sop.added", summary="SOP-9\tInjected\nauth.login\tadmin@x.example")
+    db.session.commit()
+    lines = runner.invoke(args=["audit", "list", "--limit", "1"]).output.splitlines()
+    assert (
+        len(lines) == 1
+        and lines[0].count("\t") == 5
+        and lines[0].endswith("SOP-9\\tInjected\\nauth.login\\tadmin@x.example")
+    )

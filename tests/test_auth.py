@@ -51,17 +51,27 @@ def test_sign_out_needs_a_post_with_csrf(client, make_user, login, post):
 def test_pages_send_security_headers(client):
     response = client.get("/login")
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "object-src 'none'" in policy and "base-uri 'none'" in policy
+    assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
+    assert response.headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
 
 
-def test_the_first_administrator_from_bootstrap_can_sign_in(client, runner, post):
+def test_the_first_administrator_from_bootstrap_signs_in_and_must_choose_a_password(client, runner, post):
     output = runner.invoke(args=["users", "bootstrap"]).output
     email = next(line.split(":", 1)[1].strip() for line in output.splitlines() if "email:" in line)
     password = next(line.split(":", 1)[1].strip() for line in output.splitlines() if "password:" in line)
     assert email == "admin@localhost"
     response = post("/login", {"email": email, "password": password})
-    assert response.status_code == 302, text_of(response)
+    assert response.status_code == 302 and response.location == "/account/password", text_of(response)
+    assert client.get("/").location == "/account/password"  # no default account with a known password
+    new = "rakija on the terrace at dusk"
+    assert post("/account/password", {"current": password, "new": new, "confirm": new}).status_code == 302
     assert "Users" in text_of(client.get("/"))
+    assert runner.invoke(args=["users", "bootstrap"]).output == ""  # once only
 
 
 def test_internal_email_domains_are_accepted_and_garbage_is_not(make_user, post):

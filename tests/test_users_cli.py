@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Event, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, csrf_token
 
 
 def test_set_password_from_stdin_ends_sessions_and_the_new_password_works(client, runner, make_user, login, post):
@@ -47,3 +47,16 @@ def test_list_prints_email_role_units_state_and_name_one_per_line(runner, make_u
     db.session.get(User, bojan.id).must_change_password = True
     db.session.commit()
     assert "b@x.example\tassessor\tSRB\ttemporary-password\tBojan" in runner.invoke(args=["users", "list"]).output
+
+
+def test_sign_out_ends_one_users_sessions_or_everyones(app, client, runner, make_user, login):
+    ana = login(make_user("viewer", email="ana@x.example"))
+    make_user("viewer", email="bo@x.example")
+    other = app.test_client()
+    other.post("/login", data={"email": "bo@x.example", "password": PASSWORD, "csrf_token": csrf_token(other, app)})
+    assert other.get("/").status_code == 200
+    assert runner.invoke(args=["users", "sign-out", ana.email]).output == "Signed out ana@x.example (1).\n"
+    assert client.get("/").status_code == 302 and other.get("/").status_code == 200
+    assert runner.invoke(args=["users", "sign-out", "--all"]).exit_code == 0
+    assert other.get("/").status_code == 302
+    assert runner.invoke(args=["users", "sign-out"]).exit_code == 2

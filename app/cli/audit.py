@@ -18,7 +18,7 @@ group = AppGroup("audit", help="Read the audit trail.")
 @click.option("--user", "email", help="Only this user's events (email).")
 @click.option("--event", "name", help="Only events of this name, e.g. auth.login_failed (auth.* for a group).")
 def list_events(limit: int, email: str | None, name: str | None) -> None:
-    """The newest events first: time, event name, user, address, object, summary, changes."""
+    """The newest events first, tab-separated: time (UTC), event name, user, address, object, summary, changes."""
     for event in find_events(user_email=email, name=name, limit=limit).items:
         obj = f"{event.object_type}:{event.object_id}" if event.object_type else "-"
         changes = ""
@@ -26,10 +26,13 @@ def list_events(limit: int, email: str | None, name: str | None) -> None:
             changes = " " + json.dumps(
                 {"before": event.before, "after": event.after}, ensure_ascii=False, sort_keys=True
             )
-        click.echo(
-            f"{event.at:%Y-%m-%dT%H:%M:%S}\t{event.name}\t{event.user_email or '-'}\t{event.address or '-'}"
-            f"\t{obj}\t{event.summary}{changes}"
-        )
+        fields = (f"{event.at:%Y-%m-%dT%H:%M:%SZ}", event.name, event.user_email or "-", event.address or "-", obj)
+        click.echo("\t".join((*fields, _one_line(event.summary) + changes)))
+
+
+def _one_line(text: str) -> str:
+    """A field that cannot break the line or the columns (titles come from users)."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def register(app: Flask) -> None:

@@ -102,6 +102,21 @@ def enable(email: str) -> None:
     click.echo(f"Enabled {user.email}.")
 
 
+@group.command("sign-out")
+@click.argument("email", required=False)
+@click.option("--all", "everyone", is_flag=True, help="Sign out every user (after a suspected breach).")
+def sign_out(email: str | None, everyone: bool) -> None:
+    """End every session of one user (EMAIL), or of everyone (--all)."""
+    if bool(email) == everyone:
+        raise click.UsageError("give an EMAIL or --all")
+    people = list(db.session.scalars(select(User))) if everyone else [_user(email)]
+    for user in people:
+        user.end_sessions()
+        record("user.signed_out", object_type="user", object_id=user.id, summary=f"{user.email}, from the command line")
+    db.session.commit()
+    click.echo(f"Signed out {'every user' if everyone else people[0].email} ({len(people)}).")
+
+
 @group.command("list")
 def list_users() -> None:
     """One line each: email, role, units, state, name."""
@@ -123,7 +138,7 @@ def bootstrap() -> None:
     click.echo("  First administrator created. Sign in at http://127.0.0.1:5000 with")
     click.echo(f"    email:    {user.email}")
     click.echo(f"    password: {password}")
-    click.echo("  This password is shown only once: note it now.")
+    click.echo("  This password is shown only once: note it now. You will choose your own at the first sign-in.")
     click.echo("")
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
@@ -28,10 +30,35 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def check_new_password(password: str) -> None:
-    """Refuse passwords too short to protect casework data."""
+#: Words a guesser tries first against this product's users: the field, the organisations,
+#: "password" in the region's languages. With the person's own name and email they make a
+#: password weaker in the strength estimate below.
+CONTEXT_WORDS = (
+    "csi", "sop", "enfsi", "seesac", "undp", "police", "policija", "policia", "polici", "forensic",
+    "forenzika", "forenzicki", "kriminalistika", "crime", "scene", "uvidjaj", "password", "lozinka",
+    "fjalekalim", "sifra", "admin", "administrator",
+)  # fmt: skip
+#: The strength estimator reads this many characters; longer passwords are strong by length.
+_ESTIMATED_LENGTH = 64
+
+
+def check_new_password(password: str, about: tuple[str, ...] = ()) -> None:
+    """Refuse passwords too short, or easy to guess: common ones, keyboard walks, names and dates,
+    this product's words and the person's own name and email (``about``). No composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(_("passwords need at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
+    hints = [*CONTEXT_WORDS, *(part for text in about for part in re.split(r"[\s@._-]+", text.lower()) if part)]
+    estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=hints)
+    own_words = sum(
+        len(match["token"]) for match in estimate["sequence"] if match.get("dictionary_name") == "user_inputs"
+    )
+    if estimate["score"] < 3 or own_words * 2 >= len(estimate["password"]):
+        raise UserError(
+            _(
+                "This password is too easy to guess: it is common, or built from words like a name, "
+                "the unit or the police. A phrase of three or four unrelated words is strong and easy to remember."
+            )
+        )
 
 
 def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
@@ -78,7 +105,8 @@ def create_user(
     temporary = None
     if password is None:
         password = temporary = secrets.token_urlsafe(12)
-    check_new_password(password)
+    else:
+        check_new_password(password, about=(email, name))
     user = User(
         email=email,
         name=name.strip() or email.split("@")[0],
@@ -104,7 +132,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def set_password(user: User, password: str) -> None:
     """Give the user a password they chose (flushes); every session of theirs ends."""
-    check_new_password(password)
+    check_new_password(password, about=(user.email, user.name))
     user.password_hash = generate_password_hash(password)
     user.must_change_password = False
     user.end_sessions()
@@ -166,11 +194,11 @@ def authenticate(email: str, password: str) -> User | None:
 def bootstrap_admin(email: str = "admin@localhost") -> tuple[User, str] | None:
     """Create the first administrator with a random password when there are no users yet.
 
-    Returns the user and the password (shown once), or None when users exist.
+    Returns the user and the password (shown once, replaced at the first sign-in), or None
+    when users exist: no installation has a default account with a known password.
     """
     if db.session.scalar(select(func.count(User.id))):
         return None
-    password = secrets.token_urlsafe(12)
-    user, _temporary = create_user(email, password, "admin", name="Administrator")
+    user, password = create_user(email, None, "admin", name="Administrator")
     db.session.commit()
     return user, password

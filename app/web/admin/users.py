@@ -102,6 +102,20 @@ def reset_user_password(user_id: int):
     return render_template("admin/password_given.html", person=person, password=temporary, created=False)
 
 
+@bp.post("/users/<int:user_id>/sign-out")
+@requires(ADMIN)
+def end_user_sessions(user_id: int):
+    """Sign the person out on every computer (a lost laptop, a shared one left signed in)."""
+    person = _person(user_id)
+    person.end_sessions()
+    record("user.signed_out", object_type="user", object_id=person.id, summary=person.email)
+    db.session.commit()
+    flash(_("%(email)s is signed out everywhere.", email=person.email), "success")
+    if person.id == current_user.id:
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
 @bp.post("/users/<int:user_id>/disable")
 @requires(ADMIN)
 def disable_user(user_id: int):

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.extensions import db, limiter, login_manager
 from app.models import User
 from app.services.audit import record
-from app.services.users import UserError, authenticate, change_password, normalise_email
+from app.services.users import MIN_PASSWORD_LENGTH, UserError, authenticate, change_password, normalise_email
 from app.web.auth.forms import LoginForm, PasswordForm
 from app.web.decisions import PUBLIC, SIGNED_IN, requires
 
@@ -134,7 +134,9 @@ def logout():
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'  # nothing of the casework stays in this browser
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -157,4 +159,4 @@ def password():
             flash(_("Password changed. You are signed out everywhere else."), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.errors else 200
-    return render_template("auth/password.html", form=form), status
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH), status
