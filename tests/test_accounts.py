@@ -259,3 +259,11 @@ def test_an_administrator_signs_a_person_out_everywhere(app, client, make_user, 
 def test_signing_out_asks_the_browser_to_forget_cached_pages(client, make_user, login, post):
     login(make_user("viewer"))
     assert post("/logout").headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_passwords_are_stored_with_scrypt_and_typed_into_password_fields(client, runner, make_user, login):
+    runner.invoke(args=["users", "create", "new@x.example", "--role", "viewer"], input="walnut ferry lantern orchard\n")
+    assert db.session.scalar(select(User.password_hash).where(User.email == "new@x.example")).startswith("scrypt:")
+    assert 'type="password"' in client.get("/login").get_data(as_text=True)
+    login(make_user("viewer"))
+    assert client.get("/account/password").get_data(as_text=True).count('type="password"') == 3

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from app.domain.workflow import Move
 from app.extensions import db
@@ -83,6 +84,14 @@ def test_events_cannot_be_edited_or_deleted(scored):
         db.session.delete(events("response.changed")[0])
         db.session.flush()
     db.session.rollback()
+    assert len(events("response.changed")) == 2
+
+
+def test_the_database_itself_refuses_to_change_or_delete_an_event(scored):
+    for statement in ("UPDATE events SET summary = 'nothing happened'", "DELETE FROM events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
     assert len(events("response.changed")) == 2
 
 

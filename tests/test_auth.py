@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from app import create_app
+from app.extensions import db
+from app.models import Event
 from tests.conftest import PASSWORD, text_of
 
 
@@ -79,3 +84,31 @@ def test_internal_email_domains_are_accepted_and_garbage_is_not(make_user, post)
     refused = post("/login", {"email": "no at sign", "password": PASSWORD})
     assert "Enter an email address." in text_of(refused)
     assert post("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_refused_csrf_token_is_recorded(client, make_user, login):
+    user = login(make_user("viewer", email="v@x.example"))
+    assert client.post("/logout").status_code == 400
+    event = db.session.scalar(select(Event).where(Event.name == "access.csrf_refused"))
+    assert event.user_email == user.email and "POST /logout" in event.summary
+
+
+def test_the_recorded_address_is_the_proxys_client_only_when_a_proxy_is_declared(tmp_path):
+    def address_recorded(proxies: int) -> str:
+        database = f"sqlite:///{tmp_path / f'proxies-{proxies}.db'}"
+        settings = {"SQLALCHEMY_DATABASE_URI": database, "PROXIES": proxies, "WTF_CSRF_ENABLED": False}
+        app = create_app({"TESTING": True, "SECRET_KEY": "k", **settings})
+        with app.app_context():
+            db.create_all()
+            app.test_client().post(
+                "/login",
+                data={"email": "nobody@x.example", "password": "wrong password here"},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            )
+            address = db.session.scalar(select(Event.address).order_by(Event.id.desc()))
+            db.session.remove()
+            db.engine.dispose()
+            return address
+
+    assert address_recorded(0) == "127.0.0.1"  # a header anyone can send is not believed
+    assert address_recorded(1) == "203.0.113.9"

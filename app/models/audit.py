@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -43,3 +43,27 @@ class Event(db.Model):
 @event.listens_for(Event, "before_delete")
 def _append_only(_mapper, _connection, target: Event) -> None:
     raise RuntimeError(f"audit events are append-only; event {target.id} was not changed")
+
+
+#: The database refuses too, whoever connects: triggers that abort any UPDATE or DELETE of an
+#: event (the migration c5e1a7b9d3f4 adds the same to existing databases). A user with
+#: events cannot be deleted either; accounts are disabled, never deleted.
+APPEND_ONLY_TRIGGERS = {
+    "sqlite": (
+        "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+        "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+        "BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END",
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'audit events are append-only'; END $$",
+        "CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE ON events "
+        "FOR EACH ROW EXECUTE FUNCTION events_append_only()",
+        "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+        "FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()",
+    ),
+}
+for _dialect, _statements in APPEND_ONLY_TRIGGERS.items():
+    for _statement in _statements:
+        event.listen(Event.__table__, "after_create", DDL(_statement).execute_if(dialect=_dialect))

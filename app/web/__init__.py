@@ -103,6 +103,9 @@ def register_web(app: Flask) -> None:
         message = _(
             "The form had expired or was sent from elsewhere. Nothing was saved; reload the page and try again."
         )
+        # A forged request and a page left open for days look alike here: record both.
+        record("access.csrf_refused", summary=f"{request.method} {request.path}: {error.description}"[:500])
+        db.session.commit()
         return _error_page(400, message, error)
 
     for code, message in (
