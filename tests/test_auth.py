@@ -60,6 +60,7 @@ def test_pages_send_security_headers(client):
     assert "default-src 'self'" in policy and "object-src 'none'" in policy and "base-uri 'none'" in policy
     assert "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
     assert response.headers["Cache-Control"] == "no-store"
+    assert client.open("/login", method="TRACE").status_code == 405
     static = client.get("/static/css/app.css")
     static.close()
     assert "no-store" not in static.headers.get("Cache-Control", "")
