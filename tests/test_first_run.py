@@ -13,11 +13,13 @@ def test_the_first_administrator_is_walked_from_an_empty_installation_to_a_first
     admin = login(make_user("admin", email="root@x.example"))
     page = text_of(client.get("/"))
     assert "Getting started" in page and "Ask an administrator" not in page
+    assert "New assessment" not in page and "Start the first one" not in page  # not before a unit exists
     assert "Create the CSI unit" in page and "done" not in page.split("Getting started")[1].split("My units")[0]
 
     unit = make_unit("BIH")
     page = text_of(client.get("/"))
     assert "✓ done Create the CSI unit" in page and "✓ done Add its people" not in page
+    assert "New assessment" in page
 
     make_user("unit_head", units=[unit])
     make_assessment(unit)
