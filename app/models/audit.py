@@ -47,7 +47,8 @@ def _append_only(_mapper, _connection, target: Event) -> None:
 
 #: The database refuses too, whoever connects: triggers that abort any UPDATE or DELETE of an
 #: event (the migration c5e1a7b9d3f4 adds the same to existing databases). A user with
-#: events cannot be deleted either; accounts are disabled, never deleted.
+#: events cannot be deleted either; accounts are disabled, never deleted. A SQLite batch
+#: migration that rebuilds the events table drops these triggers: it must create them again.
 APPEND_ONLY_TRIGGERS = {
     "sqlite": (
         "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
