@@ -1,4 +1,4 @@
-"""``flask assessments list|create|finalise|reopen`` (and ``export``, in :mod:`app.cli.exchange`)."""
+"""``flask assessments list|create|finalise|reopen|upgrade`` (and ``export``, in :mod:`app.cli.exchange`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from app.models import Assessment, Unit, User
 from app.services.access import Action, may
 from app.services.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.checklists import checklist_of, find_version, latest_versions
+from app.services.upgrades import UpgradeRefused, upgrade_assessment
 from app.services.workflow import MoveRefused, move
 
 group = AppGroup("assessments", help="Create, list, finalise and reopen assessments.")
@@ -123,6 +124,36 @@ def reopen(assessment_id: int, email: str) -> None:
     """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
     assessment = _move(assessment_id, email, Move.REOPEN)
     click.echo(f"Reopened assessment {assessment.id} as revision {assessment.revision} ({assessment.stage})")
+
+
+@group.command("upgrade")
+@click.argument("assessment_id", type=int)
+@click.option("--to", "to_version", required=True, help="The later checklist version, e.g. 2.0.0.")
+@click.option("--by", "email", help="Email of the person upgrading it (recorded as its creator).")
+def upgrade(assessment_id: int, to_version: str, email: str | None) -> None:
+    """A new draft on a later checklist version carrying every answer that maps; the original stays."""
+    assessment = assessment_by_id(assessment_id)
+    user = user_by_email(email) if email else None
+    if user is not None and not may(user, Action.CREATE, assessment.unit_id):
+        raise click.ClickException(f"{user.email} may not start assessments in unit {assessment.unit.code}")
+    version = find_version(assessment.checklist_version.checklist_id, to_version.strip())
+    if version is None:
+        raise click.ClickException(
+            f"{assessment.checklist_version.checklist_id}@{to_version} is not loaded; 'flask checklists load' loads it"
+        )
+    try:
+        new, plan = upgrade_assessment(assessment, version, user)
+    except UpgradeRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(
+        f"Created assessment {new.id} on {version.checklist_id}@{version.version} from assessment {assessment.id}"
+    )
+    click.echo(plan.summary)
+    if plan.to_recheck:
+        click.echo(f"{len(plan.to_recheck)} to re-check: " + ", ".join(c.requirement_id for c in plan.to_recheck))
+    for requirement_id, reason in plan.left:
+        click.echo(f"not carried: {requirement_id} ({reason})")
 
 
 def register(app: Flask) -> None:

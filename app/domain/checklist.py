@@ -110,6 +110,8 @@ class Requirement:
     position: int = 0
     decided_from: str = "document"
     remedy: str | None = None
+    #: Requirements of earlier versions whose answers this one takes on upgrade (see lineage).
+    replaces: tuple[str, ...] = ()
 
     @property
     def needs_site_visit(self) -> bool:
@@ -149,6 +151,8 @@ class Checklist:
     sources: tuple[Source, ...]
     sections: tuple[Section, ...]
     remedies: tuple[Remedy, ...] = ()
+    #: Requirements of earlier versions that no requirement carries on, with the reason.
+    retired: dict[str, Text] = field(default_factory=dict)
     content_hash: str = ""
     #: The checked content as JSON data (what is stored and hashed).
     document: dict = field(default_factory=dict, repr=False, compare=False)

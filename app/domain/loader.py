@@ -346,6 +346,7 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
     all_ids = [s["id"] for s in sections] + req_ids
     all_paths = [("sections", i, "id") for i in range(len(sections))] + req_paths
     yield from _duplicates(all_paths, all_ids, "id", at, skip_first=len(sections))
+    yield from _lineage_problems(doc, set(req_ids), at)
 
     for i, source in enumerate(sources):
         if source["id"] not in used_sources:
@@ -353,6 +354,28 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
     for i, remedy in enumerate(remedies):
         if remedy["id"] not in used_remedies:
             yield at.problem(["remedies", i], f"remedy '{remedy['id']}' is declared but no requirement names it")
+
+
+def _lineage_problems(doc: dict, current_ids: set[str], at: _Locator) -> Iterable[Problem]:
+    """An earlier requirement is either carried on (``replaces``) or retired, never both."""
+    retired = doc.get("retired") or []
+    yield from _duplicates(
+        [("retired", i, "id") for i in range(len(retired))], [r["id"] for r in retired], "retired id", at
+    )
+    replaced = {
+        old: ["sections", si, "requirements", ri, "replaces"]
+        for si, section in enumerate(doc["sections"])
+        for ri, req in enumerate(section["requirements"])
+        for old in req.get("replaces") or ()
+    }
+    for i, entry in enumerate(retired):
+        if entry["id"] in current_ids:
+            yield at.problem(["retired", i, "id"], f"'{entry['id']}' is retired but is a requirement of this version")
+        elif entry["id"] in replaced:
+            line = at.problem(replaced[entry["id"]], "").line
+            yield at.problem(
+                ["retired", i, "id"], f"'{entry['id']}' is retired but a requirement replaces it (line {line})"
+            )
 
 
 def _duplicates(paths: list, values: list, what: str, at: _Locator, skip_first: int = 0) -> Iterable[Problem]:
@@ -407,6 +430,7 @@ def _build(doc: dict, digest: str) -> Checklist:
                     position=position,
                     decided_from=req.get("decided_from", "document"),
                     remedy=req.get("remedy"),
+                    replaces=tuple(req.get("replaces") or ()),
                 )
             )
         sections.append(
@@ -455,6 +479,7 @@ def _build(doc: dict, digest: str) -> Checklist:
             )
             for r in doc.get("remedies") or ()
         ),
+        retired={r["id"]: text(r["reason"]) for r in doc.get("retired") or ()},
         content_hash=digest,
         document=doc,
     )

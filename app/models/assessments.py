@@ -59,6 +59,8 @@ class Assessment(db.Model):
     #: Where an imported copy came from and the history its package reported (what happened
     #: there, not here): installation, exporter, export time, stage, revision, finalisation.
     origin: Mapped[dict | None] = mapped_column(JSON)
+    #: The assessment this one was upgraded from (a later checklist version), if it was.
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
     # The scores as of the last change, kept so that lists need not score every response of
     # every assessment on every view (recorded by app.services.assessments.record_scores).
     score: Mapped[float | None] = mapped_column(Float)
@@ -78,6 +80,7 @@ class Assessment(db.Model):
     checklist_version: Mapped[ChecklistVersion] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
+    predecessor: Mapped[Assessment | None] = relationship(remote_side=[id], foreign_keys=[predecessor_id])
     responses: Mapped[list[Response]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
 
     @property
@@ -120,6 +123,10 @@ class Response(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    #: Carried over from an earlier checklist version, e.g. "1.0.0 BBB-01 (split)"; None otherwise.
+    carried_from: Mapped[str | None] = mapped_column(String(200))
+    #: The carried answer should be looked at again (reworded, split or merged); saving clears it.
+    recheck: Mapped[bool] = mapped_column(default=False)
 
     # Optimistic locking: an UPDATE that finds another version refuses, so no edit is lost silently.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}

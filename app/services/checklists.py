@@ -143,7 +143,7 @@ def checklist_of(version: ChecklistVersion) -> Checklist:
     return cached
 
 
-def _version_key(version: str) -> tuple[int, ...]:
+def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
@@ -152,7 +152,7 @@ def latest_versions() -> list[ChecklistVersion]:
     newest: dict[str, ChecklistVersion] = {}
     for row in db.session.scalars(select(ChecklistVersion)):
         current = newest.get(row.checklist_id)
-        if current is None or _version_key(row.version) > _version_key(current.version):
+        if current is None or version_key(row.version) > version_key(current.version):
             newest[row.checklist_id] = row
     return sorted(newest.values(), key=lambda r: r.checklist_id)
 

@@ -118,6 +118,7 @@ LABELS = {
     "role": labels.ROLE,
     "band": labels.PRIORITY_BAND,
     "kappa": labels.KAPPA,
+    "carry": labels.CARRY,
 }
 
 

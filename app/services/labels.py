@@ -125,6 +125,14 @@ KAPPA = {
     "almost_perfect": _l("almost perfect"),
 }
 
+#: How a requirement of a later checklist version came from the earlier ones (app.domain.lineage).
+CARRY = {
+    "same": _l("unchanged"),
+    "reworded": _l("reworded"),
+    "split": _l("split"),
+    "merged": _l("merged"),
+    "new": _l("new"),
+}
 PRIORITY_BAND = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 
 

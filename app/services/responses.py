@@ -104,6 +104,7 @@ SELF_FIELDS = (
     "basis",
     "evidence_note",
     "recommendation",
+    "recheck",
 )
 REVIEW_FIELDS = (
     "value",
@@ -222,6 +223,7 @@ def save_response(
         response.basis = (data.basis or Basis.SOP_TEXT) if scored else None
         response.evidence_note = data.evidence_note.strip()
         response.recommendation = data.recommendation.strip()
+        response.recheck = False  # saved by a person who looked at it: a carried answer is checked
         wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
         if [(c.sop_id, c.section) for c in response.citations] != wanted:
             response.citations = [

@@ -35,6 +35,7 @@ FILTERS = {
     "to_verify": _l("To verify on site"),
     "disagreements": _l("Disagreements"),
     "queries": _l("Open queries"),
+    "recheck": _l("To re-check after an upgrade"),
 }
 
 
@@ -165,6 +166,8 @@ class ScoringPage:
             return state is State.TO_VERIFY
         if name == "disagreements":
             return self.sheet.differs(req.id)
+        if name == "recheck":
+            return self.sheet.responses[req.id].recheck
         if name == "queries":
             return (
                 review is not None and review.stance in ("disagree", "query") and not self.sheet.responses[req.id].reply

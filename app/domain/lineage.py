@@ -1,0 +1,152 @@
+"""What becomes of each requirement of an earlier checklist version in a later one.
+
+A later version says it in its own file: a requirement ``replaces`` the earlier ones whose
+answers it takes, and ``retired`` lists the earlier ones nothing carries on, with the
+reason. A requirement without ``replaces`` takes the answer of the earlier requirement
+with its own id, if there is one that nothing else claims.
+
+From that, each requirement of the later version is:
+
+- **same**: one earlier requirement, same statement: its answer holds as it was;
+- **reworded**: one earlier requirement, statement changed: the answer is carried, to re-check;
+- **split**: an earlier requirement that several later ones replace: each takes its answer, to re-check;
+- **merged**: several earlier requirements: it takes the most cautious of their answers, to re-check;
+- **new**: no earlier requirement: nothing to carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from app.domain.checklist import Checklist
+from app.domain.scoring import Answer
+from app.domain.text import Text
+
+
+class Kind(StrEnum):
+    SAME = "same"
+    REWORDED = "reworded"
+    SPLIT = "split"
+    MERGED = "merged"
+    NEW = "new"
+
+
+@dataclass(frozen=True)
+class Carry:
+    """Where one requirement of the later version takes its answer from."""
+
+    requirement_id: str
+    earlier: tuple[str, ...]
+    kind: Kind
+
+    @property
+    def to_recheck(self) -> bool:
+        """Whether the person should look again before relying on the carried answer."""
+        return self.kind in (Kind.REWORDED, Kind.SPLIT, Kind.MERGED)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """Every requirement of ``later`` with its origin, and what of ``earlier`` is not carried."""
+
+    earlier: Checklist
+    later: Checklist
+    carries: dict[str, Carry]
+    #: Earlier requirements the later version retires, with the reason.
+    retired: dict[str, Text | None]
+    #: Earlier requirements the later version neither carries nor retires (a content error).
+    unaccounted: tuple[str, ...] = field(default=())
+
+    def successors(self, earlier_id: str) -> list[str]:
+        """The later requirements that take this earlier requirement's answer."""
+        return [c.requirement_id for c in self.carries.values() if earlier_id in c.earlier]
+
+
+def _statement(checklist: Checklist, requirement_id: str) -> str:
+    return " ".join(checklist.requirement(requirement_id).statement.in_language(checklist.language).split())
+
+
+def lineage(earlier: Checklist, later: Checklist) -> Lineage:
+    """How the answers of an assessment on ``earlier`` carry over to ``later``."""
+    earlier_ids = {r.id for s in earlier.sections for r in s.requirements}
+    later_requirements = [r for s in later.sections for r in s.requirements]
+    claimed: dict[str, list[str]] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    for req in later_requirements:
+        named = tuple(old for old in req.replaces if old in earlier_ids)
+        sources[req.id] = named
+        for old in named:
+            claimed.setdefault(old, []).append(req.id)
+    for req in later_requirements:  # by id, when the file names nothing and nothing else claims it
+        if not req.replaces and req.id in earlier_ids and req.id not in claimed and req.id not in later.retired:
+            sources[req.id] = (req.id,)
+            claimed[req.id] = [req.id]
+    carries = {}
+    for req in later_requirements:
+        named = sources[req.id]
+        if not named:
+            kind = Kind.NEW
+        elif len(named) > 1:
+            kind = Kind.MERGED
+        elif len(claimed[named[0]]) > 1:
+            kind = Kind.SPLIT
+        elif _statement(earlier, named[0]) == _statement(later, req.id):
+            kind = Kind.SAME
+        else:
+            kind = Kind.REWORDED
+        carries[req.id] = Carry(req.id, named, kind)
+    retired = {old: later.retired.get(old) for old in sorted(earlier_ids) if old in later.retired}
+    unaccounted = tuple(
+        r.id for s in earlier.sections for r in s.requirements if r.id not in claimed and r.id not in retired
+    )
+    return Lineage(earlier, later, carries, retired, unaccounted)
+
+
+@dataclass(frozen=True)
+class EarlierAnswer:
+    """What an earlier response held, as far as carrying it over is concerned."""
+
+    requirement_id: str
+    answer: Answer
+    na_justification: str = ""
+    evidence_note: str = ""
+    recommendation: str = ""
+
+
+def merge(answers: Sequence[EarlierAnswer], scale: Iterable[int]) -> EarlierAnswer | None:
+    """One answer from one or several earlier ones: the most cautious, with every note kept.
+
+    A score carries only if the later scale has it. Among scores the lowest wins (a merged
+    duty is met no better than its weakest part); without a score, "not evidenced" wins over
+    "not applicable", and N/A carries only when every part was N/A. None when nothing was said.
+    """
+    given = [a for a in answers if a.answer.given]
+    if not given:
+        return None
+    values = set(scale)
+    scored = [a for a in given if a.answer.value is not None and a.answer.value in values]
+    if scored:
+        answer = min(scored, key=lambda a: a.answer.value).answer
+    elif any(a.answer.not_evidenced for a in given):
+        answer = Answer(not_evidenced=True)
+    elif len(given) == len(answers) and all(a.answer.not_applicable for a in given):
+        answer = Answer(not_applicable=True)
+    else:
+        answer = Answer()  # nothing the later scale can hold; the notes still carry
+    return EarlierAnswer(
+        "+".join(a.requirement_id for a in answers),
+        answer,
+        _joined(answers, "na_justification"),
+        _joined(answers, "evidence_note"),
+        _joined(answers, "recommendation"),
+    )
+
+
+def _joined(answers: Sequence[EarlierAnswer], name: str) -> str:
+    """A note field of several answers in one, each part marked with its requirement."""
+    parts = [(a.requirement_id, getattr(a, name).strip()) for a in answers if getattr(a, name).strip()]
+    if len(answers) == 1:
+        return parts[0][1] if parts else ""
+    return "\n".join(f"[{requirement_id}] {text}" for requirement_id, text in parts)

@@ -1,0 +1,225 @@
+"""Upgrading an assessment to a later checklist version: a new draft that keeps every answer that maps.
+
+The earlier assessment is never changed. The new one starts in the self-assessment stage
+on the later version, with each requirement's answer, notes and SOP citations taken from
+the earlier requirements it replaces (:mod:`app.domain.lineage`), marked to re-check where
+the requirement was reworded, split or merged, and with the action plan carried across.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, lineage, merge
+from app.domain.results import score_assessment
+from app.extensions import db
+from app.models import Assessment, ChecklistVersion, Citation, PlannedAction, Response, User
+from app.services.assessments import create_assessment, record_scores
+from app.services.audit import record
+from app.services.checklists import checklist_of, version_key
+
+
+class UpgradeRefused(Exception):
+    """The assessment cannot be upgraded to that version; the message says why."""
+
+
+@dataclass(frozen=True)
+class UpgradePlan:
+    """What an upgrade would do, shown before it is done and printed after."""
+
+    assessment: Assessment
+    version: ChecklistVersion
+    lineage: Lineage
+    modules: list[str]
+    #: Earlier requirements that had an answer.
+    answered: list[str]
+    #: Of those, the ones some requirement of the later version takes on.
+    carried: list[str]
+    #: Later requirements whose carried answer is to re-check, with how they came to be.
+    to_recheck: list[Carry]
+    #: Answered earlier requirements not carried, with the reason.
+    left: list[tuple[str, str]]
+
+    @property
+    def summary(self) -> str:
+        """The line the command prints and the page shows."""
+        return f"carried over {len(self.carried)} of {len(self.answered)} answers"
+
+
+def later_versions(assessment: Assessment) -> list[ChecklistVersion]:
+    """Stored versions of the assessment's checklist later than its own, newest first."""
+    current = assessment.checklist_version
+    rows = db.session.scalars(select(ChecklistVersion).where(ChecklistVersion.checklist_id == current.checklist_id))
+    later = [row for row in rows if version_key(row.version) > version_key(current.version)]
+    return sorted(later, key=lambda row: version_key(row.version), reverse=True)
+
+
+def _earlier_answers(assessment: Assessment) -> dict[str, Response]:
+    responses = db.session.scalars(
+        select(Response)
+        .where(Response.assessment_id == assessment.id)
+        .options(selectinload(Response.requirement), selectinload(Response.citations))
+    )
+    return {response.requirement.code: response for response in responses}
+
+
+def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePlan:
+    """What upgrading ``assessment`` to ``version`` would carry, leave and mark to re-check."""
+    current = assessment.checklist_version
+    if version.checklist_id != current.checklist_id:
+        raise UpgradeRefused(
+            _("%(to)s is another checklist than %(from)s.", to=version.checklist_id, **{"from": current.checklist_id})
+        )
+    if version_key(version.version) <= version_key(current.version):
+        raise UpgradeRefused(
+            _(
+                "Version %(to)s is not later than %(from)s, the assessment's version.",
+                to=version.version,
+                **{"from": current.version},
+            )
+        )
+    earlier, later = checklist_of(current), checklist_of(version)
+    found = lineage(earlier, later)
+    declared = {m.id for m in later.modules}
+    modules = [m for m in assessment.modules if m in declared]
+    in_scope = {r.id for r in later.requirements(modules)}
+    responses = _earlier_answers(assessment)
+    answered = [rid for rid, response in responses.items() if response.answer.given]
+    carried, left = [], []
+    for rid in answered:
+        successors = [s for s in found.successors(rid) if s in in_scope]
+        if successors:
+            carried.append(rid)
+        elif rid in found.retired:
+            reason = found.retired[rid]
+            left.append((rid, _("retired: %(reason)s", reason=reason) if reason else _("retired")))
+        elif found.successors(rid):
+            left.append((rid, _("its successors are in a module this assessment leaves out")))
+        else:
+            left.append((rid, _("the later version does not say what became of it")))
+    to_recheck = [
+        carry
+        for rid, carry in found.carries.items()
+        if rid in in_scope and carry.to_recheck and any(e in answered for e in carry.earlier)
+    ]
+    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left)
+
+
+def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
+    return EarlierAnswer(
+        requirement_id,
+        response.answer,
+        response.na_justification,
+        response.evidence_note,
+        response.recommendation,
+    )
+
+
+def _describe(carry: Carry, from_version: str) -> str:
+    kind = {Kind.SAME: "", Kind.REWORDED: " (reworded)", Kind.SPLIT: " (split)", Kind.MERGED: " (merged)"}
+    return f"{from_version} {', '.join(carry.earlier)}{kind[carry.kind]}"[:200]
+
+
+def upgrade_assessment(
+    assessment: Assessment, version: ChecklistVersion, user: User | None, title: str | None = None
+) -> tuple[Assessment, UpgradePlan]:
+    """Create the new draft on ``version`` (flushed, not committed) and say what it carried."""
+    plan = plan_upgrade(assessment, version)
+    later = checklist_of(version)
+    new = create_assessment(
+        unit=assessment.unit,
+        version=version,
+        title=title or assessment.title,
+        modules=plan.modules,
+        scope=assessment.scope,
+        assessors=assessment.assessors,
+        user=user,
+    )
+    new.predecessor = assessment
+    earlier = _earlier_answers(assessment)
+    scale = [level.value for level in later.scale]
+    taken_from: dict[int, list[Response]] = {}  # earlier response id -> the new responses it fed
+    answers = {}
+    for response in new.responses:
+        rid = response.requirement.code
+        carry = plan.lineage.carries[rid]
+        sources = [(e, earlier[e]) for e in carry.earlier if e in earlier]
+        if not sources:
+            continue
+        for _rid, source in sources:
+            taken_from.setdefault(source.id, []).append(response)
+        merged = merge([_as_earlier(e, source) for e, source in sources], scale)
+        if merged is None:
+            continue
+        answer = merged.answer
+        response.value, response.not_applicable, response.not_evidenced = (
+            answer.value,
+            answer.not_applicable,
+            answer.not_evidenced,
+        )
+        response.basis = answer.basis
+        response.na_justification = merged.na_justification
+        response.evidence_note = merged.evidence_note
+        response.recommendation = merged.recommendation
+        response.carried_from = _describe(carry, assessment.checklist_version.version)
+        response.recheck = carry.to_recheck
+        seen = set()
+        for _rid, source in sources:
+            for citation in source.citations:
+                key = (citation.sop_id, citation.section)
+                if citation.sop_id is not None and key not in seen:
+                    seen.add(key)
+                    response.citations.append(
+                        Citation(sop_id=citation.sop_id, section=citation.section, position=len(seen) - 1)
+                    )
+        answers[rid] = response.answer
+    _carry_actions(assessment, new, taken_from)
+    record_scores(new, score_assessment(later, plan.modules, answers, new.scope))
+    db.session.flush()
+    record(
+        "assessment.upgraded",
+        user=user,
+        object_type="assessment",
+        object_id=new.id,
+        unit_id=new.unit_id,
+        assessment_id=new.id,
+        summary=f"from assessment {assessment.id} ({assessment.checklist_version.version}) to {version.version}: "
+        f"{plan.summary}, {len(plan.to_recheck)} to re-check",
+    )
+    return new, plan
+
+
+def _carry_actions(earlier: Assessment, new: Assessment, taken_from: dict[int, list[Response]]) -> None:
+    """Every action of the plan, linked to the new responses its gaps became."""
+    actions = db.session.scalars(
+        select(PlannedAction)
+        .where(PlannedAction.assessment_id == earlier.id)
+        .options(selectinload(PlannedAction.gaps))
+        .order_by(PlannedAction.id)
+    )
+    linked: set[int] = set()  # a response belongs to one action at most
+    for action in actions:
+        gaps = []
+        for gap in action.gaps:
+            for response in taken_from.get(gap.id, []):
+                if id(response) not in linked:
+                    linked.add(id(response))
+                    gaps.append(response)
+        db.session.add(
+            PlannedAction(
+                assessment=new,
+                title=action.title,
+                remedy=action.remedy,
+                owner=action.owner,
+                due_on=action.due_on,
+                effort=action.effort,
+                cost=action.cost,
+                status=action.status,
+                notes=action.notes,
+                gaps=gaps,
+            )
+        )

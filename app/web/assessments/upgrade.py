@@ -1,0 +1,62 @@
+"""Upgrade an assessment to a later checklist version: see what carries, then make the new draft."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.extensions import db
+from app.services.access import Action
+from app.services.assessments import score_sheet
+from app.services.upgrades import UpgradeRefused, later_versions, plan_upgrade, upgrade_assessment
+from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.views import bp
+from app.web.decisions import on_unit, requires
+from app.web.guards import assessment_for
+
+
+@bp.route("/<int:assessment_id>/upgrade", methods=["GET", "POST"])
+@requires(on_unit(Action.CREATE))
+def upgrade(assessment_id: int):
+    """What a later version would carry over, and a button to start the new draft with it."""
+    assessment = assessment_for(assessment_id, Action.CREATE)
+    versions = later_versions(assessment)
+    if not versions:
+        flash(_("No later version of this checklist is loaded."), "info")
+        return redirect(url_for("assessments.results", assessment_id=assessment.id))
+    wanted = request.values.get("to") or versions[0].version
+    version = next((v for v in versions if v.version == wanted), None)
+    if version is None:
+        abort(404)
+    try:
+        plan = plan_upgrade(assessment, version)
+    except UpgradeRefused as exc:  # pragma: no cover - later_versions offers only later ones
+        abort(409, description=str(exc))
+    form = FlaskForm()
+    if form.validate_on_submit():
+        new, plan = upgrade_assessment(assessment, version, current_user._get_current_object())
+        db.session.commit()
+        flash(
+            _(
+                "New draft on version %(version)s: %(summary)s. Cards marked “re-check” were reworded, split or "
+                "merged: look at them before relying on the carried answer.",
+                version=version.version,
+                summary=plan.summary,
+            ),
+            "success",
+        )
+        target = {"filter": "recheck"} if plan.to_recheck else {}
+        return redirect(url_for("assessments.score", assessment_id=new.id, **target))
+    sheet = score_sheet(assessment)
+    return render_template(
+        "assessments/upgrade.html",
+        sheet=sheet,
+        assessment=assessment,
+        panel=stage_panel(sheet, current_user),
+        versions=versions,
+        version=version,
+        plan=plan,
+        form=form,
+    )

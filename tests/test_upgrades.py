@@ -1,0 +1,190 @@
+"""Upgrading an assessment to a later checklist version keeps every answer that maps."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.domain.loader import load_checklist_file
+from app.extensions import db
+from app.models import Assessment, ChecklistVersion, Citation, Event, PlannedAction
+from app.services.assessments import create_assessment
+from app.services.checklists import checklist_of, store_checklist
+from app.services.upgrades import UpgradeRefused, plan_upgrade, upgrade_assessment
+from tests.conftest import DATA, finalise, response_of, text_of
+
+MINI_2 = DATA / "mini-2.yaml"
+
+
+@pytest.fixture
+def mini_2(mini_version) -> ChecklistVersion:
+    checklist, text = load_checklist_file(MINI_2)
+    store_checklist(checklist, text, MINI_2.name)
+    return db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "2.0.0"))
+
+
+@pytest.fixture
+def scored(make_unit, make_user, make_assessment, make_sop):
+    """A finalised 1.0.0 assessment with every requirement answered, notes, a citation and an action."""
+    unit = make_unit("U1")
+    head = make_user("unit_head", units=[unit], email="head@u1.example")
+    sop = make_sop(unit)
+    assessment = make_assessment(unit, modules=("firearms",))
+    answers = {
+        "AAA-01": dict(value=3, basis="sop_text", evidence_note="SOP-01 s. 2"),
+        "AAA-02": dict(value=2, basis="sop_text", evidence_note="Role named in 3.1"),
+        "AAA-03": dict(not_applicable=True, na_justification="No such review here"),
+        "BBB-01": dict(value=1, basis="sop_text", recommendation="Add dates to seals"),
+        "BBB-02": dict(value=0, basis="sop_text", evidence_note="Store open"),
+        "FFF-01": dict(value=3, basis="sop_text"),
+        "FFF-02": dict(not_evidenced=True),
+    }
+    responses = {r.requirement.code: r for r in assessment.responses}
+    for code, fields in answers.items():
+        for name, value in fields.items():
+            setattr(responses[code], name, value)
+    responses["BBB-01"].citations.append(Citation(sop=sop, section="4.2"))
+    db.session.add(
+        PlannedAction(assessment=assessment, title="Write the seal rule", owner="Ana", gaps=[responses["BBB-01"]])
+    )
+    db.session.commit()
+    finalise(assessment, head)
+    return assessment, head
+
+
+def test_the_plan_counts_what_carries_what_is_left_and_what_to_recheck(scored, mini_2):
+    assessment, _head = scored
+    plan = plan_upgrade(assessment, mini_2)
+    assert plan.summary == "carried over 6 of 7 answers"
+    assert [rid for rid, _why in plan.left] == ["AAA-03"] and "retired: A desirable review" in plan.left[0][1]
+    assert [c.requirement_id for c in plan.to_recheck] == ["BBB-11", "BBB-12", "CCC-01", "FFF-02"]
+
+
+def test_upgrading_makes_a_new_draft_carrying_answers_notes_citations_and_actions(scored, mini_2):
+    assessment, head = scored
+    new, plan = upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    assert plan.summary == "carried over 6 of 7 answers"
+    assert new.stage == "self_assessment" and new.checklist_version.version == "2.0.0"
+    assert new.predecessor_id == assessment.id and new.modules == ["firearms"]
+    same = response_of(new, "AAA-01")
+    assert (same.value, same.evidence_note, same.recheck, same.carried_from) == (
+        3,
+        "SOP-01 s. 2",
+        False,
+        "1.0.0 AAA-01",
+    )
+    for split in ("BBB-11", "BBB-12"):
+        response = response_of(new, split)
+        assert (response.value, response.recheck, response.carried_from) == (1, True, "1.0.0 BBB-01 (split)")
+        assert [(c.sop.code, c.section) for c in response.citations] == [("SOP-01", "4.2")]
+    merged = response_of(new, "CCC-01")
+    assert merged.value == 0 and merged.recheck and merged.carried_from == "1.0.0 AAA-02, BBB-02 (merged)"
+    assert merged.evidence_note == "[AAA-02] Role named in 3.1\n[BBB-02] Store open"
+    reworded = response_of(new, "FFF-02")
+    assert reworded.not_evidenced and reworded.recheck
+    assert response_of(new, "CCC-02").value is None and response_of(new, "CCC-02").carried_from is None
+    (action,) = db.session.scalars(select(PlannedAction).where(PlannedAction.assessment_id == new.id))
+    assert action.title == "Write the seal rule" and [g.requirement.code for g in action.gaps] == ["BBB-11", "BBB-12"]
+    assert new.answered == 6 and new.score is not None
+    event = db.session.scalar(select(Event).where(Event.name == "assessment.upgraded"))
+    assert event.user_email == head.email and "carried over 6 of 7 answers" in event.summary
+
+
+def test_the_earlier_assessment_is_left_as_it_was(scored, mini_2):
+    assessment, head = scored
+    before = {r.requirement.code: (r.value, r.version) for r in assessment.responses}
+    upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    db.session.expire_all()
+    earlier = db.session.get(Assessment, assessment.id)
+    assert (
+        earlier.stage == "finalised" and {r.requirement.code: (r.value, r.version) for r in earlier.responses} == before
+    )
+
+
+def test_an_upgrade_to_the_same_or_an_earlier_version_is_refused(scored, mini_version):
+    assessment, _head = scored
+    with pytest.raises(UpgradeRefused, match=r"is not later than 1\.0\.0"):
+        plan_upgrade(assessment, mini_version)
+
+
+def test_the_command_prints_what_it_carried(runner, scored, mini_2):
+    assessment, head = scored
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0", "--by", head.email])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Created assessment ") and "mini@2.0.0" in lines[0]
+    assert lines[1] == "carried over 6 of 7 answers"
+    assert lines[2] == "4 to re-check: BBB-11, BBB-12, CCC-01, FFF-02"
+    assert lines[3].startswith("not carried: AAA-03 (retired: ")
+    missing = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "9.9.9"])
+    assert missing.exit_code == 1 and "mini@9.9.9 is not loaded" in missing.output
+
+
+def test_the_unit_head_sees_what_carries_then_starts_the_new_draft_in_the_browser(
+    client, scored, mini_2, login, post, save_response
+):
+    assessment, head = scored
+    login(head)
+    results = text_of(client.get(f"/assessments/{assessment.id}"))
+    assert "Checklist version 2.0.0 is loaded." in results
+    preview = text_of(client.get(f"/assessments/{assessment.id}/upgrade"))
+    assert "Carried over 6 of 7 answers" in preview and "AAA-03 : retired: A desirable review" in preview
+    assert "CCC-01 from AAA-02, BBB-02 (merged)" in preview
+    done = post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0"})
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert done.status_code == 302 and done.location.endswith(f"/assessments/{new.id}/score?filter=recheck")
+    cards = client.get(done.location).get_data(as_text=True)
+    assert cards.count('class="tag tag-recheck"') == 4
+    assert "Carried over from 1.0.0 BBB-01 (split)" in text_of(client.get(done.location))
+    assert "4 carried answers to re-check" in text_of(client.get(f"/assessments/{new.id}"))
+    assert save_response(new.id, "BBB-11", score=2).status_code == 302
+    assert response_of(new, "BBB-11").recheck is False and response_of(new, "BBB-12").recheck is True
+
+
+def test_upgrading_needs_the_right_to_start_assessments_in_that_unit(
+    client, scored, mini_2, make_user, make_unit, login, post
+):
+    assessment, _head = scored
+    login(make_user("viewer", units=[assessment.unit]))
+    assert client.get(f"/assessments/{assessment.id}/upgrade").status_code == 403
+    assert "Checklist version 2.0.0" not in text_of(client.get(f"/assessments/{assessment.id}"))
+    post("/logout")
+    login(make_user("unit_head", units=[make_unit("U2")]))
+    assert post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0"}).status_code == 404
+    assert db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id)) is None
+
+
+def test_without_a_later_version_the_page_says_so(client, scored, login):
+    assessment, head = scored
+    login(head)
+    response = client.get(f"/assessments/{assessment.id}/upgrade", follow_redirects=True)
+    assert "No later version of this checklist is loaded." in text_of(response)
+
+
+def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_1_1_0_with_every_answer(
+    runner, make_unit, make_user
+):
+    shipped = DATA.parent.parent / "checklists"
+    for name in (
+        "csi-sop-enfsi-1.0.0.yaml",
+        "csi-sop-enfsi-1.1.0.yaml" if (shipped / "csi-sop-enfsi-1.1.0.yaml").exists() else "csi-sop-enfsi.yaml",
+    ):
+        checklist, text = load_checklist_file(shipped / name)
+        store_checklist(checklist, text, name)
+    first = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.0.0"))
+    later = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.1.0"))
+    unit = make_unit("BIH")
+    head = make_user("unit_head", units=[unit])
+    modules = [m.id for m in checklist_of(first).modules]
+    assessment = create_assessment(unit=unit, version=first, title="Full", modules=modules, user=head)
+    for i, response in enumerate(assessment.responses):
+        response.value, response.basis, response.evidence_note = i % 4, "sop_text", f"note {i}"
+    db.session.commit()
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", later.version])
+    total = len(assessment.responses)
+    assert f"carried over {total} of {total} answers" in result.output.splitlines()
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    carried = {r.requirement.code: (r.value, r.evidence_note) for r in new.responses}
+    assert carried == {r.requirement.code: (r.value, r.evidence_note) for r in assessment.responses}
