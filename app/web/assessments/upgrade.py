@@ -38,15 +38,14 @@ def upgrade(assessment_id: int):
     if form.validate_on_submit():
         new, plan = upgrade_assessment(assessment, version, current_user._get_current_object())
         db.session.commit()
-        flash(
-            _(
-                "New draft on version %(version)s: %(summary)s. Cards marked “re-check” were reworded, split or "
-                "merged: look at them before relying on the carried answer.",
-                version=version.version,
-                summary=plan.summary,
-            ),
-            "success",
-        )
+        message = _("New draft on version %(version)s: %(summary)s.", version=version.version, summary=plan.summary)
+        if plan.to_recheck:
+            message += " " + _(
+                "The %(num)s cards shown here were reworded, split or merged: check each before relying on its "
+                "carried answer.",
+                num=len(plan.to_recheck),
+            )
+        flash(message, "success")
         target = {"filter": "recheck"} if plan.to_recheck else {}
         return redirect(url_for("assessments.score", assessment_id=new.id, **target))
     sheet = score_sheet(assessment)
