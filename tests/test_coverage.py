@@ -24,3 +24,11 @@ def test_tracked_clauses_nothing_cites_are_listed():
     checklist = parse_checklist(text)
     assert [(r.source, r.clause) for r in uncited_clauses(checklist)] == [("ISO17020", "7.1")]
     assert uncited_clauses(CHECKLIST) == []
+
+
+def test_a_citation_counts_for_the_most_specific_tracked_clause():
+    text = MINI.read_text(encoding="utf-8").replace(
+        '      "7.3": Records\n', '      "7.3": Records\n      "7.3.1": Timely records\n'
+    )
+    rows = {(r.source, r.clause): [q.id for q in r.requirements] for r in coverage_matrix(parse_checklist(text))}
+    assert rows[("ISO17020", "7.3.1")] == ["AAA-01"] and rows[("ISO17020", "7.3")] == []

@@ -59,13 +59,11 @@ class Source:
     clauses: dict[str, str] = field(default_factory=dict)
 
     def tracked_clause(self, clause: str | None) -> str | None:
-        """The declared clause that ``clause`` is or falls under (``7.1.2`` -> ``7.1``)."""
+        """The declared clause that ``clause`` is or falls under (``7.1.2`` -> ``7.1``), the most specific first."""
         if clause is None:
             return None
-        for key in self.clauses:
-            if clause == key or clause.startswith(key + "."):
-                return key
-        return None
+        matching = [key for key in self.clauses if clause == key or clause.startswith(key + ".")]
+        return max(matching, key=len) if matching else None
 
 
 @dataclass(frozen=True)
