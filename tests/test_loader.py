@@ -181,3 +181,85 @@ def test_unknown_field_is_reported():
     bad = GOOD.replace("        guidance: Look for a named role.\n", "        guidence: Look for a named role.\n")
     (line,) = problems_of(bad)
     assert "AAA-02" in line and "unknown field" in line and "guidence" in line
+
+
+# --- format of version 2: stable clause keys, anchors, applicability, glossary, provenance ---
+
+STABLE = GOOD.replace(
+    "  - id: GUIDE\n    title: Some guidance\n",
+    "  - id: GUIDE\n    title: Some guidance\n"
+    '    provenance: {checked: "2026-11-30", how: Read the table of contents., confirmed: [numbering], unconfirmed: []}\n'
+    "    clauses:\n"
+    '      recording: {title: Recording the scene, numbers: {"v1.0": "5.3", "v2": "8.1"}}\n'
+    "      audit: {title: Audit}\n",
+).replace("references: [{source: GUIDE}]", "references: [{source: GUIDE, clause: recording}]")
+
+
+def test_a_stable_clause_key_prints_its_heading_and_its_number_in_each_edition():
+    checklist = parse_checklist(
+        STABLE.replace(
+            'references: [{source: ISO17020, clause: "7.1"}]', "references: [{source: GUIDE, clause: audit}]"
+        )
+    )
+    guide = checklist.source("GUIDE")
+    assert guide.cite("recording") == "GUIDE Recording the scene (5.3 in v1.0; 8.1 in v2)"
+    assert guide.cite("audit") == "GUIDE Audit"
+    assert checklist.cite(checklist.requirement("AAA-01").references[0]) == "ISO17020 7.3.1"
+    assert (
+        checklist.cite(checklist.requirement("AAA-02").references[0])
+        == "GUIDE Recording the scene (5.3 in v1.0; 8.1 in v2)"
+    )
+
+
+def test_provenance_is_kept_in_the_file_but_not_in_the_model_that_reports_print():
+    checklist = parse_checklist(
+        STABLE.replace(
+            'references: [{source: ISO17020, clause: "7.1"}]', "references: [{source: GUIDE, clause: audit}]"
+        )
+    )
+    assert checklist.document["sources"][1]["provenance"]["how"] == "Read the table of contents."
+    assert not hasattr(checklist.source("GUIDE"), "provenance")
+
+
+def test_provenance_needs_the_date_and_how_it_was_checked():
+    text = STABLE.replace('provenance: {checked: "2026-11-30", how: Read the table of contents.,', "provenance: {")
+    assert any("provenance: missing required field 'checked'" in line for line in problems_of(text))
+
+
+def test_core_clauses_are_read_from_the_source_entry():
+    text = GOOD.replace('"7.3": Records', '"7.3": {title: Records, core: true}')
+    checklist = parse_checklist(text)
+    assert checklist.source("ISO17020").core == frozenset({"7.3"})
+    assert checklist.source("ISO17020").clauses["7.3"] == "Records"
+
+
+def test_anchors_and_applicability_are_read_and_anchors_must_be_on_the_scale():
+    text = GOOD.replace(
+        "        remedy: records-procedure\n",
+        "        remedy: records-procedure\n"
+        "        applicability: Where national law gives records to the prosecutor, score the hand-over.\n"
+        "        anchors: {1: A form exists., 2: The form and who fills it., 3: The form and when it is filled.}\n",
+        1,
+    )
+    req = parse_checklist(text).requirement("AAA-01")
+    assert str(req.anchors[2]) == "The form and who fills it."
+    assert "prosecutor" in str(req.applicability)
+    bad = text.replace("3: The form and when", "7: The form and when")
+    assert any("anchor for 7, which is not a value on the scale" in line for line in problems_of(bad))
+
+
+def test_a_glossary_gives_terms_meanings_and_regional_equivalents():
+    text = GOOD.replace(
+        "sections:\n",
+        "glossary:\n"
+        "  - term: scene examination\n"
+        "    meaning: The examination of a scene ordered under criminal procedure.\n"
+        "    equivalents: {bs: uviđaj, sr-Cyrl: увиђај}\n"
+        "    provenance: Seen in the criminal procedure code.\n"
+        "sections:\n",
+        1,
+    )
+    entry = parse_checklist(text).glossary[0]
+    assert str(entry.term) == "scene examination" and entry.equivalents["sr-Cyrl"] == "увиђај"
+    bad = text.replace("{bs: uviđaj,", "{Bosnian: uviđaj,")
+    assert any("glossary[0].equivalents" in line for line in problems_of(bad))

@@ -5,6 +5,7 @@ Built by :mod:`app.domain.loader` from a YAML file; immutable once built.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +25,8 @@ DEFAULT_SCALE = (
     (2, "largely", "Largely addressed"),
     (3, "full", "Fully addressed"),
 )
+#: A clause key that names a topic rather than a number (``recording``, ``contract-review``).
+_STABLE_KEY = re.compile(r"[a-z]+(?:-[a-z]+)*")
 DEFAULT_WEIGHTS = {"essential": 3, "important": 2, "desirable": 1}
 
 
@@ -56,7 +59,32 @@ class Source:
     publisher: str | None = None
     url: str | None = None
     note: Text | None = None
+    #: The clauses the checklist tracks: a stable key (``7.1.5``, ``recording``) and its heading.
     clauses: dict[str, str] = field(default_factory=dict)
+    #: For stable keys: the clause number in each edition whose numbering is known.
+    numbers: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Clauses an accreditation cannot be granted without (see the checklist's criticality rule).
+    core: frozenset[str] = frozenset()
+
+    def number(self, clause: str | None) -> str | None:
+        """The clause's number in each edition whose numbering is known (``5.3 in v1.0``), or None."""
+        editions = self.numbers.get(clause or "")
+        return "; ".join(f"{number} in {edition}" for edition, number in editions.items()) if editions else None
+
+    def cite(self, clause: str | None) -> str:
+        """A citation a reader can trace.
+
+        Numbers and names are printed as they are (``ISO17020 7.1.5``, ``INTERPOL iARMS``); a
+        stable key such as ``recording`` prints its heading and its number in each edition
+        (``ENFSI-SOC Recording the scene (5.3 in v1.0)``).
+        """
+        if clause is None:
+            return self.id
+        if not _STABLE_KEY.fullmatch(clause):
+            return f"{self.id} {clause}"
+        heading = self.clauses.get(clause, clause)
+        number = self.number(clause)
+        return f"{self.id} {heading} ({number})" if number else f"{self.id} {heading}"
 
     def tracked_clause(self, clause: str | None) -> str | None:
         """The declared clause that ``clause`` is or falls under (``7.1.2`` -> ``7.1``), the most specific first."""
@@ -110,6 +138,10 @@ class Requirement:
     remedy: str | None = None
     #: Requirements of earlier versions whose answers this one takes on upgrade (see lineage).
     replaces: tuple[str, ...] = ()
+    #: What each scale value looks like for this requirement (the scoring anchors).
+    anchors: dict[int, Text] = field(default_factory=dict)
+    #: Where national law or the unit's mandate decides whether and how it applies.
+    applicability: Text | None = None
 
     @property
     def needs_site_visit(self) -> bool:
@@ -120,6 +152,17 @@ class Requirement:
         """The recommendation for a score: its own key, else the closest lower key."""
         keys = [k for k in self.recommendations if k <= value]
         return self.recommendations[max(keys)] if keys else None
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term the checklist uses, what it means, and its names in the region's languages."""
+
+    term: Text
+    meaning: Text
+    #: Language tag -> the term in that language's legal use, where confirmed.
+    equivalents: dict[str, str] = field(default_factory=dict)
+    note: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +194,9 @@ class Checklist:
     remedies: tuple[Remedy, ...] = ()
     #: Requirements of earlier versions that no requirement carries on, with the reason.
     retired: dict[str, Text] = field(default_factory=dict)
+    #: How criticality is decided, in the file's own words.
+    criticality_rule: Text | None = None
+    glossary: tuple[GlossaryEntry, ...] = ()
     content_hash: str = ""
     #: The checked content as JSON data (what is stored and hashed).
     document: dict = field(default_factory=dict, repr=False, compare=False)
@@ -195,6 +241,11 @@ class Checklist:
     def source(self, source_id: str) -> Source:
         """The declared source with this id; KeyError when there is none."""
         return self._sources_by_id[source_id]
+
+    def cite(self, reference: Reference) -> str:
+        """The printable citation of a reference (see :meth:`Source.cite`)."""
+        source = self._sources_by_id.get(reference.source)
+        return source.cite(reference.clause) if source else reference.label()
 
     def level(self, value: int) -> ScaleLevel | None:
         """The scale level for a value, or None when the value is not on the scale."""

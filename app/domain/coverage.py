@@ -19,6 +19,8 @@ class ClauseCoverage:
     clause: str | None
     heading: str | None
     requirements: tuple[Requirement, ...]
+    #: How a reader finds the clause: ``ISO17020 7.1.5 Review of requests``, ``ENFSI-SOC Recording the scene (5.3 in v1.0)``.
+    label: str = ""
 
     @property
     def cited(self) -> bool:
@@ -50,17 +52,30 @@ def coverage_matrix(checklist: Checklist, modules: Iterable[str] | None = None) 
                 bucket.append(req)
     rows = []
     for source in checklist.sources:
-        clauses = set(source.clauses) | {c for (s, c) in citing if s == source.id}
-        for clause in sorted(clauses, key=_clause_key):
-            rows.append(
-                ClauseCoverage(
-                    source=source.id,
-                    clause=clause,
-                    heading=source.clauses.get(clause) if clause else None,
-                    requirements=tuple(citing.get((source.id, clause), ())),
-                )
-            )
+        declared = list(source.clauses)  # in the order the source entry gives them
+        others = sorted({c for (s, c) in citing if s == source.id and c not in source.clauses}, key=_clause_key)
+        for clause in sorted(declared, key=_clause_key) if _numbered(declared) else declared:
+            rows.append(_row(source, clause, citing))
+        rows.extend(_row(source, clause, citing) for clause in others)
     return rows
+
+
+def _numbered(clauses: list[str]) -> bool:
+    return all(c[:1].isdigit() for c in clauses)
+
+
+def _row(source, clause: str | None, citing: dict) -> ClauseCoverage:
+    heading = source.clauses.get(clause) if clause else None
+    label = source.cite(clause)
+    if heading and heading not in label:
+        label = f"{label} {heading}"
+    return ClauseCoverage(
+        source=source.id,
+        clause=clause,
+        heading=heading,
+        requirements=tuple(citing.get((source.id, clause), ())),
+        label=label,
+    )
 
 
 def uncited_clauses(checklist: Checklist, sources: Iterable[str] = ACCREDITATION_SOURCES) -> list[ClauseCoverage]:

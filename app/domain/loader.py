@@ -22,6 +22,7 @@ from app.domain.checklist import (
     DEFAULT_SCALE,
     DEFAULT_WEIGHTS,
     Checklist,
+    GlossaryEntry,
     Module,
     Reference,
     Remedy,
@@ -338,11 +339,12 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
                     yield at.problem(ref_path, f"a reference to {source} must name a clause ({', '.join(clauses)})")
                 elif clauses and not any(clause == k or clause.startswith(k + ".") for k in clauses):
                     yield at.problem([*ref_path, "clause"], f"clause '{clause}' is not declared for {source}")
-            for key in req.get("recommendations") or {}:
-                if int(key) not in scale_values:
-                    yield at.problem(
-                        [*path, "recommendations", key], f"recommendation for {key}, which is not a value on the scale"
-                    )
+            for field_name, what in (("recommendations", "recommendation"), ("anchors", "anchor")):
+                for key in req.get(field_name) or {}:
+                    if int(key) not in scale_values:
+                        yield at.problem(
+                            [*path, field_name, key], f"{what} for {key}, which is not a value on the scale"
+                        )
     all_ids = [s["id"] for s in sections] + req_ids
     all_paths = [("sections", i, "id") for i in range(len(sections))] + req_paths
     yield from _duplicates(all_paths, all_ids, "id", at, skip_first=len(sections))
@@ -431,6 +433,8 @@ def _build(doc: dict, digest: str) -> Checklist:
                     decided_from=req.get("decided_from", "document"),
                     remedy=req.get("remedy"),
                     replaces=tuple(req.get("replaces") or ()),
+                    anchors={int(k): text(v) for k, v in (req.get("anchors") or {}).items()},
+                    applicability=text(req.get("applicability")),
                 )
             )
         sections.append(
@@ -464,7 +468,13 @@ def _build(doc: dict, digest: str) -> Checklist:
                 publisher=s.get("publisher"),
                 url=s.get("url"),
                 note=text(s.get("note")),
-                clauses=dict(s.get("clauses") or {}),
+                clauses={k: v if isinstance(v, str) else v["title"] for k, v in (s.get("clauses") or {}).items()},
+                numbers={
+                    k: dict(v["numbers"])
+                    for k, v in (s.get("clauses") or {}).items()
+                    if isinstance(v, dict) and v.get("numbers")
+                },
+                core=frozenset(k for k, v in (s.get("clauses") or {}).items() if isinstance(v, dict) and v.get("core")),
             )
             for s in doc["sources"]
         ),
@@ -480,6 +490,16 @@ def _build(doc: dict, digest: str) -> Checklist:
             for r in doc.get("remedies") or ()
         ),
         retired={r["id"]: text(r["reason"]) for r in doc.get("retired") or ()},
+        criticality_rule=text(header.get("criticality_rule")),
+        glossary=tuple(
+            GlossaryEntry(
+                term=text(g["term"]),
+                meaning=text(g["meaning"]),
+                equivalents=dict(g.get("equivalents") or {}),
+                note=text(g.get("note")),
+            )
+            for g in doc.get("glossary") or ()
+        ),
         content_hash=digest,
         document=doc,
     )
