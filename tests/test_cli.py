@@ -156,8 +156,9 @@ def test_demo_profile_is_strong_on_recording_and_weak_on_governance(runner):
     runner.invoke(args=["demo"])
     sheet = score_sheet(db.session.scalar(select(Assessment)))
     by_section = {r.section.id: r.summary.score for r in sheet.result.sections}
-    assert by_section["REC"] > 0.65 and by_section["RCV"] > 0.65 and by_section["FAS"] > 0.6
-    assert by_section["GOV"] < 0.5 and by_section["MET"] < 0.5 and by_section["FPM"] < 0.45
+    strong = min(by_section["REC"], by_section["RCV"], by_section["FAS"])
+    weak = max(by_section["GOV"], by_section["MET"], by_section["FPM"])
+    assert strong > 0.6 and weak < 0.55 and strong - weak > 0.15
 
 
 def test_assessments_list_prints_one_line_each(runner, make_unit, make_assessment):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from app.domain.lineage import lineage
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Citation, Event, PlannedAction
@@ -188,3 +189,39 @@ def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_1_1_0_with_e
     new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
     carried = {r.requirement.code: (r.value, r.evidence_note) for r in new.responses}
     assert carried == {r.requirement.code: (r.value, r.evidence_note) for r in assessment.responses}
+
+
+def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_2_0_0(runner, make_unit, make_user):
+    """Every answer that maps is carried (merged ones at their most cautious), changed ones to re-check."""
+    shipped = DATA.parent.parent / "checklists"
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi.yaml"):
+        checklist, text = load_checklist_file(shipped / name)
+        store_checklist(checklist, text, name)
+    first = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.0.0"))
+    second = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "2.0.0"))
+    earlier, later = checklist_of(first), checklist_of(second)
+    unit = make_unit("MNE")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(unit=unit, version=first, title="Full", modules=["firearms"], user=head)
+    for i, response in enumerate(assessment.responses):
+        response.value, response.basis, response.evidence_note = (i * 7) % 4, "sop_text", f"note-{i}."
+    db.session.commit()
+    before = {r.requirement.code: r.value for r in assessment.responses}
+
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0"])
+
+    found = lineage(earlier, later)
+    total = len(before)
+    assert f"carried over {total - len(found.retired)} of {total} answers" in result.output.splitlines()
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert new.checklist_version.version == "2.0.0" and new.modules == ["firearms"]
+    by_code = {r.requirement.code: r for r in new.responses}
+    assert set(by_code) == {r.id for r in later.requirements(["firearms"])}
+    for code, carry in found.carries.items():
+        response = by_code[code]
+        if carry.kind == "new":
+            assert response.value is None and not response.carried_from, code
+            continue
+        assert response.value == min(before[e] for e in carry.earlier), code
+        assert all(f"note-{list(before).index(e)}." in response.evidence_note for e in carry.earlier), code
+        assert response.recheck == carry.to_recheck, code

@@ -66,13 +66,18 @@ SECTION_SOP = {
     "REP": "QM-01",
     "NCW": "QM-01",
     "DIG": "SOP-12",
+    "FIR": "SOP-03",
+    "VEH": "SOP-05",
+    "DEC": "SOP-02",
+    "DVI": "SOP-02",
+    "CBR": "SOP-03",
 }
 
 #: The expert's view of each section (typical level) and how the unit rated itself against
 #: it: +1 over-rated (management system, methods, 3D-printed firearms), -1 under-rated
 #: (scene recording, packaging), 0 about right.
 PROFILE = {
-    "GOV": (0.9, 1),
+    "GOV": (0.5, 1),
     "MGT": (1.1, 1),
     "PER": (1.8, 0),
     "EQP": (2.0, 0),
@@ -83,11 +88,16 @@ PROFILE = {
     "CON": (1.6, 0),
     "RCV": (2.4, -1),
     "CUS": (2.3, 0),
-    "MET": (0.7, 1),
+    "MET": (0.5, 1),
     "QAC": (1.1, 0),
     "REP": (1.8, 0),
     "NCW": (1.0, 1),
     "DIG": (1.2, 0),
+    "FIR": (1.0, 0),
+    "VEH": (1.8, 0),
+    "DEC": (1.9, 0),
+    "DVI": (0.6, 0),
+    "CBR": (0.8, 1),
     "FAS": (2.2, 0),
     "FID": (1.9, 0),
     "FEX": (1.5, 0),
@@ -95,6 +105,9 @@ PROFILE = {
     "FIN": (1.2, 0),
     "FPM": (0.3, 1),
     "FSD": (1.0, 0),
+    "FLT": (1.6, 0),
+    "FAM": (1.4, 0),
+    "FST": (2.0, 0),
 }
 
 NOTES = {

@@ -36,7 +36,8 @@ from app.services.checklists import checklist_of, find_version
 from app.services.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
 from app.services.packages import REVIEW_FIELDS, record_hash
 
-MAX_PACKAGE_BYTES = 5 * 1024 * 1024
+#: Room for the largest checklist (2.0.0, 282 requirements) with every note at its limit.
+MAX_PACKAGE_BYTES = 7 * 1024 * 1024
 #: A package is a few levels deep; anything deeper is not one (and must not exhaust the stack).
 MAX_DEPTH = 12
 
