@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
-from app.services.checklists import load_checklist_files, shipped_checklist_paths
+from app.services.checklists import load_checklist_files, shipped_checklist_paths, version_key
 
 group = AppGroup("checklists", help="Validate, load and inspect checklists.")
 
@@ -61,21 +61,30 @@ def load(paths: tuple[str, ...]) -> None:
 @group.command("matrix")
 @click.argument("path", required=False, type=click.Path(dir_okay=False))
 def matrix(path: str | None) -> None:
-    """For each source clause, the requirements that cite it; then the uncited tracked clauses."""
-    target = Path(path) if path else _paths(())[0]
+    """For each source clause, the requirements that cite it; then the uncited tracked clauses.
+
+    PATH defaults to the latest version among the shipped checklists.
+    """
     try:
-        checklist, _ = load_checklist_file(target)
+        if path:
+            checklist, _ = load_checklist_file(Path(path))
+        else:
+            shipped = [load_checklist_file(p)[0] for p in _paths(())]
+            checklist = max(shipped, key=lambda c: version_key(c.version))
     except ChecklistInvalid as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         sys.exit(1)
+    click.echo(f"{checklist.ref}")
     current = None
     for row in coverage_matrix(checklist):
         if row.source != current:
             current = row.source
             click.echo(f"\n{row.source}: {checklist.source(row.source).title}")
         label = row.clause or "(whole document)"
-        heading = f" ({row.heading})" if row.heading else ""
+        source = checklist.source(row.source)
+        number = source.number(row.clause)
+        heading = f" ({row.heading}{'; ' + number if number else ''})" if row.heading else ""
         ids = ", ".join(r.id for r in row.requirements) or "-- not cited --"
         click.echo(f"  {label}{heading}: {ids}")
     missing = uncited_clauses(checklist)

@@ -119,6 +119,7 @@ LABELS = {
     "band": labels.PRIORITY_BAND,
     "kappa": labels.KAPPA,
     "carry": labels.CARRY,
+    "language": labels.LANGUAGE,
 }
 
 

@@ -133,6 +133,18 @@ CARRY = {
     "merged": _l("merged"),
     "new": _l("new"),
 }
+#: The region's languages by tag, as glossary equivalents name them.
+LANGUAGE = {
+    "bs": _l("Bosnian"),
+    "hr": _l("Croatian"),
+    "sr-Latn": _l("Serbian"),
+    "sr-Cyrl": _l("Serbian, Cyrillic"),
+    "cnr": _l("Montenegrin"),
+    "sq": _l("Albanian"),
+    "mk": _l("Macedonian"),
+    "en": _l("English"),
+}
+
 PRIORITY_BAND = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 
 

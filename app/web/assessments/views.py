@@ -183,6 +183,17 @@ def _moved_message(chosen: Move, stage: Stage, revision: int) -> str:
     return _("Done: %(what)s.", what=MOVE[chosen])
 
 
+@bp.get("/<int:assessment_id>/terms")
+@requires(on_unit(Action.VIEW))
+def terms(assessment_id: int):
+    """The glossary of the assessment's checklist version: meanings and regional equivalents."""
+    assessment = assessment_for(assessment_id)
+    sheet = score_sheet(assessment)
+    return render_template(
+        "assessments/terms.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
+    )
+
+
 @bp.get("/<int:assessment_id>/history/<requirement_id>")
 @requires(on_unit(Action.VIEW))
 def history(assessment_id: int, requirement_id: str):
