@@ -154,6 +154,14 @@ def test_the_accreditation_blocking_duties_are_essential():
         assert any(r.criticality == "essential" for r in citing), clause
     proficiency = [r for r in ALL if "proficiency" in str(r.title).lower()]
     assert proficiency and any(r.criticality == "essential" for r in proficiency)
+    # a first assessment needs one full cycle on record: audits, management review, proficiency tests
+    cycle = [
+        r
+        for r in ALL
+        if r.decided_from == "records"
+        and re.search(r"internal audit|management review|proficiency", str(r.title).lower())
+    ]
+    assert len(cycle) == 3 and all(r.criticality == "essential" for r in cycle)
 
 
 def test_essentials_are_at_most_about_a_third():
