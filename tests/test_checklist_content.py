@@ -327,3 +327,29 @@ def test_a_requirement_keeps_an_earlier_id_only_for_the_same_duty():
     old_ids = {r.id for r in V1_0.requirements(["firearms"])}
     reused = [r.id for r in ALL if r.id in old_ids and r.id not in r.replaces]
     assert reused == []
+
+
+def test_every_requirement_named_in_the_text_exists():
+    """Guidance says 'scored under CUS-04': that requirement must exist in this version."""
+    ids = {r.id for r in ALL}
+    named = re.compile(r"\b[A-Z]{3}-\d{2}\b")
+    texts = [(s.id, str(s.intro or "")) for s in CHECKLIST.sections] + [
+        (
+            r.id,
+            " ".join(
+                str(x)
+                for x in (
+                    r.guidance,
+                    r.statement,
+                    r.applicability or "",
+                    *r.anchors.values(),
+                    *r.recommendations.values(),
+                )
+            ),
+        )
+        for r in ALL
+    ]
+    missing = sorted(
+        {(where, m) for where, text in texts for m in named.findall(text) if m not in ids and not m.startswith("SOP")}
+    )
+    assert missing == []
