@@ -225,3 +225,24 @@ def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_2_0_0(runner
         assert response.value == min(before[e] for e in carry.earlier), code
         assert all(f"note-{list(before).index(e)}." in response.evidence_note for e in carry.earlier), code
         assert response.recheck == carry.to_recheck, code
+
+
+def test_an_upgraded_draft_exported_and_imported_keeps_what_to_recheck(scored, mini_2):
+    from app.services.imports import import_package
+    from app.services.packages import build_package, package_bytes
+
+    assessment, head = scored
+    new, _plan = upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    package = build_package(new)
+    entries = {e["requirement"]: e for e in package["responses"]}
+    assert entries["BBB-11"]["carried_from"] == "1.0.0 BBB-01 (split)" and entries["BBB-11"]["recheck"] is True
+    assert "carried_from" not in build_package(assessment)["responses"][0]  # nothing changes for other packages
+
+    copy = import_package(package_bytes(package)).assessment
+    assert (response_of(copy, "BBB-11").carried_from, response_of(copy, "BBB-11").recheck) == (
+        "1.0.0 BBB-01 (split)",
+        True,
+    )
+    assert (response_of(copy, "AAA-01").carried_from, response_of(copy, "AAA-01").recheck) == ("1.0.0 AAA-01", False)
+    assert response_of(copy, "CCC-02").carried_from is None

@@ -113,6 +113,8 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
                 "recommendation": row.recommendation if row else "",
                 "reply": row.reply if row else "",
                 "dissent": row.dissent if row else "",
+                "carried_from": (row.carried_from or None) if row else None,
+                "recheck": row.recheck if row else False,
                 "updated_at": None,
                 "version": 1,
             }

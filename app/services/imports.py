@@ -73,6 +73,9 @@ class ResponseRow:
     dissent: str
     citations: list[tuple[str, str]]  # (document code, section)
     review: dict[str, Any] | None
+    #: An upgraded draft's origin of the answer, and whether it is still to re-check.
+    carried_from: str = ""
+    recheck: bool = False
 
 
 @dataclass
@@ -284,6 +287,8 @@ def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_
                 dissent=(entry.get("dissent") or "").strip(),
                 citations=citations,
                 review=review,
+                carried_from=(entry.get("carried_from") or "").strip(),
+                recheck=bool(entry.get("recheck")) and bool((entry.get("carried_from") or "").strip()),
             )
         )
     return rows

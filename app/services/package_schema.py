@@ -102,6 +102,8 @@ _RESPONSE = {
         "updated_at": _DATETIME,
         "updated_by": text("name"),
         "review": _REVIEW,
+        "carried_from": text("name"),  # an upgraded draft: the earlier requirement(s) the answer came from
+        "recheck": _BOOL,
     },
 }
 

@@ -73,6 +73,9 @@ def _response(requirement_id: str, response: Response) -> dict[str, Any]:
     entry["updated_at"] = _iso(response.updated_at)
     entry["updated_by"] = response.updated_by.name if response.updated_by else None
     entry["review"] = _review(response.review)
+    if response.carried_from:  # an upgraded draft: where the answer came from, and whether to look again
+        entry["carried_from"] = response.carried_from
+        entry["recheck"] = bool(response.recheck)
     return entry
 
 
