@@ -263,3 +263,10 @@ def test_a_glossary_gives_terms_meanings_and_regional_equivalents():
     assert str(entry.term) == "scene examination" and entry.equivalents["sr-Cyrl"] == "увиђај"
     bad = text.replace("{bs: uviđaj,", "{Bosnian: uviđaj,")
     assert any("glossary[0].equivalents" in line for line in problems_of(bad))
+
+
+def test_a_numbered_clause_can_map_to_its_number_in_a_later_edition():
+    text = GOOD.replace('"7.3": Records', '"7.3": {title: Records, numbers: {"2026": "7.4"}}')
+    iso = parse_checklist(text).source("ISO17020")
+    assert iso.cite("7.3") == "ISO17020 7.3 (7.4 in 2026)"
+    assert iso.cite("7.1") == "ISO17020 7.1"

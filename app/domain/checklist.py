@@ -74,16 +74,17 @@ class Source:
     def cite(self, clause: str | None) -> str:
         """A citation a reader can trace.
 
-        Numbers and names are printed as they are (``ISO17020 7.1.5``, ``INTERPOL iARMS``); a
-        stable key such as ``recording`` prints its heading and its number in each edition
-        (``ENFSI-SOC Recording the scene (5.3 in v1.0)``).
+        Numbers and names are printed as they are (``ISO17020 7.1.5``, ``INTERPOL iARMS``), with
+        the number in other editions where the source entry maps one (``ISO17020 7.1.5 (7.2.4 in
+        2026)``); a stable key such as ``recording`` prints its heading and its number in each
+        edition (``ENFSI-SOC Recording the scene (5.3 in v1.0)``).
         """
         if clause is None:
             return self.id
-        if not _STABLE_KEY.fullmatch(clause):
-            return f"{self.id} {clause}"
-        heading = self.clauses.get(clause, clause)
         number = self.number(clause)
+        if not _STABLE_KEY.fullmatch(clause):  # the key is the number in the cited edition
+            return f"{self.id} {clause} ({number})" if number else f"{self.id} {clause}"
+        heading = self.clauses.get(clause, clause)
         return f"{self.id} {heading} ({number})" if number else f"{self.id} {heading}"
 
     def tracked_clause(self, clause: str | None) -> str | None:
