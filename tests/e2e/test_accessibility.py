@@ -20,6 +20,7 @@ PAGES = {
         f"/assessments/{DEMO}/consultation",
         f"/assessments/{DEMO}/plan",
         f"/assessments/{DEMO}/calibration",
+        f"/assessments/{DEMO}/terms",
         f"/assessments/{DEMO}/report",
         "/assessments/import",
     ],
