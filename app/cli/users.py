@@ -86,7 +86,6 @@ def disable(email: str) -> None:
     """Disable an account: it cannot sign in, and its sessions end."""
     user = _user(email)
     set_active(user, False)
-    record("user.disabled", object_type="user", object_id=user.id, summary=user.email)
     db.session.commit()
     click.echo(f"Disabled {user.email}; their sessions have ended.")
 
@@ -97,7 +96,6 @@ def enable(email: str) -> None:
     """Enable a disabled account."""
     user = _user(email)
     set_active(user, True)
-    record("user.enabled", object_type="user", object_id=user.id, summary=user.email)
     db.session.commit()
     click.echo(f"Enabled {user.email}.")
 

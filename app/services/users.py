@@ -150,11 +150,12 @@ def reset_password(user: User) -> str:
 
 
 def set_active(user: User, active: bool) -> None:
-    """Disable or enable an account; disabling ends its sessions."""
+    """Disable or enable an account, with its audit event; disabling ends its sessions."""
     user.active = active
     if not active:
         user.end_sessions()
     db.session.flush()
+    record("user.enabled" if active else "user.disabled", object_type="user", object_id=user.id, summary=user.email)
 
 
 def update_user(user: User, *, name: str, role: str, units: list[Unit]) -> tuple[dict, dict]:

@@ -125,7 +125,6 @@ def disable_user(user_id: int):
         flash(_("You cannot disable your own account."), "error")
         return redirect(url_for("admin.edit_user", user_id=person.id))
     set_active(person, False)
-    record("user.disabled", object_type="user", object_id=person.id, summary=person.email)
     db.session.commit()
     flash(_("%(email)s is disabled and signed out.", email=person.email), "success")
     return redirect(url_for("admin.users"))
@@ -137,7 +136,6 @@ def enable_user(user_id: int):
     """Enable a disabled account again."""
     person = _person(user_id)
     set_active(person, True)
-    record("user.enabled", object_type="user", object_id=person.id, summary=person.email)
     db.session.commit()
     flash(_("%(email)s can sign in again.", email=person.email), "success")
     return redirect(url_for("admin.users"))
