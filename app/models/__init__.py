@@ -1,6 +1,6 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
-from app.models.assessments import BASES, FINDINGS, STANCES, Assessment, Citation, Response, Review
+from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review
 from app.models.audit import Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
@@ -11,6 +11,7 @@ __all__ = [
     "ACTION_STATUSES",
     "BASES",
     "FINDINGS",
+    "REVIEW_FIELDS",
     "ROLES",
     "STANCES",
     "Assessment",

@@ -26,6 +26,18 @@ from app.models.organisation import Sop, Unit, User
 BASES = tuple(Basis)
 STANCES = ("agree", "disagree", "query")
 FINDINGS = ("major_nc", "minor_nc", "observation", "good_practice")
+#: What the expert's review holds (the audit trail and the exchange package both carry these).
+REVIEW_FIELDS = (
+    "value",
+    "not_applicable",
+    "not_evidenced",
+    "stance",
+    "comment",
+    "finding",
+    "agreed_value",
+    "agreed_not_applicable",
+    "agreed_not_evidenced",
+)
 
 
 class Assessment(db.Model):

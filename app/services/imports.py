@@ -29,12 +29,12 @@ from app.domain.limits import LimitError, check_date, unit_code
 from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import Assessment, ChecklistVersion, Unit, User
+from app.models import REVIEW_FIELDS, Assessment, ChecklistVersion, Unit, User
 from app.services.access import Action, is_admin, may
 from app.services.assessments import AssessmentError
 from app.services.checklists import checklist_of, find_version
 from app.services.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
-from app.services.packages import REVIEW_FIELDS, record_hash
+from app.services.packages import record_hash
 
 #: Room for the largest checklist (2.0.0, 282 requirements) with every note at its limit.
 MAX_PACKAGE_BYTES = 7 * 1024 * 1024

@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 
 from app.config import installation_id
-from app.models import Assessment, Response, Review
+from app.models import REVIEW_FIELDS, Assessment, Response, Review
 from app.services.assessments import ScoreSheet, score_sheet
 from app.services.workflow import consultation_of
 
@@ -37,17 +37,6 @@ _RESPONSE_FIELDS = (
     "recommendation",
     "reply",
     "dissent",
-)
-REVIEW_FIELDS = (
-    "value",
-    "not_applicable",
-    "not_evidenced",
-    "stance",
-    "comment",
-    "finding",
-    "agreed_value",
-    "agreed_not_applicable",
-    "agreed_not_evidenced",
 )
 
 

@@ -18,7 +18,7 @@ from app.domain.limits import MAX_INT
 from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import FINDINGS, STANCES, Citation, Response, Review, Sop, User
+from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Citation, Response, Review, Sop, User
 from app.models.base import utcnow
 from app.services.access import Action, open_in
 from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
@@ -105,17 +105,6 @@ SELF_FIELDS = (
     "evidence_note",
     "recommendation",
     "recheck",
-)
-REVIEW_FIELDS = (
-    "value",
-    "not_applicable",
-    "not_evidenced",
-    "stance",
-    "comment",
-    "finding",
-    "agreed_value",
-    "agreed_not_applicable",
-    "agreed_not_evidenced",
 )
 
 
