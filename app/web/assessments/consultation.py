@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from app.services.assessments import AssessmentLocked, score_sheet
 from app.services.consultations import MAX_PARTICIPANTS, ConsultationInput, Participant, record_of, save_consultation
 from app.services.plans import plan_of
 from app.services.responses import InvalidResponse, ResponseConflict
-from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
@@ -82,13 +82,11 @@ def consultation(assessment_id: int):
                 db.session.commit()
                 flash(_("Consultation record saved."), "success")
                 return redirect(url_for("assessments.consultation", assessment_id=assessment.id))
-    return render_template(
+    return render_assessment_page(
         "assessments/consultation.html",
-        sheet=sheet,
-        assessment=assessment,
+        sheet,
         record=record,
         form=form,
         editable=editable,
         plan=plan_of(sheet),
-        panel=stage_panel(sheet, current_user),
     ), status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,7 +29,7 @@ from app.services.plans import (
     update_action,
 )
 from app.services.responses import InvalidResponse, ResponseConflict
-from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
@@ -98,14 +98,12 @@ def plan(assessment_id: int):
     sheet = score_sheet(assessment)
     bulk = BulkForm(formdata=None)
     bulk.status.choices = _choices(ACTION_STATUSES, ACTION_STATUS, "—")
-    return render_template(
+    return render_assessment_page(
         "assessments/plan.html",
-        sheet=sheet,
-        assessment=assessment,
+        sheet,
         plan=plan_of(sheet),
         bulk=bulk,
         editable=may_in(current_user, Action.PLAN, assessment),
-        panel=stage_panel(sheet, current_user),
     )
 
 
@@ -192,15 +190,13 @@ def edit_action(assessment_id: int, action_id: int):
                 flash(_("Action saved."), "success")
                 return _back(sheet, f"action-{action.id}")
     plan_items = {item.action.id: item for item in plan_of(sheet).items}
-    return render_template(
+    return render_assessment_page(
         "assessments/action.html",
-        sheet=sheet,
-        assessment=assessment,
+        sheet,
         action=action,
         item=plan_items.get(action.id),
         form=form,
         editable=may_in(current_user, Action.PLAN, assessment),
-        panel=stage_panel(sheet, current_user),
     ), status
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import render_template, url_for
+from flask_login import current_user
 
 from app.domain.workflow import STAGE_ORDER, Move, Stage
 from app.models import User
@@ -63,3 +64,10 @@ def stage_panel(sheet: ScoreSheet, user: User) -> StagePanel:
         buttons.append(MoveButton(move, str(label), url, "get" if confirm else "post", refusal(sheet, move, user)))
     rules = tuple((str(ACTION[action]), ", ".join(str(ROLE[r]) for r in roles)) for action, roles in stage_rules(stage))
     return StagePanel(stage, str(STAGE[stage]), steps, tuple(buttons), rules)
+
+
+def render_assessment_page(template: str, sheet: ScoreSheet, **context) -> str:
+    """An assessment page: the template with the sheet, its assessment and the stage panel."""
+    return render_template(
+        template, sheet=sheet, assessment=sheet.assessment, panel=stage_panel(sheet, current_user), **context
+    )

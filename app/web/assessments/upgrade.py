@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -11,7 +11,7 @@ from app.extensions import db
 from app.services.access import Action
 from app.services.assessments import score_sheet
 from app.services.upgrades import UpgradeRefused, later_versions, plan_upgrade, upgrade_assessment
-from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
@@ -49,11 +49,9 @@ def upgrade(assessment_id: int):
         target = {"filter": "recheck"} if plan.to_recheck else {}
         return redirect(url_for("assessments.score", assessment_id=new.id, **target))
     sheet = score_sheet(assessment)
-    return render_template(
+    return render_assessment_page(
         "assessments/upgrade.html",
-        sheet=sheet,
-        assessment=assessment,
-        panel=stage_panel(sheet, current_user),
+        sheet,
         versions=versions,
         version=version,
         plan=plan,

@@ -25,7 +25,7 @@ from app.services.upgrades import later_versions
 from app.services.workflow import MoveRefused, move
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
-from app.web.assessments.stage_panel import stage_panel
+from app.web.assessments.stage_panel import render_assessment_page, stage_panel
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for, refuse_without_unit
 
@@ -93,12 +93,10 @@ def results(assessment_id: int):
     sheet = score_sheet(assessment)
     issued = issued_reports(assessment)
     current = next((r for r in issued if r.revision == assessment.revision), None)
-    return render_template(
+    return render_assessment_page(
         "assessments/results.html",
-        sheet=sheet,
+        sheet,
         bar_chart=section_bars(sheet.result),
-        assessment=assessment,
-        panel=stage_panel(sheet, current_user),
         plan=plan_of(sheet),
         findings=finding_counts(sheet),
         issued=issued,
@@ -134,9 +132,7 @@ def calibration(assessment_id: int):
     """Self-assessment against the expert's review: agreement, kappa, over- and under-rating."""
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
-    return render_template(
-        "assessments/calibration.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
-    )
+    return render_assessment_page("assessments/calibration.html", sheet)
 
 
 @bp.get("/<int:assessment_id>/finalise")
@@ -146,9 +142,7 @@ def confirm_finalise(assessment_id: int):
     assessment = assessment_for(assessment_id)
     assessment_for(assessment_id, move_action(Move.FINALISE, Stage(assessment.stage)))  # 403 role, 409 stage
     sheet = score_sheet(assessment)
-    return render_template(
-        "assessments/finalise.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
-    )
+    return render_assessment_page("assessments/finalise.html", sheet)
 
 
 @bp.post("/<int:assessment_id>/move/<move_name>")
@@ -189,9 +183,7 @@ def terms(assessment_id: int):
     """The glossary of the assessment's checklist version: meanings and regional equivalents."""
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
-    return render_template(
-        "assessments/terms.html", sheet=sheet, assessment=assessment, panel=stage_panel(sheet, current_user)
-    )
+    return render_assessment_page("assessments/terms.html", sheet)
 
 
 @bp.get("/<int:assessment_id>/history/<requirement_id>")
@@ -208,11 +200,6 @@ def history(assessment_id: int, requirement_id: str):
         object_id=requirement_id,
         page=request.args.get("page", 1, type=int),
     )
-    return render_template(
-        "assessments/history.html",
-        sheet=sheet,
-        assessment=assessment,
-        requirement=sheet.checklist.requirement(requirement_id),
-        page=page,
-        panel=stage_panel(sheet, current_user),
+    return render_assessment_page(
+        "assessments/history.html", sheet, requirement=sheet.checklist.requirement(requirement_id), page=page
     )
