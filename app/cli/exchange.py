@@ -10,7 +10,7 @@ from flask import Flask
 from app.cli.assessments import group as assessments_group
 from app.extensions import db
 from app.models import Assessment
-from app.services.audit import record
+from app.services.exports import record_export
 from app.services.imports import PackageRefused, import_package
 from app.services.packages import build_package, package_bytes, record_hash
 
@@ -27,14 +27,7 @@ def export(assessment_id: int, output: str) -> None:
         raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
     package = build_package(assessment)
     Path(output).write_bytes(package_bytes(package))
-    record(
-        "assessment.exported",
-        object_type="assessment",
-        object_id=assessment.id,
-        unit_id=assessment.unit_id,
-        assessment_id=assessment.id,
-        summary=f"json to {Path(output).name}",
-    )
+    record_export(assessment, f"json to {Path(output).name}")
     db.session.commit()
     click.echo(f"Wrote {output}: {len(package['responses'])} responses, record {record_hash(package)[:12]}")
 

@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Event, User
+from app.models import Assessment, Event, User
 
 #: Moves of the workflow, as events.
 MOVE_EVENTS = {
@@ -68,11 +68,17 @@ def record(
     object_id: Any = None,
     unit_id: int | None = None,
     assessment_id: int | None = None,
+    assessment: Assessment | None = None,
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
 ) -> Event:
-    """Add an event to the current transaction (the caller commits it with the change)."""
+    """Add an event to the current transaction (the caller commits it with the change).
+
+    ``assessment`` files the event under that assessment and its unit.
+    """
+    if assessment is not None:
+        unit_id, assessment_id = assessment.unit_id, assessment.id
     actor = _actor(user)
     event = Event(
         name=name,

@@ -11,7 +11,16 @@ from flask_babel import gettext as _
 from app.domain.limits import CONTROL
 from app.models import Assessment
 from app.services.assessments import ScoreSheet, score_sheet
+from app.services.audit import record
 from app.services.labels import BASIS, CONSEQUENCE, CRITICALITY, FINDING, PRIORITY_BAND, STANCE, STATE, priority_band
+
+
+def record_export(assessment: Assessment, summary: str) -> None:
+    """Put an export of the assessment (a spreadsheet or a package) on the audit trail."""
+    record(
+        "assessment.exported", object_type="assessment", object_id=assessment.id, assessment=assessment, summary=summary
+    )
+
 
 # Spreadsheet programs run a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

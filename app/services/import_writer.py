@@ -192,8 +192,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         user=user,
         object_type="assessment",
         object_id=assessment.id,
-        unit_id=unit.id,
-        assessment_id=assessment.id,
+        assessment=assessment,
         summary=f"record {plan.digest[:12]} from {(origin.get('installation') or {}).get('name') or 'another installation'}",
         after={"record": plan.digest, "reported": origin["reported"]},
     )

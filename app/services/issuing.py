@@ -150,8 +150,7 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         user=user,
         object_type="report",
         object_id=issued.id,
-        unit_id=assessment.unit_id,
-        assessment_id=assessment.id,
+        assessment=assessment,
         summary=f"{issued.filename} sha256 {issued.sha256[:12]}",
         after={"filename": issued.filename, "sha256": issued.sha256, "revision": issued.revision},
     )

@@ -185,8 +185,7 @@ def upgrade_assessment(
         user=user,
         object_type="assessment",
         object_id=new.id,
-        unit_id=new.unit_id,
-        assessment_id=new.id,
+        assessment=new,
         summary=f"from assessment {assessment.id} ({assessment.checklist_version.version}) to {version.version}: "
         f"{plan.summary}, {len(plan.to_recheck)} to re-check",
     )

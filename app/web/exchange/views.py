@@ -9,8 +9,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Assessment
 from app.services.access import Action
-from app.services.audit import record
-from app.services.exports import responses_csv, responses_xlsx
+from app.services.exports import record_export, responses_csv, responses_xlsx
 from app.services.imports import PackageRefused, import_package
 from app.services.issuing import assessment_filename
 from app.services.packages import build_package, package_bytes
@@ -46,14 +45,7 @@ def export(assessment_id: int, fmt: str):
         response = _file(package_bytes(package), "application/json", assessment, "json")
     else:
         abort(404)
-    record(
-        "assessment.exported",
-        object_type="assessment",
-        object_id=assessment.id,
-        unit_id=assessment.unit_id,
-        assessment_id=assessment.id,
-        summary=fmt,
-    )
+    record_export(assessment, fmt)
     db.session.commit()
     return response
 
