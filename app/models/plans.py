@@ -57,6 +57,14 @@ class PlannedAction(db.Model):
     gaps: Mapped[list[Response]] = relationship(secondary=action_gaps, order_by=Response.id)
     updated_by: Mapped[User | None] = relationship()
 
+    #: What an action is, apart from its gaps and its history.
+    DETAILS: ClassVar[tuple[str, ...]] = ("title", "remedy", "owner", "due_on", "effort", "cost", "status", "notes")
+
+    def copy(self, assessment: Assessment, gaps: list[Response], **changes) -> PlannedAction:
+        """A new action with this one's details (``changes`` replacing some) for other gaps."""
+        details = {name: getattr(self, name) for name in self.DETAILS}
+        return PlannedAction(assessment=assessment, gaps=gaps, **{**details, **changes})
+
 
 class Consultation(db.Model):
     """The record of the consultation between the expert and the unit."""

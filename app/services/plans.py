@@ -148,17 +148,7 @@ def split_action(sheet: ScoreSheet, action_id: int, response_ids: Iterable[int],
     for response in moving:
         action.gaps.remove(response)
     db.session.flush()
-    part = PlannedAction(
-        assessment=sheet.assessment,
-        title=action.title,
-        remedy=None,
-        owner=action.owner,
-        due_on=action.due_on,
-        effort=action.effort,
-        cost=action.cost,
-        status=action.status,
-    )
-    part.gaps = moving
+    part = action.copy(sheet.assessment, moving, remedy=None, notes="")
     _touch(part, user)
     _touch(action, user)
     db.session.add(part)

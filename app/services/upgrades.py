@@ -208,17 +208,4 @@ def _carry_actions(earlier: Assessment, new: Assessment, taken_from: dict[int, l
                 if id(response) not in linked:
                     linked.add(id(response))
                     gaps.append(response)
-        db.session.add(
-            PlannedAction(
-                assessment=new,
-                title=action.title,
-                remedy=action.remedy,
-                owner=action.owner,
-                due_on=action.due_on,
-                effort=action.effort,
-                cost=action.cost,
-                status=action.status,
-                notes=action.notes,
-                gaps=gaps,
-            )
-        )
+        db.session.add(action.copy(new, gaps))
