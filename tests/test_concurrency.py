@@ -82,12 +82,17 @@ def _race(clients, assessment_id: int, version: int, round_: int) -> tuple[list,
         except Exception as exc:  # a crash would surface here: TESTING propagates it
             errors.append(repr(exc))
 
-    threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
+    _together(save)
+    return statuses, errors
+
+
+def _together(save, people: int = 2) -> None:
+    """Run ``save(n)`` for each person at once (each waits at the test's barrier) and wait for all."""
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(people)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return statuses, errors
 
 
 def test_simultaneous_saves_give_one_success_and_one_conflict(shared_app):
@@ -136,11 +141,7 @@ def test_simultaneous_saves_of_different_cards_both_land_and_the_kept_scores_cou
             except Exception as exc:
                 errors.append(repr(exc))
 
-        threads = [threading.Thread(target=save, args=(n,)) for n in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        _together(save)
         assert not errors and statuses == [200, 200], (round_, statuses, errors)
         with shared_app.app_context():
             a, b = (stored_response(assessment_id, code).value for code in ("AAA-01", "BBB-01"))
