@@ -245,8 +245,7 @@ class Checklist:
 
     def cite(self, reference: Reference) -> str:
         """The printable citation of a reference (see :meth:`Source.cite`)."""
-        source = self._sources_by_id.get(reference.source)
-        return source.cite(reference.clause) if source else reference.label()
+        return self.source(reference.source).cite(reference.clause)
 
     def level(self, value: int) -> ScaleLevel | None:
         """The scale level for a value, or None when the value is not on the scale."""
