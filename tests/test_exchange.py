@@ -206,6 +206,14 @@ def test_a_package_whose_checklist_content_differs_is_refused(client, scored, tm
             "modules drones",
         ),
         (lambda p: json.dumps({**p, "responses": [{"requirement": "AAA-01", "sop": "SOP-99"}]}).encode(), "SOP-99"),
+        (
+            lambda p: json.dumps({**p, "responses": [{**p["responses"][0], "recheck": "yes"}]}).encode(),
+            "damaged at responses/0/recheck",
+        ),
+        (
+            lambda p: json.dumps({**p, "responses": [{**p["responses"][0], "carried_from": "x" * 201}]}).encode(),
+            "damaged at responses/0/carried_from",
+        ),
     ],
 )
 def test_malformed_packages_are_refused_and_nothing_is_stored(app, scored, mangle, message):
