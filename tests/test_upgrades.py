@@ -246,3 +246,44 @@ def test_an_upgraded_draft_exported_and_imported_keeps_what_to_recheck(scored, m
     )
     assert (response_of(copy, "AAA-01").carried_from, response_of(copy, "AAA-01").recheck) == ("1.0.0 AAA-01", False)
     assert response_of(copy, "CCC-02").carried_from is None
+
+
+def test_a_second_upgrade_to_the_same_version_is_refused_and_leads_to_the_first_draft(
+    runner, client, login, post, scored, mini_2
+):
+    assessment, head = scored
+    first, _plan = upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0"])
+    assert result.exit_code == 1
+    assert f"was upgraded to version 2.0.0 already: assessment {first.id}" in result.output
+    login(head)
+    page = text_of(client.get(f"/assessments/{assessment.id}"))
+    assert "Upgraded to checklist version 2.0.0 as" in page and "See what an upgrade" not in page
+    response = client.get(f"/assessments/{assessment.id}/upgrade")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/assessments/{first.id}")
+    assert post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0"}).status_code == 302
+    drafts = db.session.scalars(select(Assessment).where(Assessment.predecessor_id == assessment.id)).all()
+    assert [a.id for a in drafts] == [first.id]
+
+
+def test_when_two_people_upgrade_at_once_the_database_keeps_one_draft(scored, mini_2, monkeypatch):
+    """The check before creating can pass for both; the unique index then refuses the second."""
+    from app.services import upgrades
+
+    assessment, head = scored
+    first, _plan = upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    real = upgrades._already_upgraded
+    calls = []
+
+    def not_yet_on_the_first_look(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)  # the second caller's check ran before the first commit
+
+    monkeypatch.setattr(upgrades, "_already_upgraded", not_yet_on_the_first_look)
+    with pytest.raises(UpgradeRefused, match=f"already: assessment {first.id}"):
+        upgrade_assessment(db.session.get(Assessment, assessment.id), mini_2, head)
+    assert db.session.scalars(select(Assessment.id).where(Assessment.predecessor_id == assessment.id)).all() == [
+        first.id
+    ]

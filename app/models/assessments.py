@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.scoring import Answer, Basis, Scope
@@ -47,6 +47,8 @@ class Assessment(db.Model):
     __table_args__ = (
         CheckConstraint(in_clause("stage", Stage), name="stage"),
         CheckConstraint(in_clause("scope", Scope), name="scope"),
+        # One upgraded draft per earlier assessment and version, even when two people upgrade at once.
+        Index("uq_assessments_upgrade", "predecessor_id", "checklist_version_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, lineage, merge
@@ -50,12 +51,36 @@ class UpgradePlan:
         return f"carried over {len(self.carried)} of {len(self.answered)} answers"
 
 
-def later_versions(assessment: Assessment) -> list[ChecklistVersion]:
-    """Stored versions of the assessment's checklist later than its own, newest first."""
+def successors(assessment: Assessment) -> list[Assessment]:
+    """The drafts this assessment was upgraded into, newest version first."""
+    found = db.session.scalars(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    return sorted(found, key=lambda a: version_key(a.checklist_version.version), reverse=True)
+
+
+def later_versions(assessment: Assessment, upgraded: list[Assessment] | None = None) -> list[ChecklistVersion]:
+    """Stored versions of the assessment's checklist later than its own and not yet upgraded to, newest first.
+
+    ``upgraded``: the assessment's successors, when the caller has them already.
+    """
     current = assessment.checklist_version
+    done = {a.checklist_version_id for a in (successors(assessment) if upgraded is None else upgraded)}
     rows = db.session.scalars(select(ChecklistVersion).where(ChecklistVersion.checklist_id == current.checklist_id))
-    later = [row for row in rows if version_key(row.version) > version_key(current.version)]
+    later = [row for row in rows if version_key(row.version) > version_key(current.version) and row.id not in done]
     return sorted(later, key=lambda row: version_key(row.version), reverse=True)
+
+
+def _already_upgraded(assessment: Assessment, version: ChecklistVersion) -> UpgradeRefused | None:
+    done = next((a for a in successors(assessment) if a.checklist_version_id == version.id), None)
+    if done is None:
+        return None
+    return UpgradeRefused(
+        _(
+            "This assessment was upgraded to version %(version)s already: assessment %(id)s, '%(title)s'.",
+            version=version.version,
+            id=done.id,
+            title=done.title,
+        )
+    )
 
 
 def _earlier_answers(assessment: Assessment) -> dict[str, Response]:
@@ -82,6 +107,8 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
                 **{"from": current.version},
             )
         )
+    if refused := _already_upgraded(assessment, version):
+        raise refused
     earlier, later = checklist_of(current), checklist_of(version)
     found = lineage(earlier, later)
     declared = {m.id for m in later.modules}
@@ -140,6 +167,11 @@ def upgrade_assessment(
         user=user,
     )
     new.predecessor = assessment
+    try:  # two people upgrading at the same moment: the database keeps one draft per version
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise _already_upgraded(assessment, version) or UpgradeRefused(_("The upgrade could not be saved.")) from None
     earlier = _earlier_answers(assessment)
     scale = [level.value for level in later.scale]
     taken_from: dict[int, list[Response]] = {}  # earlier response id -> the new responses it fed

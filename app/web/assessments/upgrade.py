@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from app.extensions import db
 from app.services.access import Action
 from app.services.assessments import score_sheet
-from app.services.upgrades import UpgradeRefused, later_versions, plan_upgrade, upgrade_assessment
+from app.services.upgrades import UpgradeRefused, later_versions, plan_upgrade, successors, upgrade_assessment
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
@@ -24,6 +24,10 @@ def upgrade(assessment_id: int):
     assessment = assessment_for(assessment_id, Action.CREATE)
     versions = later_versions(assessment)
     if not versions:
+        done = successors(assessment)
+        if done:
+            flash(_("This assessment was upgraded already: the new draft is below."), "info")
+            return redirect(url_for("assessments.results", assessment_id=done[0].id))
         flash(_("No later version of this checklist is loaded."), "info")
         return redirect(url_for("assessments.results", assessment_id=assessment.id))
     wanted = request.values.get("to") or versions[0].version
@@ -36,7 +40,11 @@ def upgrade(assessment_id: int):
         abort(409, description=str(exc))
     form = FlaskForm()
     if form.validate_on_submit():
-        new, plan = upgrade_assessment(assessment, version, current_user._get_current_object())
+        try:
+            new, plan = upgrade_assessment(assessment, version, current_user._get_current_object())
+        except UpgradeRefused as exc:  # someone else upgraded it a moment ago
+            flash(str(exc), "error")
+            return redirect(url_for("assessments.results", assessment_id=assessment_id))
         db.session.commit()
         message = _("New draft on version %(version)s: %(summary)s.", version=version.version, summary=plan.summary)
         if plan.to_recheck:

@@ -21,7 +21,7 @@ from app.services.issuing import issued_reports
 from app.services.labels import MOVE
 from app.services.plans import plan_of
 from app.services.reviews import finding_counts
-from app.services.upgrades import later_versions
+from app.services.upgrades import later_versions, successors
 from app.services.workflow import MoveRefused, move
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
@@ -92,6 +92,7 @@ def results(assessment_id: int):
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
     issued = issued_reports(assessment)
+    upgraded = successors(assessment)
     current = next((r for r in issued if r.revision == assessment.revision), None)
     return render_assessment_page(
         "assessments/results.html",
@@ -103,7 +104,8 @@ def results(assessment_id: int):
         current_issue=current,
         can_issue=may_in(current_user, Action.ISSUE, assessment) and current is None,
         can_export=may(current_user, Action.EXPORT, assessment.unit_id),
-        later=later_versions(assessment) if may(current_user, Action.CREATE, assessment.unit_id) else [],
+        later=later_versions(assessment, upgraded) if may(current_user, Action.CREATE, assessment.unit_id) else [],
+        successors=upgraded,
         rechecks=sum(1 for response in sheet.responses.values() if response.recheck),
     )
 
