@@ -287,3 +287,20 @@ def test_when_two_people_upgrade_at_once_the_database_keeps_one_draft(scored, mi
     assert db.session.scalars(select(Assessment.id).where(Assessment.predecessor_id == assessment.id)).all() == [
         first.id
     ]
+
+
+def test_after_an_upgrade_to_the_newest_version_no_older_later_version_is_offered(make_unit, make_user):
+    from app.services.upgrades import later_versions
+
+    shipped = DATA.parent.parent / "checklists"
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi.yaml"):
+        checklist, text = load_checklist_file(shipped / name)
+        store_checklist(checklist, text, name)
+    versions = {v.version: v for v in db.session.scalars(select(ChecklistVersion))}
+    unit = make_unit("ALB")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(unit=unit, version=versions["1.0.0"], title="Old", modules=[], user=head)
+    assert [v.version for v in later_versions(assessment)] == ["2.0.0", "1.1.0"]
+    upgrade_assessment(assessment, versions["2.0.0"], head)
+    db.session.commit()
+    assert later_versions(assessment) == []

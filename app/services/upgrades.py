@@ -58,14 +58,17 @@ def successors(assessment: Assessment) -> list[Assessment]:
 
 
 def later_versions(assessment: Assessment, upgraded: list[Assessment] | None = None) -> list[ChecklistVersion]:
-    """Stored versions of the assessment's checklist later than its own and not yet upgraded to, newest first.
+    """Stored versions of the assessment's checklist later than its own and than any it was upgraded to.
 
     ``upgraded``: the assessment's successors, when the caller has them already.
     """
     current = assessment.checklist_version
-    done = {a.checklist_version_id for a in (successors(assessment) if upgraded is None else upgraded)}
+    reached = [current.version] + [
+        a.checklist_version.version for a in (successors(assessment) if upgraded is None else upgraded)
+    ]
+    floor = max(version_key(v) for v in reached)
     rows = db.session.scalars(select(ChecklistVersion).where(ChecklistVersion.checklist_id == current.checklist_id))
-    later = [row for row in rows if version_key(row.version) > version_key(current.version) and row.id not in done]
+    later = [row for row in rows if version_key(row.version) > floor]
     return sorted(later, key=lambda row: version_key(row.version), reverse=True)
 
 
