@@ -1,7 +1,7 @@
 """Gunicorn settings for serving the app to more than one person (``make serve``).
 
 Threads in a few worker processes: pages and autosaves wait on the database more than on
-the CPU. Draft PDFs render in a separate process of their own (see app.services.drafts).
+the CPU. Draft PDFs render in a separate process of their own (see app.services.reporting.drafts).
 Put a reverse proxy with HTTPS in front (README, "Serving").
 """
 

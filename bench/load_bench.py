@@ -59,8 +59,8 @@ def seed(database_url: str) -> None:
     from app import create_app
     from app.extensions import db
     from app.models import Assessment, ChecklistRequirement, Response, Unit, User, user_units
-    from app.services.assessments import record_scores, score_sheet
-    from app.services.checklists import latest_versions, load_checklist_files, shipped_checklist_paths
+    from app.services.assessment.assessments import record_scores, score_sheet
+    from app.services.content.checklists import latest_versions, load_checklist_files, shipped_checklist_paths
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "load"})
     with app.app_context():

@@ -103,8 +103,8 @@ def run_case(case: str, database: str, reports: str) -> dict:
 
         from app.extensions import db
         from app.models import Assessment
-        from app.services.demo import FULL_TITLE, SELF_TITLE
-        from app.services.reports import render_report_pdf
+        from app.services.demo.demo import FULL_TITLE, SELF_TITLE
+        from app.services.reporting.reports import render_report_pdf
 
         app = _app(database, reports)
         with app.app_context():
@@ -130,11 +130,11 @@ def prepare(database: str, reports: str) -> None:
     """A fresh database with the shipped checklist, the full demo assessment, issued."""
     from app.domain.workflow import Move
     from app.extensions import db
-    from app.services.assessments import score_sheet
-    from app.services.demo import make_demo
-    from app.services.issuing import issue_report
-    from app.services.users import create_user
-    from app.services.workflow import move
+    from app.services.accounts.users import create_user
+    from app.services.assessment.assessments import score_sheet
+    from app.services.assessment.workflow import move
+    from app.services.demo.demo import make_demo
+    from app.services.reporting.issuing import issue_report
 
     app = _app(database, reports)
     with app.app_context():

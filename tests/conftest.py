@@ -18,9 +18,9 @@ from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, ChecklistVersion, Response, Sop, Unit, User
-from app.services.assessments import create_assessment, score_sheet
-from app.services.checklists import store_checklist
-from app.services.workflow import move as workflow_move
+from app.services.assessment.assessments import create_assessment, score_sheet
+from app.services.assessment.workflow import move as workflow_move
+from app.services.content.checklists import store_checklist
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Assessment, Response
-from app.services.access import ROLE_ACTIONS, Action, may
+from app.services.assessment.access import ROLE_ACTIONS, Action, may
 from tests.conftest import text_of
 
 

@@ -144,7 +144,7 @@ def test_flask_audit_list_prints_one_event_per_line_newest_first(runner, scored)
 
 
 def test_an_audit_line_stays_one_line_whatever_a_summary_holds(runner, app):
-    from app.services.audit import record
+    from app.services.accounts.audit import record
 
     record("sop.added", summary="SOP-9\tInjected\nauth.login\tadmin@x.example")
     db.session.commit()

@@ -8,7 +8,7 @@ from app.domain.calibration import Pair, calibrate, weighted_kappa
 from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
-from app.services.responses import ensure_review
+from app.services.assessment.responses import ensure_review
 from tests.conftest import MINI, move_to, text_of
 
 # The worked example (scale 0..3), self and expert score, self minus expert:

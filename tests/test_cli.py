@@ -159,7 +159,7 @@ def test_demo_creates_a_partly_scored_firearms_assessment_once(runner):
 
 
 def test_demo_profile_is_strong_on_recording_and_weak_on_governance(runner):
-    from app.services.assessments import score_sheet
+    from app.services.assessment.assessments import score_sheet
 
     runner.invoke(args=["demo"])
     sheet = score_sheet(db.session.scalar(select(Assessment)))
@@ -210,7 +210,7 @@ def test_units_are_uppercased_codes(runner):
 
 def test_a_stored_version_is_rebuilt_from_its_stored_content_and_checked_by_hash(runner):
     from app.domain.loader import load_checklist_file
-    from app.services import checklists as service
+    from app.services.content import checklists as service
 
     runner.invoke(args=["checklists", "load", str(MINI)])
     version = db.session.scalar(select(ChecklistVersion))

@@ -11,8 +11,8 @@ from app import create_app
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import Unit, User
-from app.services.assessments import create_assessment
-from app.services.checklists import store_checklist
+from app.services.assessment.assessments import create_assessment
+from app.services.content.checklists import store_checklist
 from tests.conftest import MINI, PASSWORD, TEST_DATABASE_URL, csrf_token, stored_response
 
 ROUNDS = 8
@@ -157,16 +157,16 @@ def test_autosave_keeps_working_while_the_largest_package_is_imported(shared_app
     from pathlib import Path
 
     from app.models import Assessment
-    from app.services.imports import MAX_PACKAGE_BYTES, import_package
-    from app.services.packages import package_bytes
+    from app.services.exchange.imports import MAX_PACKAGE_BYTES, import_package
+    from app.services.exchange.packages import package_bytes
 
     assessment_id = shared_app.config["RACE_ASSESSMENT"]
     with shared_app.app_context():
         shipped = Path(shared_app.config["CHECKLISTS_DIR"]) / "csi-sop-enfsi.yaml"
         checklist, text = load_checklist_file(shipped)
         store_checklist(checklist, text, shipped.name)
-        from app.services.checklists import find_version
-        from app.services.packages import build_package
+        from app.services.content.checklists import find_version
+        from app.services.exchange.packages import build_package
 
         full = create_assessment(
             unit=db.session.get(Assessment, assessment_id).unit,

@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Consultation, User
-from app.services.assessments import score_sheet
-from app.services.demo import PEOPLE
-from app.services.plans import plan_of
-from app.services.workflow import consultation_of
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.plans import plan_of
+from app.services.assessment.workflow import consultation_of
+from app.services.demo.demo import PEOPLE
 from tests.conftest import move_to, text_of
 
 # --- the consultation record ----------------------------------------------------------------

@@ -11,8 +11,8 @@ from app import create_app
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import ChecklistVersion, Unit, User
-from app.services.assessments import create_assessment
-from app.services.checklists import store_checklist
+from app.services.assessment.assessments import create_assessment
+from app.services.content.checklists import store_checklist
 from tests.conftest import MINI, PASSWORD, csrf_token
 
 

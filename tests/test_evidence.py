@@ -8,7 +8,7 @@ from app.domain.scoring import State
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment
-from app.services.assessments import score_sheet
+from app.services.assessment.assessments import score_sheet
 from tests.conftest import move_to, text_of
 
 

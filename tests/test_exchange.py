@@ -15,11 +15,11 @@ from app import create_app
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import Assessment, PlannedAction, Sop, Unit
-from app.services.assessments import score_sheet
-from app.services.checklists import store_checklist
-from app.services.imports import PackageRefused, import_package
-from app.services.packages import build_package, package_bytes
-from app.services.plans import suggest_actions
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.plans import suggest_actions
+from app.services.content.checklists import store_checklist
+from app.services.exchange.imports import PackageRefused, import_package
+from app.services.exchange.packages import build_package, package_bytes
 from tests.conftest import MINI, text_of
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import event, func, select
 
 from app.extensions import db
 from app.models import Assessment, PlannedAction, Response, Unit
-from app.services.imports import PackageRefused, import_package
-from app.services.issuing import IssueError, issue_report
-from app.services.packages import build_package, package_bytes
+from app.services.exchange.imports import PackageRefused, import_package
+from app.services.exchange.packages import build_package, package_bytes
+from app.services.reporting.issuing import IssueError, issue_report
 from tests.conftest import text_of
 
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, IssuedReport
-from app.services.issuing import IssueError, issue_report
-from app.services.workflow import MoveRefused
+from app.services.assessment.workflow import MoveRefused
+from app.services.reporting.issuing import IssueError, issue_report
 from tests.conftest import finalise, move_to, text_of
 
 
@@ -90,7 +90,7 @@ def test_footer_and_embedded_record_carry_the_record_hash(app, finalised):
         "version": "1.0.0",
         "content_hash": assessment.checklist_version.content_hash,
     }
-    from app.services.packages import record_hash
+    from app.services.exchange.packages import record_hash
 
     assert record_hash(record) == report.record_hash
 

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
 from app.models import Assessment, Response
-from app.services.packages import build_package, package_bytes
+from app.services.exchange.packages import build_package, package_bytes
 from tests.conftest import current_version, response_of, text_of
 
 FIELDS = (

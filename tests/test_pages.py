@@ -7,7 +7,7 @@ import re
 
 from app.extensions import db
 from app.models import Sop
-from app.services.issuing import issue_report
+from app.services.reporting.issuing import issue_report
 from tests.conftest import finalise, text_of
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, PlannedAction
-from app.services.assessments import score_sheet
-from app.services.plans import plan_of
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.plans import plan_of
 from tests.conftest import finalise, text_of
 
 

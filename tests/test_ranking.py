@@ -10,7 +10,7 @@ from app.domain.loader import load_checklist_file
 from app.domain.ranking import gap_priority, leverage, rank_actions, rank_gaps
 from app.domain.results import score_assessment
 from app.domain.scoring import Answer
-from app.services.charts import section_bars
+from app.services.reporting.charts import section_bars
 from tests.conftest import MINI
 
 # Weights essential 3, important 2, desirable 1; scale 0..3; shortfall = 1 - value / 3.

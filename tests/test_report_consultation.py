@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from app import create_app
 from app.extensions import db
 from app.models import Assessment, PlannedAction
-from app.services.demo import make_demo
-from app.services.reports import render_report_pdf
+from app.services.demo.demo import make_demo
+from app.services.reporting.reports import render_report_pdf
 from tests.conftest import text_of
 
 

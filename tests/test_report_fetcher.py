@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from app.services.reports import FONTS_DIR, STATIC_DIR, static_only_fetcher
+from app.services.reporting.reports import FONTS_DIR, STATIC_DIR, static_only_fetcher
 
 
 def _render(html: str) -> bytes:

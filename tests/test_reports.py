@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from app.extensions import db
 from app.models import Assessment
-from app.services.assessments import score_sheet
-from app.services.plans import suggest_actions
-from app.services.reports import css_counter_text, render_report_pdf
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.plans import suggest_actions
+from app.services.reporting.reports import css_counter_text, render_report_pdf
 from tests.conftest import text_of
 
 

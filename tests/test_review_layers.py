@@ -10,8 +10,8 @@ import pytest
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Consultation
-from app.services.access import Action, may_in
-from app.services.assessments import score_sheet
+from app.services.assessment.access import Action, may_in
+from app.services.assessment.assessments import score_sheet
 from tests.conftest import move_to, response_of, text_of
 
 

@@ -10,8 +10,8 @@ import pytest
 
 from app.extensions import db
 from app.models import ROLES, PlannedAction, Sop
-from app.services.access import ROLE_ACTIONS, Action, may
-from app.services.issuing import issue_report
+from app.services.assessment.access import ROLE_ACTIONS, Action, may
+from app.services.reporting.issuing import issue_report
 from app.web.decisions import ADMIN, PUBLIC, SIGNED_IN, STAGE_MOVE, InSomeUnit, OnUnitData
 from tests.conftest import finalise
 

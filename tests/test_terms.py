@@ -10,9 +10,9 @@ from sqlalchemy import select
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import ChecklistVersion
-from app.services.assessments import create_assessment
-from app.services.checklists import store_checklist
-from app.services.reports import render_report_html
+from app.services.assessment.assessments import create_assessment
+from app.services.content.checklists import store_checklist
+from app.services.reporting.reports import render_report_html
 from tests.conftest import text_of
 
 SHIPPED = Path(__file__).resolve().parent.parent / "checklists"
@@ -53,8 +53,8 @@ def test_an_assessment_on_a_version_without_glossary_says_so(client, login, make
 
 
 def test_the_report_lists_the_confirmed_regional_names_in_one_annex(app, on_2_0):
-    from app.services.assessments import score_sheet
-    from app.services.report_data import build_report
+    from app.services.assessment.assessments import score_sheet
+    from app.services.reporting.report_data import build_report
 
     assessment, _head = on_2_0
     with app.test_request_context():

@@ -9,9 +9,9 @@ from app.domain.lineage import lineage
 from app.domain.loader import load_checklist_file
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Citation, Event, PlannedAction
-from app.services.assessments import create_assessment
-from app.services.checklists import checklist_of, store_checklist
-from app.services.upgrades import UpgradeRefused, plan_upgrade, upgrade_assessment
+from app.services.assessment.assessments import create_assessment
+from app.services.assessment.upgrades import UpgradeRefused, plan_upgrade, upgrade_assessment
+from app.services.content.checklists import checklist_of, store_checklist
 from tests.conftest import DATA, finalise, response_of, text_of
 
 MINI_2 = DATA / "mini-2.yaml"
@@ -228,8 +228,8 @@ def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_2_0_0(runner
 
 
 def test_an_upgraded_draft_exported_and_imported_keeps_what_to_recheck(scored, mini_2):
-    from app.services.imports import import_package
-    from app.services.packages import build_package, package_bytes
+    from app.services.exchange.imports import import_package
+    from app.services.exchange.packages import build_package, package_bytes
 
     assessment, head = scored
     new, _plan = upgrade_assessment(assessment, mini_2, head)
@@ -269,7 +269,7 @@ def test_a_second_upgrade_to_the_same_version_is_refused_and_leads_to_the_first_
 
 def test_when_two_people_upgrade_at_once_the_database_keeps_one_draft(scored, mini_2, monkeypatch):
     """The check before creating can pass for both; the unique index then refuses the second."""
-    from app.services import upgrades
+    from app.services.assessment import upgrades
 
     assessment, head = scored
     first, _plan = upgrade_assessment(assessment, mini_2, head)
@@ -290,7 +290,7 @@ def test_when_two_people_upgrade_at_once_the_database_keeps_one_draft(scored, mi
 
 
 def test_after_an_upgrade_to_the_newest_version_no_older_later_version_is_offered(make_unit, make_user):
-    from app.services.upgrades import later_versions
+    from app.services.assessment.upgrades import later_versions
 
     shipped = DATA.parent.parent / "checklists"
     for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi.yaml"):

@@ -9,7 +9,7 @@ import pytest
 from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import Assessment, Consultation
-from app.services.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, allowed_moves, stage_rules
+from app.services.assessment.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, allowed_moves, stage_rules
 from tests.conftest import move_to, text_of
 
 ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")

@@ -12,11 +12,11 @@ from app.domain.scoring import Scope
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Unit, User
-from app.services.access import Action, may
-from app.services.assessments import AssessmentError, create_assessment, score_sheet
-from app.services.checklists import checklist_of, find_version, latest_versions
-from app.services.upgrades import UpgradeRefused, upgrade_assessment
-from app.services.workflow import MoveRefused, move
+from app.services.assessment.access import Action, may
+from app.services.assessment.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.assessment.upgrades import UpgradeRefused, upgrade_assessment
+from app.services.assessment.workflow import MoveRefused, move
+from app.services.content.checklists import checklist_of, find_version, latest_versions
 
 group = AppGroup("assessments", help="Create, list, finalise and reopen assessments.")
 

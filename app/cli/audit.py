@@ -8,7 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.services.audit import find_events
+from app.services.accounts.audit import find_events
 
 group = AppGroup("audit", help="Read the audit trail.")
 

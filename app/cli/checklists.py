@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
-from app.services.checklists import load_checklist_files, shipped_checklist_paths, version_key
+from app.services.content.checklists import load_checklist_files, shipped_checklist_paths, version_key
 
 group = AppGroup("checklists", help="Validate, load and inspect checklists.")
 

@@ -3,7 +3,7 @@
 import click
 from flask import Flask
 
-from app.services.demo import PEOPLE, make_demo
+from app.services.demo.demo import PEOPLE, make_demo
 
 
 def register(app: Flask) -> None:

@@ -10,9 +10,9 @@ from flask import Flask
 from app.cli.assessments import group as assessments_group
 from app.extensions import db
 from app.models import Assessment
-from app.services.exports import record_export
-from app.services.imports import PackageRefused, import_package
-from app.services.packages import build_package, package_bytes, record_hash
+from app.services.exchange.exports import record_export
+from app.services.exchange.imports import PackageRefused, import_package
+from app.services.exchange.packages import build_package, package_bytes, record_hash
 
 
 @assessments_group.command("export")

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, User
-from app.services.access import Action, may
-from app.services.issuing import IssueError, issue_report, verify_reports
-from app.services.reports import render_report_pdf
+from app.services.assessment.access import Action, may
+from app.services.reporting.issuing import IssueError, issue_report, verify_reports
+from app.services.reporting.reports import render_report_pdf
 
 group = AppGroup("report", help="Render, issue and verify gap reports.")
 

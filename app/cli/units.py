@@ -4,7 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
-from app.services.users import UserError, create_unit
+from app.services.accounts.users import UserError, create_unit
 
 group = AppGroup("units", help="Manage CSI units.")
 

@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import ROLES, Unit, User
-from app.services.audit import record
-from app.services.users import (
+from app.services.accounts.audit import record
+from app.services.accounts.users import (
     UserError,
     bootstrap_admin,
     create_user,

@@ -4,7 +4,7 @@ A unit scores its SOPs (self-assessment), submits them for review, an external e
 reviews them, holds a consultation with the unit, records agreed scores that the unit
 head accepts, and the assessment is finalised. A unit may also finalise its
 self-assessment without external review (an internal check). Who may make which move is
-decided in :mod:`app.services.access`.
+decided in :mod:`app.services.assessment.access`.
 """
 
 from __future__ import annotations

@@ -12,8 +12,8 @@ from flask_wtf.csrf import CSRFError
 
 from app.domain.limits import control_character
 from app.extensions import db, limiter, login_manager
-from app.services.audit import record
-from app.services.users import normalise_email
+from app.services.accounts.audit import record
+from app.services.accounts.users import normalise_email
 from app.web.i18n import register_i18n
 from app.web.validators import DatabaseId
 

@@ -1,7 +1,7 @@
 """Every view declares who may reach it: the route sweep in tests/test_access.py reads these
 declarations, and fails for any route that has none.
 
-The decision itself is always made by :mod:`app.services.access` (through
+The decision itself is always made by :mod:`app.services.assessment.access` (through
 :mod:`app.web.guards`); the declaration says which check the view makes, so that the sweep
 knows what each role, in its own unit, another unit or signed out, must get.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.services.access import Action
+from app.services.assessment.access import Action
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # anyone signed in; shows only what the user may see

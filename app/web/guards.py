@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
-from app.services.access import ROLE_ACTIONS, Action, is_admin, may, may_anywhere, open_in, roles_for
-from app.services.audit import record
+from app.services.accounts.audit import record
+from app.services.assessment.access import ROLE_ACTIONS, Action, is_admin, may, may_anywhere, open_in, roles_for
 from app.services.labels import ACTION, ROLE, STAGE
 
 

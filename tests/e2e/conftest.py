@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 from app.models import User
-from app.services.demo import make_demo
+from app.services.demo.demo import make_demo
 
 PASSWORD = "e2e password for everyone"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")

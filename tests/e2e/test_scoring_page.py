@@ -6,8 +6,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, Response, Unit
-from app.services.assessments import create_assessment
-from app.services.checklists import latest_versions
+from app.services.assessment.assessments import create_assessment
+from app.services.content.checklists import latest_versions
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from app.services.audit import event_names, find_events
+from app.services.accounts.audit import event_names, find_events
 from app.web.admin.forms import AuditFilterForm
 from app.web.admin.views import bp
 from app.web.decisions import ADMIN, requires

@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 
 from app.extensions import db
 from app.models import Unit, User
-from app.services.audit import record
-from app.services.users import UserError, create_user, reset_password, set_active, update_user
+from app.services.accounts.audit import record
+from app.services.accounts.users import UserError, create_user, reset_password, set_active, update_user
 from app.web.admin.forms import NewUserForm, PersonForm
 from app.web.admin.views import bp
 from app.web.decisions import ADMIN, requires

@@ -11,11 +11,17 @@ from wtforms import BooleanField, DateField, FieldList, Form, FormField, Integer
 from wtforms.validators import Length, Optional
 
 from app.extensions import db
-from app.services.access import Action, may_in
-from app.services.assessments import AssessmentLocked, score_sheet
-from app.services.consultations import MAX_PARTICIPANTS, ConsultationInput, Participant, record_of, save_consultation
-from app.services.plans import plan_of
-from app.services.responses import InvalidResponse, ResponseConflict
+from app.services.assessment.access import Action, may_in
+from app.services.assessment.assessments import AssessmentLocked, score_sheet
+from app.services.assessment.consultations import (
+    MAX_PARTICIPANTS,
+    ConsultationInput,
+    Participant,
+    record_of,
+    save_consultation,
+)
+from app.services.assessment.plans import plan_of
+from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires

@@ -24,9 +24,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.domain.checklist import Checklist
 from app.domain.scoring import Basis, Scope
 from app.models import FINDINGS, STANCES, Response, Review, Sop
+from app.services.assessment.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
+from app.services.content.sops import natural_key
 from app.services.labels import BASIS, FINDING, SCOPE, STANCE
-from app.services.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
-from app.services.sops import natural_key
 from app.web.validators import database_id, sensible_date
 
 NOT_APPLICABLE = "na"

@@ -15,12 +15,12 @@ from flask_login import current_user
 from app.domain.scoring import Basis
 from app.extensions import db
 from app.models import Response, Review
-from app.services.access import Action, may_in
-from app.services.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.access import Action, may_in
+from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
+from app.services.content.sops import unit_documents
 from app.services.formatting import datetime
 from app.services.labels import BASIS, FINDING, STANCE
-from app.services.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
-from app.services.sops import unit_documents
 from app.web.assessments.forms import reply_form, response_form, review_form, score_is_valid, score_value
 from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
 from app.web.assessments.stage_panel import stage_panel

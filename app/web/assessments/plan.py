@@ -14,10 +14,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from app.domain.checklist import COST_BANDS, EFFORT_BANDS
 from app.extensions import db
 from app.models import ACTION_STATUSES
-from app.services.access import Action, may_in
-from app.services.assessments import ScoreSheet, score_sheet
-from app.services.labels import ACTION_STATUS, COST, EFFORT
-from app.services.plans import (
+from app.services.assessment.access import Action, may_in
+from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.plans import (
     ActionInput,
     PlanError,
     assign_actions,
@@ -28,7 +27,8 @@ from app.services.plans import (
     suggest_actions,
     update_action,
 )
-from app.services.responses import InvalidResponse, ResponseConflict
+from app.services.assessment.responses import InvalidResponse, ResponseConflict
+from app.services.labels import ACTION_STATUS, COST, EFFORT
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires

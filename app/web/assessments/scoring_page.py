@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from app.domain.checklist import Requirement, Section
 from app.domain.scoring import State, Summary, is_major_gap
 from app.models import PlannedAction, Response, Review, Sop, User
-from app.services.access import Action, may_in
-from app.services.assessments import ScoreSheet
+from app.services.assessment.access import Action, may_in
+from app.services.assessment.assessments import ScoreSheet
+from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent
-from app.services.sops import unit_documents
 from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,

@@ -10,10 +10,10 @@ from flask_login import current_user
 
 from app.domain.workflow import STAGE_ORDER, Move, Stage
 from app.models import User
-from app.services.access import allowed_moves, stage_rules
-from app.services.assessments import ScoreSheet
+from app.services.assessment.access import allowed_moves, stage_rules
+from app.services.assessment.assessments import ScoreSheet
+from app.services.assessment.workflow import refusal
 from app.services.labels import ACTION, MOVE, ROLE, STAGE
-from app.services.workflow import refusal
 
 
 @dataclass(frozen=True)

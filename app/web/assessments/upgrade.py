@@ -8,9 +8,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from app.extensions import db
-from app.services.access import Action
-from app.services.assessments import score_sheet
-from app.services.upgrades import UpgradeRefused, later_versions, plan_upgrade, successors, upgrade_assessment
+from app.services.assessment.access import Action
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.upgrades import (
+    UpgradeRefused,
+    later_versions,
+    plan_upgrade,
+    successors,
+    upgrade_assessment,
+)
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires

@@ -12,17 +12,17 @@ from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import ChecklistVersion, Unit
 from app.models.base import utcnow
-from app.services.access import Action, may, may_in, move_action, visible_units_clause
-from app.services.assessments import AssessmentError, create_assessment, score_sheet
-from app.services.audit import find_events
-from app.services.charts import section_bars
-from app.services.checklists import checklist_of, latest_versions
-from app.services.issuing import issued_reports
+from app.services.accounts.audit import find_events
+from app.services.assessment.access import Action, may, may_in, move_action, visible_units_clause
+from app.services.assessment.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.assessment.plans import plan_of
+from app.services.assessment.reviews import finding_counts
+from app.services.assessment.upgrades import later_versions, successors
+from app.services.assessment.workflow import MoveRefused, move
+from app.services.content.checklists import checklist_of, latest_versions
 from app.services.labels import MOVE
-from app.services.plans import plan_of
-from app.services.reviews import finding_counts
-from app.services.upgrades import later_versions, successors
-from app.services.workflow import MoveRefused, move
+from app.services.reporting.charts import section_bars
+from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
 from app.web.assessments.stage_panel import render_assessment_page, stage_panel

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
-from app.services.users import MIN_PASSWORD_LENGTH
+from app.services.accounts.users import MIN_PASSWORD_LENGTH
 
 #: What an email address looks like, loosely: internal domains are fine.
 EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+$"

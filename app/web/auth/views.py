@@ -18,8 +18,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import db, limiter, login_manager
 from app.models import User
-from app.services.audit import record
-from app.services.users import MIN_PASSWORD_LENGTH, UserError, authenticate, change_password, normalise_email
+from app.services.accounts.audit import record
+from app.services.accounts.users import MIN_PASSWORD_LENGTH, UserError, authenticate, change_password, normalise_email
 from app.web.auth.forms import LoginForm, PasswordForm
 from app.web.decisions import PUBLIC, SIGNED_IN, requires
 

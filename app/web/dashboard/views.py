@@ -9,10 +9,10 @@ from sqlalchemy import select
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Unit
-from app.services.access import Action, is_admin, may, may_anywhere, visible_units_clause
-from app.services.assessments import visible_assessments
-from app.services.issuing import latest_issues
-from app.services.setup import setup_steps
+from app.services.accounts.setup import setup_steps
+from app.services.assessment.access import Action, is_admin, may, may_anywhere, visible_units_clause
+from app.services.assessment.assessments import visible_assessments
+from app.services.reporting.issuing import latest_issues
 from app.web.decisions import SIGNED_IN, requires
 
 bp = Blueprint("dashboard", __name__)

@@ -8,11 +8,11 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import Assessment
-from app.services.access import Action
-from app.services.exports import record_export, responses_csv, responses_xlsx
-from app.services.imports import PackageRefused, import_package
-from app.services.issuing import assessment_filename
-from app.services.packages import build_package, package_bytes
+from app.services.assessment.access import Action
+from app.services.exchange.exports import record_export, responses_csv, responses_xlsx
+from app.services.exchange.imports import PackageRefused, import_package
+from app.services.exchange.packages import build_package, package_bytes
+from app.services.reporting.issuing import assessment_filename
 from app.web.decisions import in_some_unit, on_unit, requires
 from app.web.exchange.forms import ImportForm
 from app.web.guards import assessment_for, refuse_without_unit

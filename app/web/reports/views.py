@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import IssuedReport
-from app.services.access import Action
-from app.services.drafts import draft_pdf
-from app.services.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
-from app.services.reports import build_report, render_report_html, report_stylesheet
+from app.services.assessment.access import Action
+from app.services.reporting.drafts import draft_pdf
+from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
+from app.services.reporting.reports import build_report, render_report_html, report_stylesheet
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
 

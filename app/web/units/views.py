@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Sop, Unit
-from app.services.access import Action, is_admin, may, visible_units_clause
-from app.services.assessments import visible_assessments
-from app.services.sops import SopError, add_sop, delete_sop, register_of, update_sop
-from app.services.users import UserError, create_unit
+from app.services.accounts.users import UserError, create_unit
+from app.services.assessment.access import Action, is_admin, may, visible_units_clause
+from app.services.assessment.assessments import visible_assessments
+from app.services.content.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.web.decisions import ADMIN, SIGNED_IN, on_unit, requires
 from app.web.guards import require_admin, unit_for
 from app.web.units.forms import SopForm, UnitForm

@@ -25,9 +25,9 @@ from app.models import (
     action_gaps,
 )
 from app.models.base import utcnow
-from app.services.assessments import record_scores, score_sheet
-from app.services.audit import record
-from app.services.imports import ImportOutcome, ImportPlan, package_date
+from app.services.accounts.audit import record
+from app.services.assessment.assessments import record_scores, score_sheet
+from app.services.exchange.import_plan import ImportOutcome, ImportPlan, package_date
 
 _REVIEW_DEFAULTS = {
     "value": None,

@@ -20,9 +20,9 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Citation, Response, Review, Sop, User
 from app.models.base import utcnow
-from app.services.access import Action, open_in
-from app.services.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
-from app.services.audit import changes, record
+from app.services.accounts.audit import changes, record
+from app.services.assessment.access import Action, open_in
+from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
 from app.services.labels import STAGE
 
 MAX_CITATIONS = 10

@@ -13,7 +13,7 @@ from zxcvbn import zxcvbn
 from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
 from app.models import ROLES, Unit, User
-from app.services.audit import record
+from app.services.accounts.audit import record
 
 MIN_PASSWORD_LENGTH = 10
 

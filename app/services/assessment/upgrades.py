@@ -19,9 +19,9 @@ from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, lineage, mer
 from app.domain.results import score_assessment
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Citation, PlannedAction, Response, User
-from app.services.assessments import create_assessment, record_scores
-from app.services.audit import record
-from app.services.checklists import checklist_of, version_key
+from app.services.accounts.audit import record
+from app.services.assessment.assessments import create_assessment, record_scores
+from app.services.content.checklists import checklist_of, version_key
 
 
 class UpgradeRefused(Exception):

@@ -31,8 +31,8 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
-from app.services.access import visible_units_clause
-from app.services.checklists import checklist_of
+from app.services.assessment.access import visible_units_clause
+from app.services.content.checklists import checklist_of
 
 
 class AssessmentError(Exception):

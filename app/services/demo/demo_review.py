@@ -9,10 +9,10 @@ from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
-from app.services.assessments import ScoreSheet
-from app.services.plans import plan_of, suggest_actions
-from app.services.responses import ensure_review
-from app.services.workflow import move
+from app.services.assessment.assessments import ScoreSheet
+from app.services.assessment.plans import plan_of, suggest_actions
+from app.services.assessment.responses import ensure_review
+from app.services.assessment.workflow import move
 
 OVER = {
     0: "does not address this at all",

@@ -21,9 +21,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.models.base import utcnow
-from app.services.assessments import AssessmentError
-from app.services.audit import record
-from app.services.reports import PDF_VARIANT, render_report
+from app.services.accounts.audit import record
+from app.services.assessment.assessments import AssessmentError
+from app.services.reporting.reports import PDF_VARIANT, render_report
 
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
 ORPHANS = ".unrecorded"

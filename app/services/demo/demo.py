@@ -22,11 +22,11 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.scoring import Basis, Scope
 from app.extensions import db
 from app.models import Assessment, Sop, Unit, User
-from app.services.assessments import create_assessment, record_scores, score_sheet
-from app.services.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
-from app.services.demo_review import review_demo
-from app.services.plans import suggest_actions
-from app.services.responses import ResponseInput, save_response
+from app.services.assessment.assessments import create_assessment, record_scores, score_sheet
+from app.services.assessment.plans import suggest_actions
+from app.services.assessment.responses import ResponseInput, save_response
+from app.services.content.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
+from app.services.demo.demo_review import review_demo
 
 DEMO_CODE = "DEMO"
 DEMO_TITLE = "Self-assessment of scene SOPs with SEESAC review"

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Citation, Sop, Unit
-from app.services.audit import changes, record
+from app.services.accounts.audit import changes, record
 
 
 def natural_key(sop: Sop) -> tuple:

@@ -19,7 +19,7 @@ from app.domain.loader import (
 )
 from app.extensions import db
 from app.models import ChecklistRequirement, ChecklistSection, ChecklistVersion
-from app.services.audit import record
+from app.services.accounts.audit import record
 
 
 @dataclass(frozen=True)

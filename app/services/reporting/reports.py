@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 
 from app.domain.text import active_language
 from app.models import Assessment
-from app.services.assessments import score_sheet
+from app.services.assessment.assessments import score_sheet
+from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
-from app.services.packages import build_package, package_bytes, record_hash
-from app.services.report_data import ReportData, build_report
+from app.services.reporting.report_data import ReportData, build_report
 
 __all__ = ["ReportData", "build_report", "render_report", "render_report_html", "render_report_pdf"]
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
 PDF_VARIANT = "pdf/a-3a"
 RECORD_NAME = "assessment-record.json"

@@ -23,8 +23,8 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.models import Assessment
-from app.services.assessments import score_sheet
-from app.services.packages import build_package, record_hash
+from app.services.assessment.assessments import score_sheet
+from app.services.exchange.packages import build_package, record_hash
 
 #: How much lower than the server's the render process's CPU priority is.
 RENDER_NICENESS = 10
@@ -77,7 +77,7 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> N
     """In the render process: build the app, render the draft, store it."""
     from app import create_app
     from app.extensions import db
-    from app.services.reports import render_report
+    from app.services.reporting.reports import render_report
 
     app = create_app({**config, "DRAFTS_IN_BACKGROUND": False})
     folder = Path(instance_path) / "drafts"
@@ -115,7 +115,7 @@ def draft_pdf(assessment: Assessment) -> Draft:
         return Draft(key, path.read_bytes())
     app = current_app._get_current_object()
     if _in_process(app):
-        from app.services.reports import render_report
+        from app.services.reporting.reports import render_report
 
         pdf = render_report(assessment).pdf
         _store(folder, key, pdf)

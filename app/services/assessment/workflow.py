@@ -1,7 +1,7 @@
 """Moving an assessment between stages: submit, review, consult, agree, finalise, reopen.
 
 :func:`move` is the one way to change a stage: it checks the transition, the policy in
-:mod:`app.services.access` and the move's own preconditions, then does what the move
+:mod:`app.services.assessment.access` and the move's own preconditions, then does what the move
 implies (reviews started, citations frozen or thawed, a new revision). It flushes; the
 caller commits.
 """
@@ -16,11 +16,11 @@ from app.domain.workflow import Move, Stage, target_of
 from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
-from app.services.access import ROLE_ACTIONS, may_in, move_action, roles_for
-from app.services.assessments import AssessmentError, ScoreSheet
-from app.services.audit import MOVE_EVENTS, changes, record
+from app.services.accounts.audit import MOVE_EVENTS, changes, record
+from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for
+from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.responses import ensure_review
 from app.services.labels import MOVE, ROLE, STAGE
-from app.services.responses import ensure_review
 
 
 class MoveRefused(AssessmentError):

@@ -14,11 +14,11 @@ from app.domain.scoring import Basis, State, summarise
 from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
-from app.services.assessments import ScoreSheet, score_sheet
+from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.plans import Plan, plan_of
+from app.services.assessment.reviews import findings
+from app.services.assessment.workflow import consultation_of
 from app.services.labels import priority_band
-from app.services.plans import Plan, plan_of
-from app.services.reviews import findings
-from app.services.workflow import consultation_of
 
 TOP_ACTIONS = 5
 STRENGTHS = 3
@@ -167,7 +167,7 @@ def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
     for response in sheet.responses.values():
         for c in response.citations:
             cited.setdefault((c.code, c.title, c.doc_version, c.issued_on), set()).add(response.id)
-    from app.services.sops import natural_key
+    from app.services.content.sops import natural_key
 
     documents = [
         DocumentAssessed(code, title, version, issued, len(ids))

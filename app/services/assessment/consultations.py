@@ -11,10 +11,10 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Consultation, User
 from app.models.base import utcnow
-from app.services.access import Action, open_in
-from app.services.assessments import AssessmentLocked
-from app.services.responses import InvalidResponse, ResponseConflict
-from app.services.workflow import consultation_of
+from app.services.assessment.access import Action, open_in
+from app.services.assessment.assessments import AssessmentLocked
+from app.services.assessment.responses import InvalidResponse, ResponseConflict
+from app.services.assessment.workflow import consultation_of
 
 MAX_PARTICIPANTS = 40
 

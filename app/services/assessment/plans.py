@@ -18,8 +18,8 @@ from app.domain.ranking import Gap, RankedAction, rank_actions
 from app.extensions import db
 from app.models import ACTION_STATUSES, PlannedAction, User
 from app.models.base import utcnow
-from app.services.assessments import AssessmentError, ScoreSheet
-from app.services.responses import InvalidResponse, ResponseConflict
+from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.responses import InvalidResponse, ResponseConflict
 
 MAX_TITLE = 300
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.checklist import Requirement
 from app.models import FINDINGS, Response
-from app.services.assessments import ScoreSheet
+from app.services.assessment.assessments import ScoreSheet
 
 
 def findings(sheet: ScoreSheet) -> dict[str, list[tuple[Requirement, Response]]]:

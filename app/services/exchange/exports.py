@@ -10,8 +10,8 @@ from flask_babel import gettext as _
 
 from app.domain.limits import CONTROL
 from app.models import Assessment
-from app.services.assessments import ScoreSheet, score_sheet
-from app.services.audit import record
+from app.services.accounts.audit import record
+from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.labels import BASIS, CONSEQUENCE, CRITICALITY, FINDING, PRIORITY_BAND, STANCE, STATE, priority_band
 
 

@@ -5,7 +5,7 @@
 2. :func:`plan_import`: every check against this installation (checklist version and
    content, modules, one entry per requirement, scale values, N/A justifications, cited
    documents, actions, who may import where). Nothing is written until all pass;
-3. :mod:`app.services.import_writer` writes the plan in one short transaction, a handful of
+3. :mod:`app.services.exchange.import_writer` writes the plan in one short transaction, a handful of
    bulk statements, so other people's autosaves wait milliseconds, not minutes.
 
 An imported assessment is a copy: revision 1 here and never finalised here. What its package
@@ -15,9 +15,7 @@ origin and shown as history reported by the package, not as events of this insta
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
@@ -25,16 +23,24 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.checklist import Checklist
-from app.domain.limits import LimitError, check_date, unit_code
+from app.domain.limits import LimitError, unit_code
 from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import REVIEW_FIELDS, Assessment, ChecklistVersion, Unit, User
-from app.services.access import Action, is_admin, may
-from app.services.assessments import AssessmentError
-from app.services.checklists import checklist_of, find_version
-from app.services.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
-from app.services.packages import record_hash
+from app.services.assessment.access import Action, is_admin, may
+from app.services.content.checklists import checklist_of, find_version
+from app.services.exchange.import_plan import (
+    ImportOutcome,
+    ImportPlan,
+    PackageRefused,
+    ResponseRow,
+    package_date,
+    package_datetime,
+)
+from app.services.exchange.import_writer import write_import
+from app.services.exchange.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
+from app.services.exchange.packages import record_hash
 
 #: Room for the largest checklist (2.0.0, 282 requirements) with every note at its limit.
 MAX_PACKAGE_BYTES = 7 * 1024 * 1024
@@ -42,58 +48,6 @@ MAX_PACKAGE_BYTES = 7 * 1024 * 1024
 MAX_DEPTH = 12
 
 _VALIDATOR = jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker())
-
-
-class PackageRefused(AssessmentError):
-    """The package cannot be imported; the message says why."""
-
-
-@dataclass(frozen=True)
-class ImportOutcome:
-    """What an import made."""
-
-    assessment: Assessment
-    created_unit: bool
-    created_sops: tuple[str, ...]
-
-
-@dataclass
-class ResponseRow:
-    """One response as it will be written, checked."""
-
-    requirement: str
-    value: int | None
-    not_applicable: bool
-    not_evidenced: bool
-    na_justification: str
-    basis: str | None
-    evidence_note: str
-    recommendation: str
-    reply: str
-    dissent: str
-    citations: list[tuple[str, str]]  # (document code, section)
-    review: dict[str, Any] | None
-    #: An upgraded draft's origin of the answer, and whether it is still to re-check.
-    carried_from: str = ""
-    recheck: bool = False
-
-
-@dataclass
-class ImportPlan:
-    """Everything an import will write, checked before anything is."""
-
-    data: dict[str, Any]
-    version: ChecklistVersion
-    checklist: Checklist
-    unit: Unit | None  # None: created by the import
-    unit_code: str
-    new_sops: list[dict[str, Any]]
-    responses: list[ResponseRow]
-    actions: list[dict[str, Any]]
-    stage: Stage
-    origin: dict[str, Any]
-    digest: str
-    modules: list[str] = field(default_factory=list)
 
 
 def _too_deep(data: Any) -> bool:
@@ -151,21 +105,6 @@ def read_package(raw: bytes) -> dict[str, Any]:
         what = error.message if len(error.message) < 300 else error.message[:297] + "…"
         raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=what))
     return data
-
-
-def package_date(value: str | None, where: str) -> dt.date | None:
-    """A date from a package, within the limits, or a refusal naming where it is."""
-    if not value:
-        return None
-    try:
-        return check_date(dt.date.fromisoformat(value), where)
-    except (ValueError, LimitError) as exc:
-        raise PackageRefused(_("The package is damaged at %(where)s: %(what)s", where=where, what=str(exc))) from None
-
-
-def package_datetime(value: str | None) -> str | None:
-    """A reported time, kept as the package gave it (history, not an event of this installation)."""
-    return value[:40] if value else None
 
 
 def _reported_stage(meta: dict[str, Any]) -> Stage:
@@ -402,8 +341,6 @@ def plan_import(data: dict[str, Any], user: User | None) -> ImportPlan:
 
 def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
     """Create an imported copy from a package; ``user`` None means the command line (trusted)."""
-    from app.services.import_writer import write_import
-
     plan = plan_import(read_package(raw), user)
     try:
         outcome = write_import(plan, user)

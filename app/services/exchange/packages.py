@@ -18,8 +18,8 @@ from flask import current_app
 
 from app.config import installation_id
 from app.models import REVIEW_FIELDS, Assessment, Response, Review
-from app.services.assessments import ScoreSheet, score_sheet
-from app.services.workflow import consultation_of
+from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.workflow import consultation_of
 
 PACKAGE_FORMAT = "csi-sop-assessment"
 PACKAGE_VERSION = 2

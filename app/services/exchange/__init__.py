@@ -1,0 +1,1 @@
+"""Assessments leaving and entering an installation: packages, imports and spreadsheet exports."""

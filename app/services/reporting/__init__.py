@@ -1,0 +1,1 @@
+"""The gap report: its data, charts, rendering, drafts and issued copies."""
