@@ -141,6 +141,8 @@ class Response(db.Model):
     carried_from: Mapped[str | None] = mapped_column(String(200))
     #: The carried answer should be looked at again (reworded, split or merged); saving clears it.
     recheck: Mapped[bool] = mapped_column(default=False)
+    #: Why no action closes this gap: the unit left it open knowingly (empty: not decided yet).
+    no_action_reason: Mapped[str] = mapped_column(Text, default="")
 
     # Optimistic locking: an UPDATE that finds another version refuses, so no edit is lost silently.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
