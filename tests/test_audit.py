@@ -45,11 +45,31 @@ def test_a_cards_history_lists_every_change_of_that_response_only(client, scored
     assessment, _head = scored
     save_response(assessment.id, "AAA-02", score=2)
     page = text_of(client.get(f"/assessments/{assessment.id}/history/AAA-01"))
-    assert "History of AAA-01" in page and page.count("response.changed") == 2
+    assert "History of AAA-01" in page and page.count("Self-assessment changed") == 2
     assert "SOP-01 s. 4" in page and "head@u1.example" in page
     card = client.get(f"/assessments/{assessment.id}/score?section=AAA").get_data(as_text=True)
     assert f"/assessments/{assessment.id}/history/AAA-01" in card
     assert client.get(f"/assessments/{assessment.id}/history/NOPE-01").status_code == 404
+
+
+def test_a_history_names_events_fields_and_values_in_words_never_codes(
+    client, scored, make_user, post, login, save_review, save_response
+):
+    assessment, head = scored
+    save_response(assessment.id, "AAA-02", score=2, basis="records")
+    move_to(assessment, Move.SUBMIT, head)
+    post("/logout")
+    expert = login(make_user("expert", units=[assessment.unit], email="expert@x.example"))
+    move_to(assessment, Move.START_REVIEW, expert)
+    save_review(
+        assessment.id, "AAA-02", score=1, stance="disagree", comment="Only a draft was shown", finding="minor_nc"
+    )
+    page = text_of(client.get(f"/assessments/{assessment.id}/history/AAA-02"))
+    assert "Expert review changed" in page and "Self-assessment changed" in page
+    assert "Minor nonconformity" in page and "Disagree" in page and "Records seen" in page
+    assert "Finding" in page and "Score rests on" in page
+    for code in ("minor_nc", "records", "disagree", "review.changed", "response.changed", "evidence_note", "basis"):
+        assert code not in page, code
 
 
 def test_another_units_history_is_not_found_and_the_probe_is_recorded(
@@ -123,9 +143,9 @@ def test_the_administrator_filters_the_trail_by_event_and_user(client, scored, m
         return text_of(client.get(url)).split("When Who Event What changed From", 1)[1]
 
     by_event = table("/admin/audit?event=response.changed")
-    assert by_event.count("response.changed") == 2 and "auth.login" not in by_event
+    assert by_event.count("Self-assessment changed") == 2 and "Signed in" not in by_event
     by_user = table("/admin/audit?user=root@x.example")
-    assert "auth.login" in by_user and "response.changed" not in by_user
+    assert "Signed in" in by_user and "Self-assessment changed" not in by_user
 
 
 def test_flask_audit_list_prints_one_event_per_line_newest_first(runner, scored):

@@ -7,6 +7,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_per
 from markupsafe import Markup
 
 from app.services import labels
+from app.services.event_labels import change_value, event_label, field_label
 
 NO_VALUE = "–"
 
@@ -97,6 +98,9 @@ def register_formatting(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         language_tag=lambda: language_tag(get_locale()),
+        event_label=event_label,
+        field_label=field_label,
+        change_value=change_value,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
 

@@ -1,0 +1,135 @@
+"""What the audit trail's events and fields are called when people read a history.
+
+Events and the fields they record are stored under stable codes (``review.changed``,
+``finding: minor_nc``); pages show them in words. A code with no label yet is shown as it
+is, so a new event is never hidden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from app.services import labels
+
+EVENT = {
+    "response.changed": _l("Self-assessment changed"),
+    "response.confirmed": _l("Carried answer confirmed"),
+    "review.changed": _l("Expert review changed"),
+    "reply.changed": _l("Reply or dissent changed"),
+    "assessment.created": _l("Assessment started"),
+    "assessment.submitted": _l("Submitted for review"),
+    "assessment.withdrawn": _l("Submission withdrawn"),
+    "assessment.review_started": _l("Review started"),
+    "assessment.returned": _l("Returned to the unit"),
+    "assessment.consultation_held": _l("Consultation held"),
+    "assessment.agreed": _l("Agreed scores accepted"),
+    "assessment.agreement_reopened": _l("Agreed scores reopened"),
+    "assessment.finalised": _l("Finalised"),
+    "assessment.reopened": _l("Reopened"),
+    "assessment.upgraded": _l("Upgraded to a later checklist version"),
+    "assessment.scope_changed": _l("Scope changed"),
+    "assessment.exported": _l("Exported"),
+    "assessment.imported": _l("Imported"),
+    "report.issued": _l("Report issued"),
+    "access.refused": _l("Refused"),
+    "access.csrf_refused": _l("Expired or foreign form refused"),
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Sign-in failed"),
+    "auth.logout": _l("Signed out"),
+    "auth.throttled": _l("Sign-in throttled"),
+    "auth.password_changed": _l("Password changed"),
+    "auth.password_reset": _l("Password reset"),
+    "user.created": _l("Account created"),
+    "user.changed": _l("Account changed"),
+    "user.disabled": _l("Account disabled"),
+    "user.enabled": _l("Account enabled"),
+    "user.signed_out": _l("Sessions ended"),
+    "unit.created": _l("Unit created"),
+    "sop.added": _l("Document added"),
+    "sop.changed": _l("Document changed"),
+    "sop.removed": _l("Document removed"),
+    "checklist.loaded": _l("Checklist loaded"),
+}
+
+FIELD = {
+    "value": _l("Score"),
+    "not_applicable": _l("Not applicable"),
+    "na_justification": _l("Why it does not apply"),
+    "not_evidenced": _l("Not evidenced"),
+    "basis": _l("Score rests on"),
+    "citations": _l("Citations"),
+    "evidence_note": _l("Note"),
+    "recommendation": _l("Recommendation"),
+    "recheck": _l("To re-check"),
+    "no_action_reason": _l("Why no action closes the gap"),
+    "reply": _l("The unit's answer"),
+    "dissent": _l("Dissent"),
+    "stance": _l("Stance"),
+    "comment": _l("Comment"),
+    "finding": _l("Finding"),
+    "agreed_value": _l("Agreed score"),
+    "agreed_not_applicable": _l("Agreed: not applicable"),
+    "agreed_not_evidenced": _l("Agreed: not evidenced"),
+    "stage": _l("Stage"),
+    "scope": _l("Scope"),
+    "revision": _l("Revision"),
+    "finalised_by": _l("Finalised by"),
+    "finalised_at": _l("Finalised at"),
+    "title": _l("Title"),
+    "owner": _l("Owner"),
+    "due_on": _l("Due"),
+    "effort": _l("Effort"),
+    "cost": _l("Cost"),
+    "status": _l("Status"),
+    "notes": _l("Notes"),
+    "code": _l("Code"),
+    "version": _l("Version"),
+    "issued_on": _l("Issued on"),
+    "name": _l("Name"),
+    "email": _l("Email"),
+    "role": _l("Role"),
+    "active": _l("Active"),
+    "units": _l("Units"),
+}
+
+#: Fields whose stored values are codes of a vocabulary.
+_VOCABULARY = {
+    "basis": labels.BASIS,
+    "stance": labels.STANCE,
+    "finding": labels.FINDING,
+    "stage": labels.STAGE,
+    "scope": labels.SCOPE,
+    "status": labels.ACTION_STATUS,
+    "effort": labels.EFFORT,
+    "cost": labels.COST,
+    "role": labels.ROLE,
+}
+
+NO_VALUE = "–"
+
+
+def event_label(name: str) -> str:
+    """An event in words (its code when it has no label)."""
+    return str(EVENT.get(name, name))
+
+
+def field_label(key: str) -> str:
+    """A recorded field in words (its key when it has no label)."""
+    return str(FIELD.get(key, key))
+
+
+def change_value(key: str, value: Any) -> str:
+    """A recorded value in words: vocabulary codes by their label, yes or no, citations as cited."""
+    if value is None or value == "" or value == []:
+        return NO_VALUE
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
+    if key in _VOCABULARY:
+        return str(_VOCABULARY[key].get(value, value))
+    if key == "citations" and isinstance(value, list):
+        return "; ".join(" § ".join(str(part) for part in pair if part) for pair in value if pair)
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
