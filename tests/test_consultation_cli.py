@@ -116,11 +116,29 @@ def test_create_prints_the_new_assessments_id_and_stores_it_as_asked(runner, cli
     assert assessment.created_by_id == cli_people["unit_head"].id
 
 
-def test_create_defaults_to_the_newest_checklist_a_desk_review_and_no_module(runner, cli_people):
+def test_create_defaults_to_the_newest_checklist_a_desk_review_and_every_module_as_the_web_form_does(
+    runner, cli_people, client, login
+):
     result = invoke(
         runner, "assessments", "create", "U1", "--title", "Desk", "--checklist", "mini", "--by", "expert@example.org"
     )
+    assert result.exit_code == 0 and "(mini@1.0.0, desk, 7 requirements)" in result.output
+    assert db.session.scalar(select(Assessment)).modules == ["firearms"]
+    login(cli_people["unit_head"])
+    form = client.get("/assessments/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*value="firearms"|<input[^>]*value="firearms"[^>]*checked', form)
+
+
+def test_create_core_only_leaves_the_modules_out(runner, cli_people):
+    result = invoke(
+        runner, "assessments", "create", "U1", "--title", "Core", "--core-only", "--by", "unit_head@example.org"
+    )
     assert result.exit_code == 0 and "(mini@1.0.0, desk, 5 requirements)" in result.output
+    both = invoke(
+        runner, "assessments", "create", "U1", "--title", "X", "--core-only", "--module", "firearms",
+        "--by", "unit_head@example.org",
+    )  # fmt: skip
+    assert both.exit_code == 1 and "either --module or --core-only" in both.output
 
 
 @pytest.mark.parametrize(

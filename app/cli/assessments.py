@@ -13,7 +13,7 @@ from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Unit, User
 from app.services.assessment.access import Action, may
-from app.services.assessment.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.upgrades import UpgradeRefused, upgrade_assessment
 from app.services.assessment.workflow import MoveRefused, move
 from app.services.content.checklists import checklist_of, find_version, latest_versions
@@ -53,11 +53,23 @@ def list_assessments() -> None:
 @click.argument("unit_code")
 @click.option("--title", required=True, help="What the assessment is called in pages and reports.")
 @click.option("--checklist", "checklist_ref", help="ID or ID@VERSION (default: the newest loaded checklist).")
-@click.option("--module", "modules", multiple=True, help="An optional module to include; repeat for several.")
+@click.option(
+    "--module",
+    "modules",
+    multiple=True,
+    help="An optional module to include; repeat for several (default: every module, as on the web form).",
+)
+@click.option("--core-only", is_flag=True, help="Leave out every optional module.")
 @click.option("--scope", type=click.Choice([s.value for s in Scope]), default=Scope.DESK.value, show_default=True)
 @click.option("--by", "email", required=True, help="Email of the person starting it.")
 def create(
-    unit_code: str, title: str, checklist_ref: str | None, modules: tuple[str, ...], scope: str, email: str
+    unit_code: str,
+    title: str,
+    checklist_ref: str | None,
+    modules: tuple[str, ...],
+    core_only: bool,
+    scope: str,
+    email: str,
 ) -> None:
     """Start an assessment of a unit; prints "Created assessment ID ..."."""
     user = user_by_email(email)
@@ -65,6 +77,10 @@ def create(
     if unit is None or not may(user, Action.CREATE, unit.id):
         raise click.ClickException(f"no unit {unit_code} that {user.email} may start assessments for")
     version = _version(checklist_ref)
+    if core_only and modules:
+        raise click.ClickException("choose either --module or --core-only")
+    if not modules and not core_only:
+        modules = tuple(default_modules(checklist_of(version)))
     try:
         assessment = create_assessment(unit=unit, version=version, title=title, modules=modules, scope=scope, user=user)
     except AssessmentError as exc:

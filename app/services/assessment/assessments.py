@@ -250,6 +250,15 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
     return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions)
 
 
+def default_modules(checklist: Checklist) -> list[str]:
+    """The optional modules a new assessment includes unless told otherwise: all of them.
+
+    Firearms are the region's focus, so the web form and the command line both start with
+    every module; a unit leaves one out by choice, never by accident of where it started.
+    """
+    return [module.id for module in checklist.modules]
+
+
 def create_assessment(
     *,
     unit: Unit,

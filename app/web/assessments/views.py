@@ -14,7 +14,7 @@ from app.models import ChecklistVersion, Unit
 from app.models.base import utcnow
 from app.services.accounts.audit import find_events
 from app.services.assessment.access import Action, may, may_in, move_action, visible_units_clause
-from app.services.assessment.assessments import AssessmentError, create_assessment, score_sheet
+from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.plans import plan_of
 from app.services.assessment.reviews import finding_counts
 from app.services.assessment.upgrades import later_versions, successors
@@ -55,7 +55,7 @@ def new():
     if request.method == "GET":
         wanted = request.args.get("unit")
         form.unit.data = next((u.id for u in units if u.code == wanted), units[0].id)
-        form.modules.data = list(modules)
+        form.modules.data = [m for v in versions for m in default_modules(checklist_of(v))]
         form.assessed_on.data = utcnow().date()
     if not versions:
         flash(_("No checklist is loaded yet. Ask an administrator to run 'flask checklists load'."), "error")
