@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import unescape
 
 import pytest
 
@@ -14,7 +16,7 @@ from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ResponseInput, ReviewInput, Score, save_response, save_review
 from app.services.assessment.summary import summary_of
-from tests.conftest import move_to
+from tests.conftest import move_to, text_of
 
 NAMES = [
     "stage",
@@ -78,6 +80,17 @@ def review(assessment: Assessment, user, rid: str, value: int, finding=None, agr
 def plan_every_gap(assessment: Assessment, user) -> None:
     suggest_actions(score_sheet(fresh(assessment)), user)
     db.session.commit()
+
+
+def text_of_html(html: str) -> str:
+    """The visible text of a piece of HTML, tags removed and spaces collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def header_of(response) -> str:
+    """The visible text of the headline an assessment page opens with (its overall score)."""
+    html = response.get_data(as_text=True)
+    return text_of_html(html.split('<div class="headline">', 1)[1].split('<nav class="tabs"', 1)[0])
 
 
 def lines_of(output: str) -> dict[str, str]:
@@ -240,3 +253,74 @@ def test_a_partial_internal_check_is_known_as_such(people, partly_scored):
     summary = summary_of(score_sheet(fresh(partly_scored)))
     assert summary.internal_check and summary.partial and summary.unanswered == 3
     assert not summary.reviewed and not summary.mixes_agreed_scores
+
+
+# --- the pages --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_head(people, login):
+    return login(people["head"])
+
+
+def test_header_withholds_the_overall_and_says_how_much_was_decided(client, as_head, partly_scored):
+    # 3 of 7 scored: the computed overall (AAA-01 at 1, AAA-02 at 0, BBB-01 at 3: 4 of 8, 50%) is never printed.
+    for tab in ("", "/score", "/calibration", "/terms", "/plan"):
+        head = header_of(client.get(f"/assessments/{partly_scored.id}{tab}"))
+        assert "Overall score withheld Not enough evidence for an overall score (3 of 7 requirements decided)" in head
+        assert "50%" not in head
+
+
+def test_header_shows_the_overall_with_its_evidence_coverage_beside_it(client, as_head, agreed):
+    page = client.get(f"/assessments/{agreed.id}/score")
+    assert "71% overall score · evidence coverage 100%" in header_of(page)
+    assert "data-overall-withheld-box hidden" in page.get_data(as_text=True)  # kept for scoring.js, not shown
+
+
+def test_results_headline_of_little_evidence_leads_with_the_coverage_not_a_score(client, as_head, partly_scored):
+    page = client.get(f"/assessments/{partly_scored.id}").get_data(as_text=True)
+    figures = text_of_html(page.split('<section class="figures"', 1)[1].split(">", 1)[1].split("</section>", 1)[0])
+    assert figures.startswith("43% evidence coverage: 3 of 7 applicable requirements scored.")
+    assert "Not enough evidence for an overall score (3 of 7 requirements decided)" in figures
+    assert "Partial internal check" not in page  # not finalised: a draft, not a check
+
+
+def test_results_headline_says_what_the_overall_counts_beside_the_self_assessed_one_and_calibration(
+    client, as_head, agreed
+):
+    page = text_of(client.get(f"/assessments/{agreed.id}"))
+    assert "71% overall score, weighted, counting agreed scores for 2 requirements, the unit's own for 5" in page
+    assert "90% the unit's self-assessed overall: its own scores alone, before the review" in page
+    assert "exact agreement 71%, weighted kappa" in page and "over 7 requirements both scored." in page
+
+
+def test_results_of_a_partial_internal_check_say_so_first(client, people, as_head, partly_scored):
+    score_sheet(partly_scored).responses["FFF-01"].recheck = False
+    db.session.commit()
+    move_to(fresh(partly_scored), Move.FINALISE, people["head"])
+    page = text_of(client.get(f"/assessments/{partly_scored.id}"))
+    assert "Partial internal check: 3 of 7 in-scope requirements were not answered." in page
+    assert page.index("Partial internal check") < page.index("evidence coverage: 3 of 7")
+
+
+@pytest.mark.parametrize("where", ["/", "/units/U1"])
+def test_lists_withhold_a_score_resting_on_too_little_evidence_and_show_the_evidence(
+    client, as_head, partly_scored, agreed, where
+):
+    page = text_of(client.get(where))
+    assert "withheld evidence 43%" in page  # the partly scored assessment
+    assert "71% evidence 100%" in page  # the agreed one
+
+
+def test_autosave_answer_carries_the_coverage_and_why_the_overall_is_withheld(
+    as_head, people, make_assessment, save_response
+):
+    assessment = make_assessment(people["unit"])
+    body = save_response(assessment.id, "AAA-01", json=True, score=3).get_json()
+    assert body["overall"]["score"] == "–" and body["overall"]["coverage"] == "14%"
+    assert body["overall"]["withheld"] == "Not enough evidence for an overall score (1 of 7 requirements decided)"
+    assert (body["overall"]["decided"], body["overall"]["applicable"]) == (1, 7)
+    assert "withheld" not in body["section"]  # a section reads "not assessed", never "overall"
+    for rid in ("AAA-02", "AAA-03", "BBB-01"):
+        body = save_response(assessment.id, rid, json=True, score=3).get_json()
+    assert body["overall"]["score"] == "100%" and body["overall"]["withheld"] is None

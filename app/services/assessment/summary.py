@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import ngettext
-
 from app.domain.calibration import Calibration
 from app.domain.scoring import State, Summary
 from app.models import FINDINGS
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.readiness import Readiness, readiness_of
 from app.services.assessment.reviews import findings
+from app.services.formatting import withheld_reason
 
 
 @dataclass(frozen=True)
@@ -85,18 +84,6 @@ class AssessmentSummary:
     def mixes_agreed_scores(self) -> bool:
         """True when any score the overall counts is an agreed one: the overall is then not the unit's alone."""
         return self.counted_agreed > 0
-
-
-def withheld_reason(summary: Summary) -> str | None:
-    """ "Not enough evidence for an overall score (18 of 282 requirements decided)", or None when it may be shown."""
-    if summary.sufficient:
-        return None
-    return ngettext(
-        "Not enough evidence for an overall score (%(decided)s of %(num)s requirement decided)",
-        "Not enough evidence for an overall score (%(decided)s of %(num)s requirements decided)",
-        summary.applicable,
-        decided=summary.assessed,
-    )
 
 
 def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
