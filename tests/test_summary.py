@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from html import unescape
 
 import pytest
+from pypdf import PdfReader
 
 from app.domain.scoring import enough_evidence, shown_score
 from app.domain.workflow import Move
@@ -16,6 +18,7 @@ from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ResponseInput, ReviewInput, Score, save_response, save_review
 from app.services.assessment.summary import summary_of
+from app.services.reporting.reports import render_report_pdf
 from tests.conftest import move_to, text_of
 
 NAMES = [
@@ -324,3 +327,48 @@ def test_autosave_answer_carries_the_coverage_and_why_the_overall_is_withheld(
     for rid in ("AAA-02", "AAA-03", "BBB-01"):
         body = save_response(assessment.id, rid, json=True, score=3).get_json()
     assert body["overall"]["score"] == "100%" and body["overall"]["withheld"] is None
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def summary_of_report(client, assessment: Assessment) -> str:
+    """The executive summary of the report's HTML preview, as text."""
+    html = client.get(f"/assessments/{assessment.id}/report").get_data(as_text=True)
+    return text_of_html(html.split('id="h-summary"', 1)[1].split("</section>", 1)[0])
+
+
+def test_report_summary_of_little_evidence_never_leads_with_a_withheld_overall(client, as_head, partly_scored):
+    summary = summary_of_report(client, partly_scored)
+    figures = summary.split("the unit's own internal check.", 1)[-1]
+    assert (
+        "43% Evidence coverage: 3 of 7 applicable requirements scored from evidence. Overall score withheld." in figures
+    )
+    assert "Not enough evidence for an overall score (3 of 7 requirements decided)" in summary
+    assert "meets" not in summary and "50%" not in summary
+
+
+def test_report_summary_says_what_the_overall_counts_beside_the_self_assessed_one_and_calibration(
+    client, as_head, agreed
+):
+    summary = summary_of_report(client, agreed)
+    assert "71% Overall score, at evidence coverage 100% (7 of 7 applicable scored)" in summary
+    assert "90% The unit's self-assessed overall: its own scores alone, before the review" in summary
+    assert "The overall counts agreed scores for 2 requirements, the unit's own for 5." in summary
+    assert "The unit's own scores alone give 90%." in summary
+    assert "Self-assessment against the expert: exact agreement 71%, weighted kappa" in summary
+    assert "1 · 1 Major · minor nonconformities; 1 observations, 1 good practices" in summary
+
+
+def test_report_of_a_partial_internal_check_says_so_on_the_cover_and_the_summary(app, people, partly_scored):
+    score_sheet(partly_scored).responses["FFF-01"].recheck = False
+    db.session.commit()
+    move_to(fresh(partly_scored), Move.FINALISE, people["head"])
+    pages = [
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(render_report_pdf(fresh(partly_scored)))).pages
+    ]
+    note = "Partial internal check: 3 of 7 in-scope requirements were not answered."
+    assert note in pages[0] and "internal check: no external expert reviewed it".upper() in pages[0].upper()
+    assert pages[1].startswith("Executive summary " + note)
+    results = next(p for p in pages if "2. Results by area" in p)
+    assert "All areas withheld 3/7" in results
