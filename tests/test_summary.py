@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import pytest
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from app.domain.scoring import enough_evidence, shown_score
@@ -372,3 +373,10 @@ def test_report_of_a_partial_internal_check_says_so_on_the_cover_and_the_summary
     assert pages[1].startswith("Executive summary " + note)
     results = next(p for p in pages if "2. Results by area" in p)
     assert "All areas withheld 3/7" in results
+
+
+def test_spreadsheet_sections_say_not_assessed_where_too_little_was_scored(client, as_head, partly_scored):
+    book = load_workbook(io.BytesIO(client.get(f"/assessments/{partly_scored.id}/export.xlsx").data))
+    rows = {row[0].value: (row[5].value, row[6].value) for row in book["Sections"].iter_rows(min_row=2)}
+    # Alpha: 2 of 3 scored (AAA-01 at 1, AAA-02 at 0); Beta: 1 of 2; Firearms: nothing scored.
+    assert rows == {"AAA": (pytest.approx(1 / 5), pytest.approx(2 / 3)), "BBB": (1, 0.5), "FFF": ("not assessed", 0)}
