@@ -277,7 +277,7 @@ def test_header_withholds_the_overall_and_says_how_much_was_decided(client, as_h
 
 def test_header_shows_the_overall_with_its_evidence_coverage_beside_it(client, as_head, agreed):
     page = client.get(f"/assessments/{agreed.id}/score")
-    assert "71% overall score · evidence coverage 100%" in header_of(page)
+    assert "71% overall score evidence coverage 100%" in header_of(page)
     assert "data-overall-withheld-box hidden" in page.get_data(as_text=True)  # kept for scoring.js, not shown
 
 
