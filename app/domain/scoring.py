@@ -127,7 +127,7 @@ class Summary:
     @property
     def sufficient(self) -> bool:
         """At least half the applicable requirements scored: enough to show a score for."""
-        return self.coverage is not None and self.coverage >= SUFFICIENT_COVERAGE
+        return enough_evidence(self.coverage)
 
     @property
     def shown_score(self) -> float | None:
@@ -142,6 +142,16 @@ class Summary:
     def basis_count(self, basis: str) -> int:
         """How many scores rest on ``basis``."""
         return dict(self.by_basis).get(basis, 0)
+
+
+def enough_evidence(coverage: float | None) -> bool:
+    """True when an evidence coverage is high enough to show the score resting on it (half or more)."""
+    return coverage is not None and coverage >= SUFFICIENT_COVERAGE
+
+
+def shown_score(score: float | None, coverage: float | None) -> float | None:
+    """A score where its evidence coverage allows showing it, else None: for figures kept apart from a Summary."""
+    return score if enough_evidence(coverage) else None
 
 
 def requirement_score(value: int, max_value: int) -> float:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, ngettext
 from markupsafe import Markup
 
+from app.domain.scoring import Summary, shown_score
 from app.services import labels
 from app.services.event_labels import change_value, event_label, field_label
 
@@ -77,6 +78,19 @@ def band_colour(value: float | None) -> str:
     return BAND_COLOURS[score_band(value)]
 
 
+def withheld_reason(summary: Summary) -> str | None:
+    """Why an overall score is not shown: "Not enough evidence for an overall score (18 of 282 requirements
+    decided)"; None when it may be shown (half or more of the applicable requirements scored from evidence)."""
+    if summary.sufficient:
+        return None
+    return ngettext(
+        "Not enough evidence for an overall score (%(decided)s of %(num)s requirement decided)",
+        "Not enough evidence for an overall score (%(decided)s of %(num)s requirements decided)",
+        summary.applicable,
+        decided=summary.assessed,
+    )
+
+
 def css_string(value: str) -> Markup:
     """A value as a quoted CSS string, for generated content in stylesheets."""
     escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
@@ -101,6 +115,8 @@ def register_formatting(app: Flask) -> None:
         event_label=event_label,
         field_label=field_label,
         change_value=change_value,
+        withheld_reason=withheld_reason,
+        shown_score=shown_score,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
 

@@ -215,7 +215,8 @@ def responses_xlsx(assessment: Assessment) -> bytes:
                 s.total,
                 s.assessed,
                 s.not_applicable,
-                s.shown_score,
+                # Too little evidence for a score says so, never an empty cell a reader takes for 0 or forgets.
+                s.shown_score if s.sufficient else _("not assessed"),
                 s.coverage,
                 s.major_gaps,
             ]

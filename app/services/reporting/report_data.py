@@ -10,13 +10,14 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
-from app.domain.scoring import Basis, State, summarise
+from app.domain.scoring import Basis, State, shown_score, summarise
 from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.plans import Plan, plan_of
 from app.services.assessment.reviews import findings
+from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
 from app.services.labels import priority_band
 
@@ -80,6 +81,11 @@ class ClauseState:
     applicable: int
     major_gaps: int
 
+    @property
+    def shown_score(self) -> float | None:
+        """The clause's score where half or more of its applicable requirements are scored, else None."""
+        return shown_score(self.score, self.assessed / self.applicable if self.applicable else None)
+
 
 @dataclass
 class ReportData:
@@ -99,6 +105,8 @@ class ReportData:
     reviewers: list[str]
     by_state: dict[str, list[Requirement]] = field(default_factory=dict)
     record_hash: str = ""
+    #: Where the assessment stands, as the results page and ``flask assessments summary`` say it.
+    summary: AssessmentSummary | None = None
 
     @property
     def short_record(self) -> str:
@@ -220,6 +228,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         reviewers=reviewers,
         by_state=by_state,
         record_hash=record_hash,
+        summary=summary_of(sheet),
     )
 
 

@@ -13,7 +13,7 @@ from app.models import PlannedAction, Response, Review, Sop, User
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import ScoreSheet
 from app.services.content.sops import unit_documents
-from app.services.formatting import datetime, percent
+from app.services.formatting import datetime, percent, withheld_reason
 from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,
@@ -205,7 +205,7 @@ def progress_json(sheet: ScoreSheet, requirement_id: str) -> dict:
     """The updated progress and scores, for autosave answers."""
     req = sheet.checklist.requirement(requirement_id)
     section = next(r.summary for r in sheet.result.sections if r.section.id == req.section_id)
-    return {"section": _summary_json(section), "overall": _summary_json(sheet.result.overall)}
+    return {"section": _summary_json(section), "overall": _summary_json(sheet.result.overall, overall=True)}
 
 
 def saved_json(sheet: ScoreSheet, requirement_id: str, row: Response | Review) -> dict:
@@ -226,11 +226,18 @@ def saved_json(sheet: ScoreSheet, requirement_id: str, row: Response | Review) -
     }
 
 
-def _summary_json(summary: Summary) -> dict:
-    return {
+def _summary_json(summary: Summary, *, overall: bool = False) -> dict:
+    """A summary's figures as the page shows them; ``score`` is "–" while too little is scored from evidence."""
+    figures = {
         "answered": summary.answered,
         "total": summary.total,
         "score": percent(summary.shown_score),
         "completeness": percent(summary.completeness),
         "major_gaps": summary.major_gaps,
+        "coverage": percent(summary.coverage),
+        "decided": summary.assessed,
+        "applicable": summary.applicable,
     }
+    if overall:  # the sentence the header shows in place of a withheld overall; None when it is shown
+        figures["withheld"] = withheld_reason(summary)
+    return figures

@@ -17,6 +17,7 @@ from app.services.assessment.access import Action, may, may_in, move_action, vis
 from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.plans import plan_of
 from app.services.assessment.reviews import finding_counts
+from app.services.assessment.summary import summary_of
 from app.services.assessment.upgrades import later_versions, successors
 from app.services.assessment.workflow import MoveRefused, move
 from app.services.content.checklists import checklist_of, latest_versions
@@ -107,6 +108,7 @@ def results(assessment_id: int):
         later=later_versions(assessment, upgraded) if may(current_user, Action.CREATE, assessment.unit_id) else [],
         successors=upgraded,
         rechecks=sum(1 for response in sheet.responses.values() if response.recheck),
+        summary=summary_of(sheet),
     )
 
 
