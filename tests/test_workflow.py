@@ -10,7 +10,7 @@ from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import Assessment, Consultation
 from app.services.assessment.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, allowed_moves, stage_rules
-from tests.conftest import move_to, text_of
+from tests.conftest import answer_the_rest, move_to, text_of
 
 ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")
 
@@ -77,6 +77,8 @@ def bring_to(assessment: Assessment, stage: Stage, admin) -> Assessment:
             break
         if Stage(assessment.stage) is not here:
             continue
+        if move is Move.SUBMIT:
+            answer_the_rest(assessment)
         if move is Move.HOLD_CONSULTATION:
             record_consultation(assessment)
         move_to(assessment, move, admin)
@@ -106,7 +108,7 @@ def test_a_move_from_its_own_stage_succeeds_for_roles_allowed_and_is_403_for_the
     unit_and_admin, make_user, make_assessment, login, post, role, move, start, target, rule
 ):
     unit, admin = unit_and_admin
-    assessment = bring_to(make_assessment(unit), start, admin)
+    assessment = answer_the_rest(bring_to(make_assessment(unit), start, admin))
     if move == "hold_consultation":
         record_consultation(assessment)
     login(make_user(role, units=[unit]))
@@ -162,7 +164,7 @@ def test_stage_rules_name_who_scores_in_the_self_assessment_and_who_reviews_in_r
 def test_the_full_reviewed_path_with_the_right_roles(make_unit, make_user, make_assessment, login, post):
     unit = make_unit("U1")
     head, expert = make_user("unit_head", units=[unit]), make_user("expert", units=[unit])
-    assessment = make_assessment(unit)
+    assessment = answer_the_rest(make_assessment(unit))
     url = f"/assessments/{assessment.id}"
     login(head)
     assert post(f"{url}/move/submit").status_code == 302 and stage_of(assessment.id) == "submitted"
@@ -217,6 +219,11 @@ def test_confirm_agreement_is_refused_while_a_disagreement_has_no_agreed_score(
     agreed = save_review(assessment.id, "AAA-01", score=1, stance="disagree", comment="No record form.", agreed=2)
     assert agreed.status_code == 302
     switch_to(post, login, head)
+    # Agreeing 2 where the unit said 3 opens a gap no action closes yet: it must be planned first.
+    refused = post(f"/assessments/{assessment.id}/move/confirm_agreement")
+    assert refused.status_code == 303
+    assert "1 gap has no action and no reason (AAA-01)" in text_of(client.get(refused.headers["Location"]))
+    assert post(f"/assessments/{assessment.id}/plan/suggest").status_code == 302
     assert post(f"/assessments/{assessment.id}/move/confirm_agreement").status_code == 302
     assert stage_of(assessment.id) == "agreed"
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet
-from app.services.assessment.plans import plan_of, suggest_actions
+from app.services.assessment.plans import delete_action, plan_of, suggest_actions
 from app.services.assessment.responses import ensure_review
 from app.services.assessment.workflow import move
 
@@ -84,6 +84,7 @@ def review_demo(
 ) -> None:
     """Submit, review, consult, agree and plan the demo assessment."""
     expert, head = people["expert"], people["unit_head"]
+    suggest_actions(sheet, head)  # a unit submits with every gap planned (the stage guard asks for it)
     move(sheet, Move.SUBMIT, head)
     move(sheet, Move.START_REVIEW, expert)
     reviewed: list[str] = []
@@ -149,6 +150,9 @@ def review_demo(
     sheet.refresh()
 
     suggest_actions(sheet, expert)
+    for item in plan_of(sheet).items:
+        if not item.gaps:  # the agreed score closed what the unit planned for: the unit drops it
+            delete_action(sheet, item.action.id)
     for n, item in enumerate(plan_of(sheet).items):
         action = item.action
         if n < 12:
