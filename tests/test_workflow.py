@@ -158,7 +158,7 @@ def test_stage_rules_name_who_scores_in_the_self_assessment_and_who_reviews_in_r
     self_rules, review_rules = dict(stage_rules(Stage.SELF_ASSESSMENT)), dict(stage_rules(Stage.IN_REVIEW))
     assert self_rules[Action.SCORE] == ["unit_head", "assessor"] and Action.REVIEW not in self_rules
     assert review_rules[Action.REVIEW] == ["expert"] and Action.SCORE not in review_rules
-    assert Action.PLAN not in dict(stage_rules(Stage.FINALISED))
+    assert dict(stage_rules(Stage.FINALISED))[Action.PLAN] == ["expert", "unit_head"]  # until the report is issued
 
 
 def test_the_full_reviewed_path_with_the_right_roles(make_unit, make_user, make_assessment, login, post):

@@ -11,7 +11,16 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
 from app.services.accounts.audit import record
-from app.services.assessment.access import ROLE_ACTIONS, Action, is_admin, may, may_anywhere, open_in, roles_for
+from app.services.assessment.access import (
+    ROLE_ACTIONS,
+    Action,
+    is_admin,
+    may,
+    may_anywhere,
+    open_for,
+    open_in,
+    roles_for,
+)
 from app.services.labels import ACTION, ROLE, STAGE
 
 
@@ -68,6 +77,16 @@ def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessme
         abort(404)
     _check(assessment.unit_id, action, assessment.id)
     stage = Stage(assessment.stage)
+    if open_in(action, stage) and not open_for(action, assessment):
+        abort(
+            409,
+            description=_(
+                "The report of revision %(rev)s is issued, so no one can %(what)s any more. "
+                "Reopen the assessment as a new revision to change it.",
+                rev=assessment.revision,
+                what=ACTION[action],
+            ),
+        )
     if not open_in(action, stage):
         abort(
             409,

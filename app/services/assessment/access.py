@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, true
+from sqlalchemy import ColumnElement, false, select, true
 
 from app.domain.workflow import TRANSITIONS, Move, Stage
-from app.models import Assessment, User
+from app.extensions import db
+from app.models import Assessment, IssuedReport, User
 
 
 class Action(StrEnum):
@@ -88,7 +89,6 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "viewer": frozenset({Action.VIEW}),
 }
 
-_OPEN = frozenset(Stage) - {Stage.FINALISED}
 _DISCUSSION = frozenset({Stage.IN_REVIEW, Stage.CONSULTATION_HELD})
 
 #: The stages in which an action on an assessment is open; actions not listed are open in all.
@@ -99,7 +99,9 @@ STAGE_ACTIONS: dict[Action, frozenset[Stage]] = {
     Action.CONSULT: _DISCUSSION,
     Action.AGREE: frozenset({Stage.CONSULTATION_HELD}),
     Action.DISSENT: frozenset({Stage.CONSULTATION_HELD}),
-    Action.PLAN: _OPEN,
+    # The plan outlives finalisation (lowered scores open gaps to plan) until the report is
+    # issued: see report_issued, which closes it then.
+    Action.PLAN: frozenset(Stage),
     Action.ISSUE: frozenset({Stage.FINALISED}),
     Action.FINALISE_INTERNAL: frozenset({Stage.SELF_ASSESSMENT}),
     Action.FINALISE: frozenset({Stage.AGREED}),
@@ -135,9 +137,30 @@ def open_in(action: Action, stage: Stage) -> bool:
     return stage in STAGE_ACTIONS.get(action, frozenset(Stage))
 
 
+#: Actions that close once the report of the assessment's current revision is issued.
+CLOSED_BY_ISSUE = frozenset({Action.PLAN})
+
+
+def report_issued(assessment: Assessment) -> bool:
+    """Whether the report of the assessment's current revision is issued."""
+    if assessment.stage != Stage.FINALISED:  # only a finalised revision is issued (reopening starts a new one)
+        return False
+    issued = select(IssuedReport.id).where(
+        IssuedReport.assessment_id == assessment.id, IssuedReport.revision == assessment.revision
+    )
+    return db.session.scalar(issued.limit(1)) is not None
+
+
+def open_for(action: Action, assessment: Assessment) -> bool:
+    """Whether ``action`` can be done at all with ``assessment`` now: its stage, and its issued report."""
+    if not open_in(action, Stage(assessment.stage)):
+        return False
+    return action not in CLOSED_BY_ISSUE or not report_issued(assessment)
+
+
 def may_in(user: User | None, action: Action, assessment: Assessment) -> bool:
     """Whether ``user`` may do ``action`` with ``assessment`` now, in its current stage."""
-    return may(user, action, assessment.unit_id) and open_in(action, Stage(assessment.stage))
+    return may(user, action, assessment.unit_id) and open_for(action, assessment)
 
 
 def allowed_moves(user: User | None, assessment: Assessment) -> list[Move]:
@@ -155,12 +178,16 @@ def roles_for(action: Action) -> list[str]:
     return [role for role, actions in ROLE_ACTIONS.items() if role != "admin" and action in actions]
 
 
-def stage_rules(stage: Stage) -> list[tuple[Action, list[str]]]:
-    """What can be done in ``stage`` and by which roles: shown on the assessment's pages."""
+def stage_rules(stage: Stage, assessment: Assessment | None = None) -> list[tuple[Action, list[str]]]:
+    """What can be done in ``stage`` and by which roles: shown on the assessment's pages.
+
+    With ``assessment``, what its issued report closes is left out.
+    """
+    closed = CLOSED_BY_ISSUE if assessment is not None and report_issued(assessment) else frozenset()
     return [
         (action, roles_for(action))
         for action in Action
-        if action in STAGE_ACTIONS and stage in STAGE_ACTIONS[action] and roles_for(action)
+        if action in STAGE_ACTIONS and stage in STAGE_ACTIONS[action] and roles_for(action) and action not in closed
     ]
 
 
