@@ -147,7 +147,10 @@ def test_every_plan_route_stays_open_after_finalising_and_answers_409_once_the_r
     unit = make_unit("PLAN")
     head = make_user("unit_head", units=[unit], email="plan-head@sweep.example")
     assessment = make_assessment(unit, title="Planned")
-    db.session.add(PlannedAction(assessment_id=assessment.id, title="Do it", gaps=[assessment.responses[0]]))
+    responses = {r.requirement.code: r for r in assessment.responses}
+    responses["AAA-01"].value, responses["AAA-01"].no_action_reason = 1, "Later"  # a gap left open
+    responses["AAA-02"].value = 0
+    db.session.add(PlannedAction(assessment_id=assessment.id, title="Do it", gaps=[responses["AAA-02"]]))
     db.session.commit()
     finalise(assessment, head)
     if issued:

@@ -75,12 +75,14 @@ def _suggested_title(sheet: ScoreSheet, gap: Gap) -> str:
 
 
 def suggest_actions(sheet: ScoreSheet, user: User | None) -> list[PlannedAction]:
-    """Actions for the gaps no action closes yet: one per checklist remedy, else one per gap."""
+    """Actions for the gaps no action closes yet (not those left open with a reason): one per remedy, else one per gap."""
     plan = plan_of(sheet)
     by_remedy = {a.remedy: a for a in sheet.actions if a.remedy and a.status != "done"}
     touched: list[PlannedAction] = []
     for gap in plan.unplanned:
         response = sheet.responses[gap.requirement.id]
+        if response.no_action_reason.strip():  # left open on purpose: not for a suggestion to undo
+            continue
         remedy = sheet.checklist.remedy(gap.requirement.remedy) if gap.requirement.remedy else None
         action = by_remedy.get(remedy.id) if remedy else None
         if action is None:
