@@ -15,7 +15,9 @@ from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.left_open import left_open
 from app.services.assessment.plans import Plan, plan_of
+from app.services.assessment.readiness import readiness_of
 from app.services.assessment.reviews import findings
 from app.services.assessment.workflow import consultation_of
 from app.services.labels import priority_band
@@ -160,6 +162,16 @@ class ReportData:
     @property
     def bases(self) -> list[tuple[str, int]]:
         return [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+
+    @property
+    def left_open(self) -> list[tuple[str, Response]]:
+        """Gaps the unit left without an action on purpose, each with its reason."""
+        return left_open(self.sheet)
+
+    @property
+    def undecided_gaps(self) -> tuple[str, ...]:
+        """Gaps no action closes and nobody left open with a reason."""
+        return readiness_of(self.sheet).unplanned_gaps
 
 
 def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
