@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.workflow import Move, Stage
 from app.extensions import db
-from app.models import Assessment, Consultation
-from app.services.assessment.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, allowed_moves, stage_rules
+from app.models import Assessment, Consultation, User
+from app.services.assessment.access import (
+    ROLE_ACTIONS,
+    STAGE_ACTIONS,
+    Action,
+    allowed_moves,
+    move_action,
+    side_of,
+    stage_rules,
+)
 from tests.conftest import answer_the_rest, move_to, text_of
 
 ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")
@@ -70,8 +79,24 @@ def record_consultation(assessment: Assessment, participants=({"name": "Dr Exper
     db.session.commit()
 
 
+def walkers(unit) -> dict[str, User]:
+    """A unit head and an expert of ``unit`` who walk assessments along the path (one side each)."""
+    people = {}
+    for side, role in (("unit", "unit_head"), ("expert", "expert")):
+        email = f"walk-{role}-{unit.code.lower()}@example.org"
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=f"Walking {role}", role=role, password_hash="-", units=[unit])
+            db.session.add(user)
+            db.session.commit()
+        people[side] = user
+    return people
+
+
 def bring_to(assessment: Assessment, stage: Stage, admin) -> Assessment:
-    """Walk the reviewed path as an administrator until ``stage``."""
+    """Walk the reviewed path until ``stage``: the unit's moves by a unit head, the expert's by an
+    expert, finalising by ``admin`` (an administrator, who acts on neither side here)."""
+    people = walkers(assessment.unit)
     for here, move in PATH:
         if Stage(assessment.stage) is stage:
             break
@@ -81,7 +106,8 @@ def bring_to(assessment: Assessment, stage: Stage, admin) -> Assessment:
             answer_the_rest(assessment)
         if move is Move.HOLD_CONSULTATION:
             record_consultation(assessment)
-        move_to(assessment, move, admin)
+        side = side_of(move_action(move, Stage(assessment.stage)))
+        move_to(assessment, move, people[side] if side else admin)
     assert Stage(assessment.stage) is stage
     return assessment
 

@@ -74,6 +74,32 @@ ACTION = {
     "reopen": _l("reopen as a new revision"),
 }
 
+#: What someone did on one side of an assessment, as a refusal of the other side recalls it.
+PART_DONE = {
+    "score": _l("scored the unit's self-assessment"),
+    "reply": _l("answered the expert's comments for the unit"),
+    "dissent": _l("noted the unit's dissent"),
+    "submit": _l("submitted the self-assessment for review"),
+    "withdraw": _l("withdrew the unit's submission"),
+    "confirm_agreement": _l("accepted the agreed scores for the unit"),
+    "finalise_internal": _l("finalised the unit's internal check"),
+    "review": _l("wrote the expert's review"),
+    "agree": _l("recorded the agreed scores"),
+    "consult": _l("wrote the consultation record"),
+    "start_review": _l("started the expert's review"),
+    "return": _l("returned the assessment to the unit"),
+    "hold_consultation": _l("marked the consultation as held"),
+}
+
+#: Who did each part of an assessment, as the report names them.
+PART_BY = {
+    "score": _l("Self-assessment by"),
+    "review": _l("Review by"),
+    "hold_consultation": _l("Consultation held by"),
+    "confirm_agreement": _l("Agreement confirmed by"),
+    "finalise": _l("Finalised by"),
+}
+
 SCOPE = {"desk": _l("Document review (desk)"), "onsite": _l("On-site assessment")}
 
 BASIS = {

@@ -20,6 +20,7 @@ from app.services.assessment.access import (
     open_for,
     open_in,
     roles_for,
+    side_refusal,
 )
 from app.services.labels import ACTION, ROLE, STAGE
 
@@ -76,6 +77,9 @@ def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessme
     if assessment is None:
         abort(404)
     _check(assessment.unit_id, action, assessment.id)
+    other_side = side_refusal(current_user, action, assessment)
+    if other_side:
+        refused(403, f"acted on the other side; {action}", assessment.unit_id, assessment.id, description=other_side)
     stage = Stage(assessment.stage)
     if open_in(action, stage) and not open_for(action, assessment):
         abort(

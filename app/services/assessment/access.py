@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, false, select, true
 
 from app.domain.workflow import TRANSITIONS, Move, Stage
 from app.extensions import db
-from app.models import Assessment, IssuedReport, User
+from app.models import Assessment, AssessmentPart, IssuedReport, User
+from app.services.labels import ACTION, PART_DONE
 
 
 class Action(StrEnum):
@@ -158,9 +160,71 @@ def open_for(action: Action, assessment: Assessment) -> bool:
     return action not in CLOSED_BY_ISSUE or not report_issued(assessment)
 
 
+#: The two sides of an assessment: one person never acts on both (the rest belong to neither).
+SIDES: dict[str, frozenset[Action]] = {
+    "unit": frozenset(
+        {
+            Action.SCORE,
+            Action.REPLY,
+            Action.DISSENT,
+            Action.SUBMIT,
+            Action.WITHDRAW,
+            Action.CONFIRM_AGREEMENT,
+            Action.FINALISE_INTERNAL,
+        }
+    ),
+    "expert": frozenset(
+        {
+            Action.REVIEW,
+            Action.AGREE,
+            Action.CONSULT,
+            Action.START_REVIEW,
+            Action.RETURN,
+            Action.HOLD_CONSULTATION,
+        }
+    ),
+}
+
+
+def side_of(action: Action) -> str | None:
+    """The side of an assessment ``action`` belongs to ("unit" or "expert"), or None."""
+    return next((side for side, actions in SIDES.items() if action in actions), None)
+
+
+def other_side(user: User | None, action: Action, assessment: Assessment) -> AssessmentPart | None:
+    """The part ``user`` took on the other side of ``assessment``, which keeps them from ``action``."""
+    side = side_of(action)
+    if side is None or user is None or getattr(user, "id", None) is None:
+        return None
+    return next((p for p in assessment.parts if p.user_id == user.id and p.side != side), None)
+
+
+def side_refusal(user: User | None, action: Action, assessment: Assessment) -> str | None:
+    """Why ``user`` may not do ``action`` here because they acted on the other side; None if they may."""
+    part = other_side(user, action, assessment)
+    if part is None:
+        return None
+    did, what = PART_DONE.get(part.action, part.action), ACTION[action]
+    if part.side == "expert":
+        return _(
+            "You %(did)s on this assessment, so you cannot also %(what)s: that must come from the unit's own people.",
+            did=did,
+            what=what,
+        )
+    return _(
+        "You %(did)s on this assessment, so you cannot also %(what)s: that must come from the expert reviewing it.",
+        did=did,
+        what=what,
+    )
+
+
 def may_in(user: User | None, action: Action, assessment: Assessment) -> bool:
-    """Whether ``user`` may do ``action`` with ``assessment`` now, in its current stage."""
-    return may(user, action, assessment.unit_id) and open_for(action, assessment)
+    """Whether ``user`` may do ``action`` with ``assessment`` now: role, unit, stage and side."""
+    return (
+        may(user, action, assessment.unit_id)
+        and open_for(action, assessment)
+        and other_side(user, action, assessment) is None
+    )
 
 
 def allowed_moves(user: User | None, assessment: Assessment) -> list[Move]:

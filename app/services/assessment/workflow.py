@@ -18,8 +18,9 @@ from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.accounts.audit import MOVE_EVENTS, changes, record
-from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for
+from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for, side_refusal
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.parts import take_part
 from app.services.assessment.readiness import Readiness, readiness_of
 from app.services.assessment.responses import ensure_review
 from app.services.labels import ACTION, MOVE, ROLE, STAGE
@@ -124,6 +125,9 @@ def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> MoveRefused | 
             _("'%(move)s' is not possible at the stage '%(stage)s'.", move=MOVE[move], stage=STAGE[stage])
         )
     action = move_action(move, stage)
+    other_side = side_refusal(user, action, assessment)
+    if other_side:
+        return MoveRefused(other_side)
     if not may_in(user, action, assessment):
         roles = [str(ROLE[r]) for r in roles_for(action)] or [str(ROLE["admin"])]
         mine = user is not None and action in ROLE_ACTIONS.get(getattr(user, "role", ""), ())
@@ -199,6 +203,7 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
             _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
         ) from None
     sheet.refresh()
+    take_part(assessment, user, move_action(move_, stage))
     left, entered = changes(
         before,
         {

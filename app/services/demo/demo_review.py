@@ -9,7 +9,9 @@ from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
+from app.services.assessment.access import Action
 from app.services.assessment.assessments import ScoreSheet
+from app.services.assessment.parts import take_part
 from app.services.assessment.plans import delete_action, plan_of, suggest_actions
 from app.services.assessment.responses import ensure_review
 from app.services.assessment.workflow import move
@@ -87,6 +89,7 @@ def review_demo(
     suggest_actions(sheet, head)  # a unit submits with every gap planned (the stage guard asks for it)
     move(sheet, Move.SUBMIT, head)
     move(sheet, Move.START_REVIEW, expert)
+    take_part(sheet.assessment, expert, Action.REVIEW)
     reviewed: list[str] = []
     for req in sheet.checklist.requirements(sheet.assessment.modules):
         response = sheet.responses[req.id]
@@ -146,6 +149,7 @@ def review_demo(
         review.agreed_by = expert
         if not full and response.value is not None and review.value is not None and response.value > review.value + 1:
             response.dissent = "The unit holds that the practice is established; records will be shown on site."
+    take_part(sheet.assessment, expert, Action.AGREE)
     db.session.flush()
     sheet.refresh()
 
