@@ -281,7 +281,7 @@ def test_finalise_confirmation_page_says_how_many_requirements_are_unanswered(
     assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(f"/{assessment.id}/finalise")
     assert stage_of(assessment.id) == "self_assessment"
     page = text_of(client.get(unconfirmed.headers["Location"]))
-    assert "5 applicable requirements are unanswered" in page
+    assert "5 requirements in scope are unanswered: AAA-03, BBB-01, BBB-02, FFF-01, FFF-02" in page
     assert "Finalise with 5 requirements unanswered" in page and "internal check" in page
 
 
