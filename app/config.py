@@ -32,6 +32,11 @@ DEFAULTS = {
     "SESSION_MAX_HOURS": 12,
     #: Behind a reverse proxy: how many proxies set X-Forwarded-For and X-Forwarded-Proto.
     "PROXIES": 0,
+    #: What the cost bands of actions mean here: a currency (ISO 4217 code) and, for each band,
+    #: its range in that currency, from and to (None: no upper end). Plans and reports print
+    #: the bands and the totals of actions with them; set both in instance/config.py.
+    "COST_CURRENCY": "EUR",
+    "COST_BAND_RANGES": {"none": (0, 0), "low": (0, 5_000), "medium": (5_000, 50_000), "high": (50_000, None)},
 }
 
 

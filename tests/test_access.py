@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import Assessment, Response
-from app.services.assessment.access import ROLE_ACTIONS, Action, may
-from tests.conftest import text_of
+from app.services.assessment.access import ROLE_ACTIONS, Action, may, may_in, stage_rules
+from app.services.reporting.issuing import issue_report
+from tests.conftest import finalise, move_to, text_of
 
 
 def test_a_unit_head_sees_nothing_of_another_unit(client, make_unit, make_user, make_assessment, login, save_response):
@@ -100,3 +102,20 @@ def test_policy_table(make_user, make_unit):
     assert not may(None, Action.VIEW, unit.id)
     inactive = make_user("admin", active=False)
     assert not may(inactive, Action.VIEW, unit.id)
+
+
+def test_the_plan_is_open_in_every_stage_and_closes_once_the_current_revisions_report_is_issued(
+    make_unit, make_user, make_assessment
+):
+    unit = make_unit("U1")
+    head, expert, assessor = (make_user(role, units=[unit]) for role in ("unit_head", "expert", "assessor"))
+    assessment = finalise(make_assessment(unit), head)
+    assert may_in(head, Action.PLAN, assessment) and may_in(expert, Action.PLAN, assessment)
+    assert not may_in(assessor, Action.PLAN, assessment)  # the role never plans
+    issue_report(assessment, head)
+    db.session.commit()
+    assert not may_in(head, Action.PLAN, assessment) and not may_in(expert, Action.PLAN, assessment)
+    assert Action.PLAN not in dict(stage_rules(Stage.FINALISED, assessment))
+    assert Action.PLAN in dict(stage_rules(Stage.FINALISED))  # a finalised revision not yet issued
+    move_to(assessment, Move.REOPEN, head)  # revision 2 has no issued report: its plan is open
+    assert may_in(head, Action.PLAN, assessment)

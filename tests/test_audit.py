@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Event
-from tests.conftest import PASSWORD, finalise, move_to, text_of
+from tests.conftest import PASSWORD, answer_the_rest, finalise, move_to, response_of, text_of
 
 
 def events(name: str) -> list[Event]:
@@ -57,6 +57,9 @@ def test_a_history_names_events_fields_and_values_in_words_never_codes(
 ):
     assessment, head = scored
     save_response(assessment.id, "AAA-02", score=2, basis="records")
+    answer_the_rest(assessment)
+    response_of(assessment, "AAA-02").no_action_reason = "Planned with the national programme"
+    db.session.commit()
     move_to(assessment, Move.SUBMIT, head)
     post("/logout")
     expert = login(make_user("expert", units=[assessment.unit], email="expert@x.example"))

@@ -9,7 +9,7 @@ from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
 from app.services.assessment.responses import ensure_review
-from tests.conftest import MINI, move_to, text_of
+from tests.conftest import MINI, answer_the_rest, move_to, text_of
 
 # The worked example (scale 0..3), self and expert score, self minus expert:
 #
@@ -97,7 +97,7 @@ def test_calibration_page_shows_the_worked_example_and_leaves_unscored_pairs_out
 ):
     unit = make_unit("U1")
     head, expert = make_user("unit_head", units=[unit]), make_user("expert", units=[unit])
-    assessment = make_assessment(unit)
+    assessment = answer_the_rest(make_assessment(unit))
     move_to(assessment, Move.SUBMIT, head)
     move_to(assessment, Move.START_REVIEW, expert)
     responses = {r.requirement.code: r for r in assessment.responses}

@@ -16,7 +16,7 @@ from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import plan_of
 from app.services.assessment.workflow import consultation_of
 from app.services.demo.demo import PEOPLE
-from tests.conftest import move_to, text_of
+from tests.conftest import answer_the_rest, move_to, text_of
 
 # --- the consultation record ----------------------------------------------------------------
 
@@ -25,7 +25,7 @@ from tests.conftest import move_to, text_of
 def reviewing(make_unit, make_user, make_assessment):
     unit = make_unit("U1")
     head, expert = make_user("unit_head", units=[unit]), make_user("expert", units=[unit], name="Dr Kovač")
-    assessment = make_assessment(unit)
+    assessment = answer_the_rest(make_assessment(unit))
     move_to(assessment, Move.SUBMIT, head)
     move_to(assessment, Move.START_REVIEW, expert)
     return assessment, head, expert
@@ -192,7 +192,7 @@ def test_finalise_as_an_internal_check_then_reopen_as_revision_2(runner, cli_peo
 
 
 def test_finalise_after_review_says_so_and_reopen_returns_to_agreed(runner, cli_people, make_assessment):
-    assessment = make_assessment(cli_people["unit_head"].units[0])
+    assessment = answer_the_rest(make_assessment(cli_people["unit_head"].units[0]))
     head, expert = cli_people["unit_head"], cli_people["expert"]
     move_to(assessment, Move.SUBMIT, head)
     move_to(assessment, Move.START_REVIEW, expert)

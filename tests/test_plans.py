@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import Assessment, PlannedAction
 from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import plan_of
-from tests.conftest import finalise, text_of
+from app.services.reporting.issuing import issue_report
+from tests.conftest import finalise, move_to, text_of
 
 
 @pytest.fixture
@@ -193,10 +194,34 @@ def test_a_user_of_another_unit_gets_404_on_the_plan(planned, make_unit, make_us
     assert_plan_unchanged(assessment.id, action_id)
 
 
-def test_plan_changes_are_refused_once_finalised(planned, post, client):
+def test_the_plan_stays_open_after_finalising_until_the_report_is_issued(planned, post, client):
+    assessment, head, action_id, _gap_id = planned
+    finalise(db.session.get(Assessment, assessment.id), head)
+    page = client.get(f"/assessments/{assessment.id}/plan").get_data(as_text=True)
+    assert "/plan/bulk" in page and "Set for all chosen" in page
+    owner = {"op": "assign", "ids": [action_id], "owner": "Quality officer"}
+    assert post(f"/assessments/{assessment.id}/plan/bulk", owner).status_code == 302
+    assert next(a for a in actions_of(assessment.id) if a.id == action_id).owner == "Quality officer"
+
+
+def test_plan_changes_are_refused_once_the_report_is_issued(planned, post, client):
     assessment, head, action_id, gap_id = planned
     finalise(db.session.get(Assessment, assessment.id), head)
+    issue_report(db.session.get(Assessment, assessment.id), head)
+    db.session.commit()
     for url, data in plan_changes(assessment.id, action_id, gap_id):
-        assert post(url, data).status_code == 409, url
+        refused = post(url, data)
+        assert refused.status_code == 409, url
+        assert "The report of revision 1 is issued" in text_of(refused), url
     assert_plan_unchanged(assessment.id, action_id)
-    assert client.get(f"/assessments/{assessment.id}/plan").status_code == 200
+    page = client.get(f"/assessments/{assessment.id}/plan")
+    assert page.status_code == 200 and "Set for all chosen" not in page.get_data(as_text=True)
+
+
+def test_reopening_an_issued_assessment_opens_its_plan_again(planned, post):
+    assessment, head, action_id, _gap_id = planned
+    finalise(db.session.get(Assessment, assessment.id), head)
+    issue_report(db.session.get(Assessment, assessment.id), head)
+    move_to(db.session.get(Assessment, assessment.id), "reopen", head)
+    owner = {"op": "assign", "ids": [action_id], "owner": "Quality officer"}
+    assert post(f"/assessments/{assessment.id}/plan/bulk", owner).status_code == 302

@@ -9,6 +9,8 @@ from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Sop
+from app.services.assessment.assessments import score_sheet
+from app.services.assessment.plans import suggest_actions
 from tests.conftest import move_to
 
 
@@ -77,6 +79,8 @@ def test_a_filter_across_a_reviewed_assessment_sends_twenty_cards_a_page(
     a = make_assessment(unit)
     for code in ("AAA-01", "AAA-02", "AAA-03", "BBB-01", "BBB-02", "FFF-01", "FFF-02"):
         save_response(a.id, code, score=0)
+    suggest_actions(score_sheet(a), head)  # the stage guard: every gap planned before submitting
+    db.session.commit()
     move_to(a, "submit", head)
     page = client.get(f"/assessments/{a.id}/score?filter=gaps").get_data(as_text=True)
     assert page.count('class="req ') == 7 and "Page 1 of" not in page

@@ -138,3 +138,39 @@ def test_a_json_request_of_a_signed_out_user_gets_401_not_a_sign_in_page(client,
         headers={"Accept": "application/json"},
     )
     assert response.status_code == 401 and "signed out" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("issued", [False, True], ids=["finalised", "issued"])
+def test_every_plan_route_stays_open_after_finalising_and_answers_409_once_the_report_is_issued(
+    app, client, make_unit, make_user, make_assessment, login, post, issued
+):
+    unit = make_unit("PLAN")
+    head = make_user("unit_head", units=[unit], email="plan-head@sweep.example")
+    assessment = make_assessment(unit, title="Planned")
+    responses = {r.requirement.code: r for r in assessment.responses}
+    responses["AAA-01"].value, responses["AAA-01"].no_action_reason = 1, "Later"  # a gap left open
+    responses["AAA-02"].value = 0
+    db.session.add(PlannedAction(assessment_id=assessment.id, title="Do it", gaps=[responses["AAA-02"]]))
+    db.session.commit()
+    finalise(assessment, head)
+    if issued:
+        issue_report(assessment, head)
+        db.session.commit()
+    values = {
+        "assessment_id": assessment.id,
+        "action_id": db.session.query(PlannedAction.id).filter_by(assessment_id=assessment.id).scalar(),
+        "requirement_id": "AAA-01",
+    }
+    login(head)
+    planning = [
+        (rule, method)
+        for rule, method in routes(app)
+        if method == "POST" and app.view_functions[rule.endpoint].access[method] == OnUnitData(Action.PLAN)
+    ]
+    assert len(planning) >= 5
+    wrong = []
+    for rule, method in sorted(planning, key=lambda rm: any(w in rm[0].endpoint for w in LAST)):
+        status = post(url_of(rule, values)).status_code
+        if (status == 409) != issued or status in (403, 404) or status >= 500:
+            wrong.append(f"{method} {rule.rule}: {status}")
+    assert not wrong, "\n".join(wrong)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from app.domain.workflow import Move, Stage
 from app.extensions import db
-from app.models import Assessment, Consultation
-from app.services.assessment.access import ROLE_ACTIONS, STAGE_ACTIONS, Action, allowed_moves, stage_rules
-from tests.conftest import move_to, text_of
+from app.models import Assessment, Consultation, User
+from app.services.assessment.access import (
+    ROLE_ACTIONS,
+    STAGE_ACTIONS,
+    Action,
+    allowed_moves,
+    move_action,
+    side_of,
+    stage_rules,
+)
+from tests.conftest import answer_the_rest, move_to, text_of
 
 ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")
 
@@ -70,16 +79,35 @@ def record_consultation(assessment: Assessment, participants=({"name": "Dr Exper
     db.session.commit()
 
 
+def walkers(unit) -> dict[str, User]:
+    """A unit head and an expert of ``unit`` who walk assessments along the path (one side each)."""
+    people = {}
+    for side, role in (("unit", "unit_head"), ("expert", "expert")):
+        email = f"walk-{role}-{unit.code.lower()}@example.org"
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = User(email=email, name=f"Walking {role}", role=role, password_hash="-", units=[unit])
+            db.session.add(user)
+            db.session.commit()
+        people[side] = user
+    return people
+
+
 def bring_to(assessment: Assessment, stage: Stage, admin) -> Assessment:
-    """Walk the reviewed path as an administrator until ``stage``."""
+    """Walk the reviewed path until ``stage``: the unit's moves by a unit head, the expert's by an
+    expert, finalising by ``admin`` (an administrator, who acts on neither side here)."""
+    people = walkers(assessment.unit)
     for here, move in PATH:
         if Stage(assessment.stage) is stage:
             break
         if Stage(assessment.stage) is not here:
             continue
+        if move is Move.SUBMIT:
+            answer_the_rest(assessment)
         if move is Move.HOLD_CONSULTATION:
             record_consultation(assessment)
-        move_to(assessment, move, admin)
+        side = side_of(move_action(move, Stage(assessment.stage)))
+        move_to(assessment, move, people[side] if side else admin)
     assert Stage(assessment.stage) is stage
     return assessment
 
@@ -106,7 +134,7 @@ def test_a_move_from_its_own_stage_succeeds_for_roles_allowed_and_is_403_for_the
     unit_and_admin, make_user, make_assessment, login, post, role, move, start, target, rule
 ):
     unit, admin = unit_and_admin
-    assessment = bring_to(make_assessment(unit), start, admin)
+    assessment = answer_the_rest(bring_to(make_assessment(unit), start, admin))
     if move == "hold_consultation":
         record_consultation(assessment)
     login(make_user(role, units=[unit]))
@@ -156,13 +184,13 @@ def test_stage_rules_name_who_scores_in_the_self_assessment_and_who_reviews_in_r
     self_rules, review_rules = dict(stage_rules(Stage.SELF_ASSESSMENT)), dict(stage_rules(Stage.IN_REVIEW))
     assert self_rules[Action.SCORE] == ["unit_head", "assessor"] and Action.REVIEW not in self_rules
     assert review_rules[Action.REVIEW] == ["expert"] and Action.SCORE not in review_rules
-    assert Action.PLAN not in dict(stage_rules(Stage.FINALISED))
+    assert dict(stage_rules(Stage.FINALISED))[Action.PLAN] == ["expert", "unit_head"]  # until the report is issued
 
 
 def test_the_full_reviewed_path_with_the_right_roles(make_unit, make_user, make_assessment, login, post):
     unit = make_unit("U1")
     head, expert = make_user("unit_head", units=[unit]), make_user("expert", units=[unit])
-    assessment = make_assessment(unit)
+    assessment = answer_the_rest(make_assessment(unit))
     url = f"/assessments/{assessment.id}"
     login(head)
     assert post(f"{url}/move/submit").status_code == 302 and stage_of(assessment.id) == "submitted"
@@ -217,6 +245,11 @@ def test_confirm_agreement_is_refused_while_a_disagreement_has_no_agreed_score(
     agreed = save_review(assessment.id, "AAA-01", score=1, stance="disagree", comment="No record form.", agreed=2)
     assert agreed.status_code == 302
     switch_to(post, login, head)
+    # Agreeing 2 where the unit said 3 opens a gap no action closes yet: it must be planned first.
+    refused = post(f"/assessments/{assessment.id}/move/confirm_agreement")
+    assert refused.status_code == 303
+    assert "1 gap has no action and no reason (AAA-01)" in text_of(client.get(refused.headers["Location"]))
+    assert post(f"/assessments/{assessment.id}/plan/suggest").status_code == 302
     assert post(f"/assessments/{assessment.id}/move/confirm_agreement").status_code == 302
     assert stage_of(assessment.id) == "agreed"
 
@@ -248,7 +281,7 @@ def test_finalise_confirmation_page_says_how_many_requirements_are_unanswered(
     assert unconfirmed.status_code == 302 and unconfirmed.headers["Location"].endswith(f"/{assessment.id}/finalise")
     assert stage_of(assessment.id) == "self_assessment"
     page = text_of(client.get(unconfirmed.headers["Location"]))
-    assert "5 applicable requirements are unanswered" in page
+    assert "5 requirements in scope are unanswered: AAA-03, BBB-01, BBB-02, FFF-01, FFF-02" in page
     assert "Finalise with 5 requirements unanswered" in page and "internal check" in page
 
 

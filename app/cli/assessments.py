@@ -124,8 +124,24 @@ def _move(assessment_id: int, email: str, chosen: Move) -> Assessment:
 @click.argument("assessment_id", type=int)
 @click.option("--by", "email", required=True, help="Email of the person finalising it.")
 def finalise(assessment_id: int, email: str) -> None:
-    """Lock an assessment (a self-assessment as an internal check, or an agreed one)."""
-    assessment = _move(assessment_id, email, Move.FINALISE)
+    """Lock an assessment (a self-assessment as an internal check, or an agreed one).
+
+    A reviewed assessment that is not whole exits 1 with a line saying why, then one
+    ``name: count`` line each for what blocks it.
+    """
+    assessment = assessment_by_id(assessment_id)
+    user = user_by_email(email)
+    try:
+        move(score_sheet(assessment), Move.FINALISE, user)
+    except MoveRefused as exc:
+        if exc.readiness is None:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Cannot finalise assessment {assessment.id}: {exc}")
+        click.echo(f"unanswered in scope: {len(exc.readiness.unanswered)}")
+        click.echo(f"re-check left: {len(exc.readiness.recheck)}")
+        click.echo(f"gaps without action: {len(exc.readiness.unplanned_gaps)}")
+        raise click.exceptions.Exit(1) from None
+    db.session.commit()
     sheet = score_sheet(assessment)
     open_items = sheet.result.overall.unassessed
     note = f"; {open_items} requirements were unanswered" if open_items else ""

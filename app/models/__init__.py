@@ -4,6 +4,7 @@ from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Asse
 from app.models.audit import Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
+from app.models.parts import SIDES, AssessmentPart
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
 from app.models.reports import IssuedReport
 
@@ -13,8 +14,10 @@ __all__ = [
     "FINDINGS",
     "REVIEW_FIELDS",
     "ROLES",
+    "SIDES",
     "STANCES",
     "Assessment",
+    "AssessmentPart",
     "ChecklistRequirement",
     "ChecklistSection",
     "ChecklistVersion",

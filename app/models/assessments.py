@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models.base import in_clause, utcnow
 from app.models.checklists import ChecklistRequirement, ChecklistVersion
 from app.models.organisation import Sop, Unit, User
+from app.models.parts import AssessmentPart
 
 BASES = tuple(Basis)
 STANCES = ("agree", "disagree", "query")
@@ -96,6 +97,10 @@ class Assessment(db.Model):
     finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
     predecessor: Mapped[Assessment | None] = relationship(remote_side=[id], foreign_keys=[predecessor_id])
     responses: Mapped[list[Response]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    #: Who acted on which side (app.models.parts): read once per request by the access policy.
+    parts: Mapped[list[AssessmentPart]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AssessmentPart.id"
+    )
 
     @property
     def is_locked(self) -> bool:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
+from flask import current_app
+from flask_babel import format_currency
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.domain.checklist import COST_BANDS
+from app.domain.plan_totals import CostRange
 
 CRITICALITY = {
     "essential": _l("Essential"),
@@ -66,6 +74,32 @@ ACTION = {
     "reopen": _l("reopen as a new revision"),
 }
 
+#: What someone did on one side of an assessment, as a refusal of the other side recalls it.
+PART_DONE = {
+    "score": _l("scored the unit's self-assessment"),
+    "reply": _l("answered the expert's comments for the unit"),
+    "dissent": _l("noted the unit's dissent"),
+    "submit": _l("submitted the self-assessment for review"),
+    "withdraw": _l("withdrew the unit's submission"),
+    "confirm_agreement": _l("accepted the agreed scores for the unit"),
+    "finalise_internal": _l("finalised the unit's internal check"),
+    "review": _l("wrote the expert's review"),
+    "agree": _l("recorded the agreed scores"),
+    "consult": _l("wrote the consultation record"),
+    "start_review": _l("started the expert's review"),
+    "return": _l("returned the assessment to the unit"),
+    "hold_consultation": _l("marked the consultation as held"),
+}
+
+#: Who did each part of an assessment, as the report names them.
+PART_BY = {
+    "score": _l("Self-assessment by"),
+    "review": _l("Review by"),
+    "hold_consultation": _l("Consultation held by"),
+    "confirm_agreement": _l("Agreement confirmed by"),
+    "finalise": _l("Finalised by"),
+}
+
 SCOPE = {"desk": _l("Document review (desk)"), "onsite": _l("On-site assessment")}
 
 BASIS = {
@@ -94,12 +128,69 @@ FINDING = {
 
 EFFORT = {"days": _l("Days"), "weeks": _l("Weeks"), "months": _l("Months")}
 
-COST = {
+#: The names of the cost bands; what each costs is the installation's setting (see cost_ranges).
+COST_NAME = {
     "none": _l("Staff time only"),
-    "low": _l("Low (under €5,000)"),
-    "medium": _l("Medium (€5,000–50,000)"),
-    "high": _l("High (over €50,000)"),
+    "low": _l("Low"),
+    "medium": _l("Medium"),
+    "high": _l("High"),
 }
+
+
+def cost_ranges() -> dict[str, CostRange]:
+    """Each cost band's range in the installation's currency (``COST_BAND_RANGES``), checked."""
+    configured = current_app.config.get("COST_BAND_RANGES") or {}
+    ranges = {}
+    for band in COST_BANDS:
+        try:
+            low, high = configured[band]
+        except (KeyError, TypeError, ValueError):
+            raise ValueError(f"COST_BAND_RANGES needs a (from, to) pair for the band {band!r}") from None
+        if not isinstance(low, int) or low < 0 or (high is not None and (not isinstance(high, int) or high < low)):
+            raise ValueError(f"COST_BAND_RANGES[{band!r}] = {configured[band]!r}: from 0 up, and to None or from up")
+        ranges[band] = (low, high)
+    return ranges
+
+
+def money(amount: int) -> str:
+    """An amount in the installation's currency, without decimals: '€ 12,000'."""
+    currency = current_app.config.get("COST_CURRENCY") or "EUR"
+    return format_currency(amount, currency, format="¤\u00a0#,##0", currency_digits=False)
+
+
+def cost_range(low: int, high: int | None) -> str:
+    """A range of money as people say it: 'under € 5,000', '€ 5,000 – € 50,000', 'over € 50,000'."""
+    if high is None:
+        return _("over %(amount)s", amount=money(low))
+    if low == 0:
+        return _("under %(amount)s", amount=money(high))
+    return _("%(low)s – %(high)s", low=money(low), high=money(high))
+
+
+def cost_label(band: str) -> str:
+    """A cost band with what it costs here: 'Low (under € 5,000)'; 'Staff time only' costs nothing more."""
+    low, high = cost_ranges()[band]
+    if high == 0:
+        return str(COST_NAME[band])
+    return _("%(band)s (%(range)s)", band=COST_NAME[band], range=cost_range(low, high))
+
+
+class _CostLabels(Mapping):
+    """The cost bands' labels, read from the installation's settings when asked for."""
+
+    def __getitem__(self, band: str) -> str:
+        if band not in COST_NAME:
+            raise KeyError(band)
+        return cost_label(band)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(COST_NAME)
+
+    def __len__(self) -> int:
+        return len(COST_NAME)
+
+
+COST: Mapping[str, str] = _CostLabels()
 
 ACTION_STATUS = {
     "proposed": _l("Proposed"),

@@ -11,7 +11,17 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Unit
 from app.services.accounts.audit import record
-from app.services.assessment.access import ROLE_ACTIONS, Action, is_admin, may, may_anywhere, open_in, roles_for
+from app.services.assessment.access import (
+    ROLE_ACTIONS,
+    Action,
+    is_admin,
+    may,
+    may_anywhere,
+    open_for,
+    open_in,
+    roles_for,
+    side_refusal,
+)
 from app.services.labels import ACTION, ROLE, STAGE
 
 
@@ -67,7 +77,20 @@ def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessme
     if assessment is None:
         abort(404)
     _check(assessment.unit_id, action, assessment.id)
+    other_side = side_refusal(current_user, action, assessment)
+    if other_side:
+        refused(403, f"acted on the other side; {action}", assessment.unit_id, assessment.id, description=other_side)
     stage = Stage(assessment.stage)
+    if open_in(action, stage) and not open_for(action, assessment):
+        abort(
+            409,
+            description=_(
+                "The report of revision %(rev)s is issued, so no one can %(what)s any more. "
+                "Reopen the assessment as a new revision to change it.",
+                rev=assessment.revision,
+                what=ACTION[action],
+            ),
+        )
     if not open_in(action, stage):
         abort(
             409,

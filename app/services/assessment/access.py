@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, false, true
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, false, select, true
 
 from app.domain.workflow import TRANSITIONS, Move, Stage
-from app.models import Assessment, User
+from app.extensions import db
+from app.models import Assessment, AssessmentPart, IssuedReport, User
+from app.services.labels import ACTION, PART_DONE
 
 
 class Action(StrEnum):
@@ -88,7 +91,6 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     "viewer": frozenset({Action.VIEW}),
 }
 
-_OPEN = frozenset(Stage) - {Stage.FINALISED}
 _DISCUSSION = frozenset({Stage.IN_REVIEW, Stage.CONSULTATION_HELD})
 
 #: The stages in which an action on an assessment is open; actions not listed are open in all.
@@ -99,7 +101,9 @@ STAGE_ACTIONS: dict[Action, frozenset[Stage]] = {
     Action.CONSULT: _DISCUSSION,
     Action.AGREE: frozenset({Stage.CONSULTATION_HELD}),
     Action.DISSENT: frozenset({Stage.CONSULTATION_HELD}),
-    Action.PLAN: _OPEN,
+    # The plan outlives finalisation (lowered scores open gaps to plan) until the report is
+    # issued: see report_issued, which closes it then.
+    Action.PLAN: frozenset(Stage),
     Action.ISSUE: frozenset({Stage.FINALISED}),
     Action.FINALISE_INTERNAL: frozenset({Stage.SELF_ASSESSMENT}),
     Action.FINALISE: frozenset({Stage.AGREED}),
@@ -135,9 +139,92 @@ def open_in(action: Action, stage: Stage) -> bool:
     return stage in STAGE_ACTIONS.get(action, frozenset(Stage))
 
 
+#: Actions that close once the report of the assessment's current revision is issued.
+CLOSED_BY_ISSUE = frozenset({Action.PLAN})
+
+
+def report_issued(assessment: Assessment) -> bool:
+    """Whether the report of the assessment's current revision is issued."""
+    if assessment.stage != Stage.FINALISED:  # only a finalised revision is issued (reopening starts a new one)
+        return False
+    issued = select(IssuedReport.id).where(
+        IssuedReport.assessment_id == assessment.id, IssuedReport.revision == assessment.revision
+    )
+    return db.session.scalar(issued.limit(1)) is not None
+
+
+def open_for(action: Action, assessment: Assessment) -> bool:
+    """Whether ``action`` can be done at all with ``assessment`` now: its stage, and its issued report."""
+    if not open_in(action, Stage(assessment.stage)):
+        return False
+    return action not in CLOSED_BY_ISSUE or not report_issued(assessment)
+
+
+#: The two sides of an assessment: one person never acts on both (the rest belong to neither).
+SIDES: dict[str, frozenset[Action]] = {
+    "unit": frozenset(
+        {
+            Action.SCORE,
+            Action.REPLY,
+            Action.DISSENT,
+            Action.SUBMIT,
+            Action.WITHDRAW,
+            Action.CONFIRM_AGREEMENT,
+            Action.FINALISE_INTERNAL,
+        }
+    ),
+    "expert": frozenset(
+        {
+            Action.REVIEW,
+            Action.AGREE,
+            Action.CONSULT,
+            Action.START_REVIEW,
+            Action.RETURN,
+            Action.HOLD_CONSULTATION,
+        }
+    ),
+}
+
+
+def side_of(action: Action) -> str | None:
+    """The side of an assessment ``action`` belongs to ("unit" or "expert"), or None."""
+    return next((side for side, actions in SIDES.items() if action in actions), None)
+
+
+def other_side(user: User | None, action: Action, assessment: Assessment) -> AssessmentPart | None:
+    """The part ``user`` took on the other side of ``assessment``, which keeps them from ``action``."""
+    side = side_of(action)
+    if side is None or user is None or getattr(user, "id", None) is None:
+        return None
+    return next((p for p in assessment.parts if p.user_id == user.id and p.side != side), None)
+
+
+def side_refusal(user: User | None, action: Action, assessment: Assessment) -> str | None:
+    """Why ``user`` may not do ``action`` here because they acted on the other side; None if they may."""
+    part = other_side(user, action, assessment)
+    if part is None:
+        return None
+    did, what = PART_DONE.get(part.action, part.action), ACTION[action]
+    if part.side == "expert":
+        return _(
+            "You %(did)s on this assessment, so you cannot also %(what)s: that must come from the unit's own people.",
+            did=did,
+            what=what,
+        )
+    return _(
+        "You %(did)s on this assessment, so you cannot also %(what)s: that must come from the expert reviewing it.",
+        did=did,
+        what=what,
+    )
+
+
 def may_in(user: User | None, action: Action, assessment: Assessment) -> bool:
-    """Whether ``user`` may do ``action`` with ``assessment`` now, in its current stage."""
-    return may(user, action, assessment.unit_id) and open_in(action, Stage(assessment.stage))
+    """Whether ``user`` may do ``action`` with ``assessment`` now: role, unit, stage and side."""
+    return (
+        may(user, action, assessment.unit_id)
+        and open_for(action, assessment)
+        and other_side(user, action, assessment) is None
+    )
 
 
 def allowed_moves(user: User | None, assessment: Assessment) -> list[Move]:
@@ -155,12 +242,16 @@ def roles_for(action: Action) -> list[str]:
     return [role for role, actions in ROLE_ACTIONS.items() if role != "admin" and action in actions]
 
 
-def stage_rules(stage: Stage) -> list[tuple[Action, list[str]]]:
-    """What can be done in ``stage`` and by which roles: shown on the assessment's pages."""
+def stage_rules(stage: Stage, assessment: Assessment | None = None) -> list[tuple[Action, list[str]]]:
+    """What can be done in ``stage`` and by which roles: shown on the assessment's pages.
+
+    With ``assessment``, what its issued report closes is left out.
+    """
+    closed = CLOSED_BY_ISSUE if assessment is not None and report_issued(assessment) else frozenset()
     return [
         (action, roles_for(action))
         for action in Action
-        if action in STAGE_ACTIONS and stage in STAGE_ACTIONS[action] and roles_for(action)
+        if action in STAGE_ACTIONS and stage in STAGE_ACTIONS[action] and roles_for(action) and action not in closed
     ]
 
 

@@ -12,14 +12,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.domain.checklist import COST_BANDS, EFFORT_BANDS
+from app.domain.plan_totals import PlanTotals, total_of
 from app.domain.ranking import Gap, RankedAction, rank_actions
 from app.extensions import db
 from app.models import ACTION_STATUSES, PlannedAction, User
 from app.models.base import utcnow
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
+from app.services.labels import cost_range, cost_ranges, money
 
 MAX_TITLE = 300
 
@@ -40,6 +43,53 @@ class PlanItem:
         return self.ranked.gaps
 
 
+def _effort_part(band: str, count: int) -> str:
+    if band == "days":
+        return ngettext("%(num)s action of days", "%(num)s actions of days", count)
+    if band == "weeks":
+        return ngettext("%(num)s action of weeks", "%(num)s actions of weeks", count)
+    return ngettext("%(num)s action of months", "%(num)s actions of months", count)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What some actions add up to, worded the same on the plan page and in the report."""
+
+    figures: PlanTotals
+
+    @property
+    def cost(self) -> str:
+        """The cost range, saying how many actions have no cost band."""
+        f = self.figures
+        if f.uncosted == f.actions:
+            return _("not estimated")
+        if f.cost_high == 0:
+            text = _("staff time only")
+        elif f.cost_high == f.cost_low:
+            text = money(f.cost_low)
+        else:
+            text = cost_range(f.cost_low, f.cost_high)
+        if f.uncosted:
+            text += " " + ngettext("(%(num)s action not costed)", "(%(num)s actions not costed)", f.uncosted)
+        return text
+
+    @property
+    def effort(self) -> str:
+        """How many actions take days, weeks or months."""
+        parts = [_effort_part(band, n) for band, n in self.figures.effort]
+        if self.figures.unestimated:
+            parts.append(ngettext("%(num)s not estimated", "%(num)s not estimated", self.figures.unestimated))
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        return _("Total cost: %(cost)s; effort: %(effort)s.", cost=self.cost, effort=self.effort)
+
+
+def totals_of(items: Iterable[PlanItem]) -> Totals:
+    """The cost range and effort of the actions of ``items``, with this installation's cost bands."""
+    return Totals(total_of(((item.action.effort, item.action.cost) for item in items), cost_ranges()))
+
+
 @dataclass(frozen=True)
 class Plan:
     """The ranked actions and the gaps no action closes yet."""
@@ -51,6 +101,16 @@ class Plan:
     def top(self) -> tuple[PlanItem, ...]:
         """What to fund first: the five highest-ranked actions that close a gap."""
         return tuple(item for item in self.items if item.gaps)[:5]
+
+    @property
+    def totals(self) -> Totals:
+        """What every action of the plan adds up to."""
+        return totals_of(self.items)
+
+    @property
+    def top_totals(self) -> Totals:
+        """What the actions to fund first add up to."""
+        return totals_of(self.top)
 
 
 def plan_of(sheet: ScoreSheet) -> Plan:
@@ -75,12 +135,14 @@ def _suggested_title(sheet: ScoreSheet, gap: Gap) -> str:
 
 
 def suggest_actions(sheet: ScoreSheet, user: User | None) -> list[PlannedAction]:
-    """Actions for the gaps no action closes yet: one per checklist remedy, else one per gap."""
+    """Actions for the gaps no action closes yet (not those left open with a reason): one per remedy, else one per gap."""
     plan = plan_of(sheet)
     by_remedy = {a.remedy: a for a in sheet.actions if a.remedy and a.status != "done"}
     touched: list[PlannedAction] = []
     for gap in plan.unplanned:
         response = sheet.responses[gap.requirement.id]
+        if response.no_action_reason.strip():  # left open on purpose: not for a suggestion to undo
+            continue
         remedy = sheet.checklist.remedy(gap.requirement.remedy) if gap.requirement.remedy else None
         action = by_remedy.get(remedy.id) if remedy else None
         if action is None:

@@ -9,6 +9,7 @@ caller commits.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -17,14 +18,84 @@ from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.accounts.audit import MOVE_EVENTS, changes, record
-from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for
+from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for, side_refusal
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.parts import take_part
+from app.services.assessment.readiness import Readiness, readiness_of
 from app.services.assessment.responses import ensure_review
-from app.services.labels import MOVE, ROLE, STAGE
+from app.services.labels import ACTION, MOVE, ROLE, STAGE
+
+#: How many requirement ids a refusal names before "and N more".
+SHOWN_IDS = 5
 
 
 class MoveRefused(AssessmentError):
-    """The move cannot be made now; the message says why and what to do."""
+    """The move cannot be made now; the message says why and what to do.
+
+    ``readiness`` is set when what blocks is the assessment's content (unanswered
+    requirements, answers to re-check, gaps without an action), so callers can list it.
+    """
+
+    def __init__(self, message: str, readiness: Readiness | None = None) -> None:
+        super().__init__(message)
+        self.readiness = readiness
+
+
+def needs_readiness(move: Move, stage: Stage) -> bool:
+    """Whether ``move`` from ``stage`` needs the assessment whole (see :mod:`readiness`).
+
+    Submitting, accepting the agreed scores and finalising a reviewed assessment do; a
+    self-assessment finalised as an internal check may stay partial (its report says so).
+    """
+    return move in (Move.SUBMIT, Move.CONFIRM_AGREEMENT) or (move is Move.FINALISE and stage is Stage.AGREED)
+
+
+def _ids(ids: tuple[str, ...]) -> str:
+    shown = ", ".join(ids[:SHOWN_IDS])
+    if len(ids) > SHOWN_IDS:
+        shown = _("%(ids)s and %(n)s more", ids=shown, n=len(ids) - SHOWN_IDS)
+    return shown
+
+
+def readiness_refusal(ready: Readiness, action: str) -> str | None:
+    """What keeps ``action`` from being done with counts, the first ids and where to fix each; None when nothing."""
+    if ready.complete:
+        return None
+    parts = [_("You cannot %(what)s yet.", what=ACTION[action])]
+    if ready.unanswered:
+        parts.append(
+            ngettext(
+                "%(num)s requirement in scope is unanswered (%(ids)s): answer it on the Requirements page "
+                "(filter 'Not yet assessed'), or mark it not applicable with a reason.",
+                "%(num)s requirements in scope are unanswered (%(ids)s): answer them on the Requirements page "
+                "(filter 'Not yet assessed'), or mark them not applicable with a reason.",
+                len(ready.unanswered),
+                ids=_ids(ready.unanswered),
+            )
+        )
+    if ready.recheck:
+        parts.append(
+            ngettext(
+                "%(num)s carried answer is not re-checked (%(ids)s): confirm or change it "
+                "(filter 'To re-check after an upgrade').",
+                "%(num)s carried answers are not re-checked (%(ids)s): confirm or change them "
+                "(filter 'To re-check after an upgrade').",
+                len(ready.recheck),
+                ids=_ids(ready.recheck),
+            )
+        )
+    if ready.unplanned_gaps:
+        parts.append(
+            ngettext(
+                "%(num)s gap has no action and no reason (%(ids)s): close it with an action, or leave it "
+                "open with a reason, on the Action plan.",
+                "%(num)s gaps have no action and no reason (%(ids)s): close them with actions, or leave "
+                "them open with a reason, on the Action plan.",
+                len(ready.unplanned_gaps),
+                ids=_ids(ready.unplanned_gaps),
+            )
+        )
+    return " ".join(parts)
 
 
 def consultation_of(assessment_id: int) -> Consultation | None:
@@ -44,48 +115,61 @@ def unresolved_disagreements(sheet: ScoreSheet) -> list[str]:
     ]
 
 
-def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
+def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> MoveRefused | None:
     assessment = sheet.assessment
     stage = Stage(assessment.stage)
     try:
         target_of(move, stage, assessment.reviewed)
     except ValueError:
-        return _("'%(move)s' is not possible at the stage '%(stage)s'.", move=MOVE[move], stage=STAGE[stage])
+        return MoveRefused(
+            _("'%(move)s' is not possible at the stage '%(stage)s'.", move=MOVE[move], stage=STAGE[stage])
+        )
     action = move_action(move, stage)
+    other_side = side_refusal(user, action, assessment)
+    if other_side:
+        return MoveRefused(other_side)
     if not may_in(user, action, assessment):
         roles = [str(ROLE[r]) for r in roles_for(action)] or [str(ROLE["admin"])]
         mine = user is not None and action in ROLE_ACTIONS.get(getattr(user, "role", ""), ())
         if mine:
-            return _("You are not assigned to this unit; ask an administrator to add you to it.")
-        return _("Only %(roles)s may do this at this stage.", roles=", ".join(roles))
+            return MoveRefused(_("You are not assigned to this unit; ask an administrator to add you to it."))
+        return MoveRefused(_("Only %(roles)s may do this at this stage.", roles=", ".join(roles)))
     if move is Move.HOLD_CONSULTATION:
         record = consultation_of(assessment.id)
         if record is None or not record.recorded:
-            return _("Record the consultation first: its date and who took part.")
+            return MoveRefused(_("Record the consultation first: its date and who took part."))
     if move is Move.CONFIRM_AGREEMENT:
         open_items = unresolved_disagreements(sheet)
         if open_items:
             shown = ", ".join(open_items[:8])
             if len(open_items) > 8:
                 shown = _("%(ids)s and %(n)s more", ids=shown, n=len(open_items) - 8)
-            return _(
-                "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",
-                n=len(open_items),
-                ids=shown,
+            return MoveRefused(
+                _(
+                    "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",
+                    n=len(open_items),
+                    ids=shown,
+                )
             )
+    if needs_readiness(move, stage):
+        ready = readiness_of(sheet)
+        message = readiness_refusal(ready, action)
+        if message:
+            return MoveRefused(message, ready)
     return None
 
 
 def refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
     """Why ``user`` cannot make ``move`` now, or None when they can."""
-    return _refusal(sheet, move, user)
+    refused = _refusal(sheet, move, user)
+    return str(refused) if refused else None
 
 
 def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
     """Make the move, or raise :class:`MoveRefused` saying why not; returns the new stage."""
-    reason = _refusal(sheet, move_, user)
-    if reason:
-        raise MoveRefused(reason)
+    refused = _refusal(sheet, move_, user)
+    if refused:
+        raise refused
     assessment = sheet.assessment
     stage = Stage(assessment.stage)
     target = target_of(move_, stage, assessment.reviewed)
@@ -119,6 +203,7 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
             _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
         ) from None
     sheet.refresh()
+    take_part(assessment, user, move_action(move_, stage))
     left, entered = changes(
         before,
         {

@@ -22,7 +22,9 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.scoring import Basis, Scope
 from app.extensions import db
 from app.models import Assessment, Sop, Unit, User
+from app.services.assessment.access import Action
 from app.services.assessment.assessments import create_assessment, record_scores, score_sheet
+from app.services.assessment.parts import take_part
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ResponseInput, save_response
 from app.services.content.checklists import checklist_of, latest_versions, load_checklist_files, shipped_checklist_paths
@@ -261,13 +263,11 @@ def make_demo(full: bool = False, seed: int = 17, reviewed: bool = True) -> Demo
             # Most self-scores in a biased section are one level off; a few are two.
             own = max(0, min(3, truth[req.id] + (2 * bias if draw < 0.1 else bias if draw < 0.6 else 0)))
             response = sheet.responses[req.id]
+            scorer = people["assessor" if rng.random() < 0.5 else "unit_head"]
             save_response(
-                sheet,
-                req.id,
-                self_answer(rng, req, sops, own),
-                expected_version=response.version,
-                user=people["assessor" if rng.random() < 0.5 else "unit_head"],
+                sheet, req.id, self_answer(rng, req, sops, own), expected_version=response.version, user=scorer
             )
+            take_part(assessment, scorer, Action.SCORE)
     if reviewed:
         review_demo(sheet, people, truth, rng, full=full)
     else:

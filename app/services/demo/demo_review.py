@@ -9,8 +9,10 @@ from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Consultation, User
 from app.models.base import utcnow
+from app.services.assessment.access import Action
 from app.services.assessment.assessments import ScoreSheet
-from app.services.assessment.plans import plan_of, suggest_actions
+from app.services.assessment.parts import take_part
+from app.services.assessment.plans import delete_action, plan_of, suggest_actions
 from app.services.assessment.responses import ensure_review
 from app.services.assessment.workflow import move
 
@@ -84,8 +86,10 @@ def review_demo(
 ) -> None:
     """Submit, review, consult, agree and plan the demo assessment."""
     expert, head = people["expert"], people["unit_head"]
+    suggest_actions(sheet, head)  # a unit submits with every gap planned (the stage guard asks for it)
     move(sheet, Move.SUBMIT, head)
     move(sheet, Move.START_REVIEW, expert)
+    take_part(sheet.assessment, expert, Action.REVIEW)
     reviewed: list[str] = []
     for req in sheet.checklist.requirements(sheet.assessment.modules):
         response = sheet.responses[req.id]
@@ -145,10 +149,14 @@ def review_demo(
         review.agreed_by = expert
         if not full and response.value is not None and review.value is not None and response.value > review.value + 1:
             response.dissent = "The unit holds that the practice is established; records will be shown on site."
+    take_part(sheet.assessment, expert, Action.AGREE)
     db.session.flush()
     sheet.refresh()
 
     suggest_actions(sheet, expert)
+    for item in plan_of(sheet).items:
+        if not item.gaps:  # the agreed score closed what the unit planned for: the unit drops it
+            delete_action(sheet, item.action.id)
     for n, item in enumerate(plan_of(sheet).items):
         action = item.action
         if n < 12:

@@ -54,6 +54,7 @@ def _columns() -> list[tuple[str, str]]:
         ("action", _("Action")),
         ("action_owner", _("Action owner")),
         ("action_due", _("Action due")),
+        ("no_action_reason", _("Left without an action because")),
         ("priority", _("Priority")),
         ("major_gap", _("Major gap")),
         ("updated_by", _("Last changed by")),
@@ -120,6 +121,7 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
                 "action": action.title if action else "",
                 "action_owner": action.owner if action else "",
                 "action_due": action.due_on if action else None,
+                "no_action_reason": r.no_action_reason,
                 "priority": str(PRIORITY_BAND[priority_band(gap.priority)]) if gap else "",
                 "major_gap": _("yes") if gap and gap.major else "",
                 "updated_by": r.updated_by.name if r.updated_by else "",
@@ -171,6 +173,7 @@ def responses_xlsx(assessment: Assessment) -> bytes:
         "reply": 40,
         "dissent": 40,
         "action": 40,
+        "no_action_reason": 40,
     }
     book = Workbook()
     ws = book.active

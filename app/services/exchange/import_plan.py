@@ -47,6 +47,8 @@ class ResponseRow:
     #: An upgraded draft's origin of the answer, and whether it is still to re-check.
     carried_from: str = ""
     recheck: bool = False
+    #: Why the unit leaves this gap without an action (empty: not left open).
+    no_action_reason: str = ""
 
 
 @dataclass

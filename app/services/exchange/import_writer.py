@@ -115,6 +115,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
                 "dissent": row.dissent if row else "",
                 "carried_from": (row.carried_from or None) if row else None,
                 "recheck": row.recheck if row else False,
+                "no_action_reason": row.no_action_reason if row else "",
                 "updated_at": None,
                 "version": 1,
             }

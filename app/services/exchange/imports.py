@@ -228,6 +228,7 @@ def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_
                 review=review,
                 carried_from=(entry.get("carried_from") or "").strip(),
                 recheck=bool(entry.get("recheck")) and bool((entry.get("carried_from") or "").strip()),
+                no_action_reason=(entry.get("no_action_reason") or "").strip(),
             )
         )
     return rows

@@ -104,6 +104,7 @@ _RESPONSE = {
         "review": _REVIEW,
         "carried_from": text("name"),  # an upgraded draft: the earlier requirement(s) the answer came from
         "recheck": _BOOL,
+        "no_action_reason": text("justification"),  # a gap left without an action on purpose: why
     },
 }
 

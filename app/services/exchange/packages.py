@@ -65,6 +65,8 @@ def _response(requirement_id: str, response: Response) -> dict[str, Any]:
     if response.carried_from:  # an upgraded draft: where the answer came from, and whether to look again
         entry["carried_from"] = response.carried_from
         entry["recheck"] = bool(response.recheck)
+    if response.no_action_reason:  # a gap left without an action on purpose, and why
+        entry["no_action_reason"] = response.no_action_reason
     return entry
 
 

@@ -15,11 +15,14 @@ from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.left_open import left_open
+from app.services.assessment.parts import named_parts
 from app.services.assessment.plans import Plan, plan_of
+from app.services.assessment.readiness import readiness_of
 from app.services.assessment.reviews import findings
 from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
-from app.services.labels import priority_band
+from app.services.labels import PART_BY, priority_band
 
 TOP_ACTIONS = 5
 STRENGTHS = 3
@@ -168,6 +171,21 @@ class ReportData:
     @property
     def bases(self) -> list[tuple[str, int]]:
         return [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+
+    @property
+    def left_open(self) -> list[tuple[str, Response]]:
+        """Gaps the unit left without an action on purpose, each with its reason."""
+        return left_open(self.sheet)
+
+    @property
+    def undecided_gaps(self) -> tuple[str, ...]:
+        """Gaps no action closes and nobody left open with a reason."""
+        return readiness_of(self.sheet).unplanned_gaps
+
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        """Who did each part ("Review by", "Dr Kovač"), for the cover."""
+        return [(str(PART_BY[key]), ", ".join(names)) for key, names in named_parts(self.assessment)]
 
 
 def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:

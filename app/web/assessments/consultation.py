@@ -20,6 +20,7 @@ from app.services.assessment.consultations import (
     record_of,
     save_consultation,
 )
+from app.services.assessment.parts import take_part
 from app.services.assessment.plans import plan_of
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.web.assessments.stage_panel import render_assessment_page
@@ -80,6 +81,7 @@ def consultation(assessment_id: int):
         if form.validate():
             try:
                 save_consultation(assessment, form.to_input(), expected_version=form.version.data, user=current_user)
+                take_part(assessment, current_user, Action.CONSULT)
             except (InvalidResponse, AssessmentLocked, ResponseConflict) as exc:
                 db.session.rollback()
                 status = 409 if isinstance(exc, (AssessmentLocked, ResponseConflict)) else 400

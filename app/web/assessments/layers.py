@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Response, Review
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime
@@ -156,9 +157,11 @@ def save(assessment_id: int, requirement_id: str):
     def store():
         if not score_is_valid(form.score, sheet.checklist):
             raise InvalidResponse({"score": form.score.errors[-1]})
-        return save_response(
+        saved = save_response(
             sheet, requirement_id, form.to_input(), expected_version=form.version.data, user=current_user
         )
+        take_part(sheet.assessment, current_user, Action.SCORE)
+        return saved
 
     return _handle(sheet, requirement_id, "self", form, store)
 
@@ -176,9 +179,13 @@ def review(assessment_id: int, requirement_id: str):
         for field in (form.score, form.agreed):
             if not score_is_valid(field, sheet.checklist):
                 raise InvalidResponse({field.name.rsplit("-", 1)[-1]: field.errors[-1]})
-        return save_review(
+        saved = save_review(
             sheet, requirement_id, form.to_input(with_agreed), expected_version=form.version.data, user=current_user
         )
+        take_part(sheet.assessment, current_user, Action.REVIEW)
+        if with_agreed:
+            take_part(sheet.assessment, current_user, Action.AGREE)
+        return saved
 
     return _handle(sheet, requirement_id, "review", form, store)
 
@@ -198,13 +205,12 @@ def reply(assessment_id: int, requirement_id: str):
     form = reply_form(requirement_id, formdata=request.form)
 
     def store():
-        return save_reply(
-            sheet,
-            requirement_id,
-            reply=form.reply.data if can_reply and form.reply.raw_data is not None else None,
-            dissent=form.dissent.data if can_dissent and form.dissent.raw_data is not None else None,
-            expected_version=form.version.data,
-            user=current_user,
+        reply = form.reply.data if can_reply and form.reply.raw_data is not None else None
+        dissent = form.dissent.data if can_dissent and form.dissent.raw_data is not None else None
+        saved = save_reply(
+            sheet, requirement_id, reply=reply, dissent=dissent, expected_version=form.version.data, user=current_user
         )
+        take_part(sheet.assessment, current_user, Action.DISSENT if dissent is not None else Action.REPLY)
+        return saved
 
     return _handle(sheet, requirement_id, "reply", form, store)

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import ACTION_STATUSES
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.left_open import leave_open, left_open, take_back
 from app.services.assessment.plans import (
     ActionInput,
     PlanError,
@@ -27,6 +28,7 @@ from app.services.assessment.plans import (
     suggest_actions,
     update_action,
 )
+from app.services.assessment.readiness import readiness_of
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.labels import ACTION_STATUS, COST, EFFORT
 from app.web.assessments.stage_panel import render_assessment_page
@@ -96,6 +98,11 @@ def plan(assessment_id: int):
     """The ranked actions, each with the gaps it closes, and the gaps no action closes yet."""
     assessment = assessment_for(assessment_id)
     sheet = score_sheet(assessment)
+    return _plan_page(sheet)
+
+
+def _plan_page(sheet: ScoreSheet, **context) -> str:
+    """The plan page; ``context`` may add a refused gap form to show again (``gap_error``)."""
     bulk = BulkForm(formdata=None)
     bulk.status.choices = _choices(ACTION_STATUSES, ACTION_STATUS, "—")
     return render_assessment_page(
@@ -103,7 +110,10 @@ def plan(assessment_id: int):
         sheet,
         plan=plan_of(sheet),
         bulk=bulk,
-        editable=may_in(current_user, Action.PLAN, assessment),
+        editable=may_in(current_user, Action.PLAN, sheet.assessment),
+        ready=readiness_of(sheet),
+        left_open=left_open(sheet),
+        **context,
     )
 
 
@@ -226,3 +236,66 @@ def remove_action(assessment_id: int, action_id: int):
     db.session.commit()
     flash(_("Action deleted; its gaps are listed as not yet planned."), "success")
     return _back(sheet)
+
+
+class GapForm(FlaskForm):
+    """Leave a gap without an action (with the reason), or take it back into the plan."""
+
+    reason = TextAreaField(_l("Why it stays without an action"), validators=[Optional()])
+    version = IntegerField(validators=[Optional()])
+
+
+def _gap_change(assessment_id: int, requirement_id: str, change):
+    """Run ``change(sheet, form)`` on one gap; answer 422 or 409 on the plan page with the input kept."""
+    sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))
+    if requirement_id not in sheet.responses:
+        abort(404)
+    form = GapForm()
+    status, message = 422, None
+    if not form.validate():
+        message = " ".join(e for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            done = change(sheet, form)
+        except InvalidResponse as exc:
+            db.session.rollback()
+            message = str(exc)
+        except ResponseConflict as exc:
+            db.session.rollback()
+            status, message = 409, _("%(msg)s. Reload the page to see their changes.", msg=str(exc))
+        except PlanError as exc:
+            db.session.rollback()
+            status, message = 409, str(exc)
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return _back(sheet, "unplanned")
+    sheet.reload()
+    if requirement_id not in {gap.requirement.id for gap in plan_of(sheet).unplanned}:
+        flash(message, "error")  # the gap is no longer listed to carry the message beside it
+    gap_error = {"id": requirement_id, "message": message, "reason": form.reason.data or ""}
+    return _plan_page(sheet, gap_error=gap_error), status
+
+
+@bp.post("/<int:assessment_id>/plan/gaps/<requirement_id>/leave")
+@requires(on_unit(Action.PLAN))
+def leave_gap(assessment_id: int, requirement_id: str):
+    """Leave a gap no action closes open on purpose, with the reason."""
+
+    def change(sheet: ScoreSheet, form: GapForm) -> str:
+        leave_open(sheet, requirement_id, form.reason.data or "", expected_version=form.version.data, user=current_user)
+        return _("%(id)s is left without an action; the reason is kept with the plan.", id=requirement_id)
+
+    return _gap_change(assessment_id, requirement_id, change)
+
+
+@bp.post("/<int:assessment_id>/plan/gaps/<requirement_id>/take-back")
+@requires(on_unit(Action.PLAN))
+def take_back_gap(assessment_id: int, requirement_id: str):
+    """Put a gap left open back among those an action must close."""
+
+    def change(sheet: ScoreSheet, form: GapForm) -> str:
+        take_back(sheet, requirement_id, expected_version=form.version.data, user=current_user)
+        return _("%(id)s is back among the gaps the plan must close.", id=requirement_id)
+
+    return _gap_change(assessment_id, requirement_id, change)

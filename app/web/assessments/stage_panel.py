@@ -62,7 +62,10 @@ def stage_panel(sheet: ScoreSheet, user: User) -> StagePanel:
         if move is Move.FINALISE and stage is Stage.SELF_ASSESSMENT:
             label = ACTION["finalise_internal"]
         buttons.append(MoveButton(move, str(label), url, "get" if confirm else "post", refusal(sheet, move, user)))
-    rules = tuple((str(ACTION[action]), ", ".join(str(ROLE[r]) for r in roles)) for action, roles in stage_rules(stage))
+    rules = tuple(
+        (str(ACTION[action]), ", ".join(str(ROLE[r]) for r in roles))
+        for action, roles in stage_rules(stage, assessment)
+    )
     return StagePanel(stage, str(STAGE[stage]), steps, tuple(buttons), rules)
 
 

@@ -16,10 +16,11 @@ from app.services.accounts.audit import find_events
 from app.services.assessment.access import Action, may, may_in, move_action, visible_units_clause
 from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.plans import plan_of
+from app.services.assessment.readiness import readiness_of
 from app.services.assessment.reviews import finding_counts
 from app.services.assessment.summary import summary_of
 from app.services.assessment.upgrades import later_versions, successors
-from app.services.assessment.workflow import MoveRefused, move
+from app.services.assessment.workflow import MoveRefused, move, needs_readiness
 from app.services.content.checklists import checklist_of, latest_versions
 from app.services.labels import MOVE
 from app.services.reporting.charts import section_bars
@@ -146,7 +147,12 @@ def confirm_finalise(assessment_id: int):
     assessment = assessment_for(assessment_id)
     assessment_for(assessment_id, move_action(Move.FINALISE, Stage(assessment.stage)))  # 403 role, 409 stage
     sheet = score_sheet(assessment)
-    return render_assessment_page("assessments/finalise.html", sheet)
+    return render_assessment_page(
+        "assessments/finalise.html",
+        sheet,
+        ready=readiness_of(sheet),
+        guarded=needs_readiness(Move.FINALISE, Stage(assessment.stage)),
+    )
 
 
 @bp.post("/<int:assessment_id>/move/<move_name>")
