@@ -17,6 +17,7 @@ from app.extensions import db, limiter, login_manager
 from app.services.accounts.audit import record
 from app.services.accounts.users import normalise_email
 from app.web.i18n import register_i18n
+from app.web.page_texts import register_page_texts
 from app.web.refusals import (
     CODE_OF_STATUS,
     Refusal,
@@ -29,6 +30,7 @@ from app.web.refusals import (
     signed_out,
     wants_json,
 )
+from app.web.session_status import register_session_status
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
@@ -39,7 +41,7 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 #: All a user with a temporary password may reach until they choose their own.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "static"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "session.alive", "static"})
 
 
 def register_web(app: Flask) -> None:
@@ -50,6 +52,8 @@ def register_web(app: Flask) -> None:
     for module in (auth, dashboard, units, assessments, reports, exchange, admin):
         app.register_blueprint(module.bp)
     register_i18n(app)
+    register_session_status(app)
+    register_page_texts(app)
 
     @app.before_request
     def _require_sign_in():
