@@ -94,12 +94,21 @@ def _theirs(row: Response | Review, layer: str) -> list[dict]:
     return out
 
 
-def _conflict_message(exc: ResponseConflict) -> str:
+def _conflict_message(exc: ResponseConflict, wants_json: bool) -> str:
     current = exc.current
+    who = current.updated_by.name if current.updated_by else _("Someone")
+    if wants_json:  # the page sets their values beside yours and merges what each of you changed
+        return _(
+            "%(who)s saved this requirement at %(when)s while you were editing it. Your input is kept. Keep "
+            "mine saves what you changed and takes their values for the rest; or take theirs, or choose field "
+            "by field.",
+            who=who,
+            when=datetime(current.updated_at),
+        )
     return _(
-        "%(who)s saved this requirement at %(when)s while you were editing it. Their values are shown; "
-        "your input is kept in the form. Take theirs, or save again to keep yours.",
-        who=current.updated_by.name if current.updated_by else _("Someone"),
+        "%(who)s saved this requirement at %(when)s while you were editing it. Your input is kept in the "
+        "form: save again to keep it, or reload the page to see theirs.",
+        who=who,
         when=datetime(current.updated_at),
     )
 
@@ -136,7 +145,7 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
                     holder.errors = [*holder.errors, text]
         except ResponseConflict as exc:
             db.session.rollback()
-            status, message, conflict, code = 409, _conflict_message(exc), exc.current, Refusal.CONFLICT
+            status, message, conflict, code = 409, _conflict_message(exc, wants_json), exc.current, Refusal.CONFLICT
             form.version.data = exc.current.version
             form.version.raw_data = [str(exc.current.version)]
         else:
