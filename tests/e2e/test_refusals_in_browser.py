@@ -224,3 +224,31 @@ def test_the_section_links_still_lead_on_after_a_refusal(server, signed_in):
     page.locator("#live-alert").filter(has_text="GOV-03").wait_for(timeout=10000)
     link.click()
     page.wait_for_url(re.compile(r"section=(?!GOV)"))
+
+
+def test_a_busy_database_is_said_and_the_save_sent_again_by_itself(server, signed_in):
+    assessment_id = stages.draft(server)
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+    answered = []
+
+    def busy_once(route, request):
+        if answered:
+            route.continue_()
+            return
+        answered.append(request)
+        route.fulfill(
+            status=409,
+            json={
+                "ok": False,
+                "error": "busy",
+                "message": "The database was busy, so this was not saved. Your input is kept; it is saved again in a moment.",
+            },
+        )
+
+    page.route("**/responses/GOV-03", only_posts(busy_once))
+    page.fill("textarea[name='GOV-03-evidence_note']", "Saved on the second try.")
+    page.locator("#req-GOV-03 .save-problem").filter(has_text="busy").wait_for(timeout=10000)
+    saved(page, SURFACES["scoring"])
+    assert page.locator("#req-GOV-03 .save-problem").count() == 0
+    assert stages.stored(server, assessment_id, "GOV-03").evidence_note == "Saved on the second try."
