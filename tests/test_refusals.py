@@ -192,3 +192,14 @@ def test_a_database_failure_that_is_not_busy_is_a_server_error(failing, client, 
     with caplog.at_level(logging.ERROR):
         refused(client.get("/test-only/gone", headers=JSON), 500, "server_error")
     assert any(r.exc_info for r in caplog.records)
+
+
+def test_when_even_the_error_page_fails_a_bare_page_still_says_what_happened(failing, client, head, login, monkeypatch):
+    login(head)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database is gone too")
+
+    monkeypatch.setattr("app.web.refusals.render_template", broken)
+    response = client.get("/test-only/boom")
+    assert response.status_code == 500 and "Something went wrong on the server" in response.get_data(as_text=True)

@@ -71,13 +71,13 @@ def refused_answer(status: int, code: Refusal, message: str, **extra):
     """A refusal as the caller wants it: JSON for scripts, the error page for browsers."""
     if wants_json():
         return refusal(status, code, message, **extra)
-    return error_page(status, message, extra.get("reference"))
+    return error_page(status, message)
 
 
-def error_page(status: int, message: str, reference: str | None = None):
+def error_page(status: int, message: str):
     """The error page; a bare page when even rendering fails (the database may be the trouble)."""
     try:
-        return render_template("error.html", code=status, message=message, reference=reference), status
+        return render_template("error.html", code=status, message=message), status
     except Exception:  # the page needs the signed-in user, which needs the database
         current_app.logger.exception("the error page itself failed")
         db.session.rollback()
