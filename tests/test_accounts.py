@@ -220,7 +220,9 @@ def test_an_autosave_after_the_session_ended_gets_401_and_keeps_the_input(
     assessment = make_assessment(unit)
     _age_session(client, seen_at=2 * 3600)
     response = save_response(assessment.id, "AAA-01", json=True, score=3)
-    assert response.status_code == 401 and "Your input is kept on the page" in response.get_json()["error"]
+    body = response.get_json()
+    assert response.status_code == 401 and body["error"] == "signed_out"
+    assert "Your input is kept on the page" in body["message"]
 
 
 @pytest.mark.parametrize(

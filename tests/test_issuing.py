@@ -99,7 +99,7 @@ def test_reopening_makes_a_new_revision_and_keeps_the_old_file(app, client, fina
     assessment, head = finalised
     first = issue_report(assessment, head)
     first_bytes = (reports_folder(app) / first.filename).read_bytes()
-    assert post(f"/assessments/{assessment.id}/move/reopen").status_code == 302
+    assert post(f"/assessments/{assessment.id}/move/reopen", {"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assessment = db.session.get(Assessment, assessment.id)
     assert (assessment.stage, assessment.revision) == ("self_assessment", 2)

@@ -137,7 +137,8 @@ def test_a_json_request_of_a_signed_out_user_gets_401_not_a_sign_in_page(client,
         {"AAA-01-score": "2"},
         headers={"Accept": "application/json"},
     )
-    assert response.status_code == 401 and "signed out" in response.get_json()["error"]
+    body = response.get_json()
+    assert response.status_code == 401 and body["error"] == "signed_out" and "signed out" in body["message"]
 
 
 @pytest.mark.parametrize("issued", [False, True], ids=["finalised", "issued"])

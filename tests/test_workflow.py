@@ -302,7 +302,7 @@ def test_reopening_a_reviewed_assessment_returns_to_agreed_as_revision_2(
     unit, admin = unit_and_admin
     assessment = bring_to(make_assessment(unit), Stage.FINALISED, admin)
     login(make_user("unit_head", units=[unit]))
-    assert post(f"/assessments/{assessment.id}/move/reopen").status_code == 302
+    assert post(f"/assessments/{assessment.id}/move/reopen", {"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     reopened = db.session.get(Assessment, assessment.id)
     assert (reopened.stage, reopened.revision, reopened.finalised_at) == ("agreed", 2, None)

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import InternalServerError
 
 from app.domain.limits import control_character
 from app.extensions import db, limiter, login_manager
 from app.services.accounts.audit import record
 from app.services.accounts.users import normalise_email
 from app.web.i18n import register_i18n
+from app.web.page_texts import register_page_texts
+from app.web.refusals import (
+    CODE_OF_STATUS,
+    Refusal,
+    busy,
+    error_page,
+    is_busy,
+    refusal,
+    refused_answer,
+    server_error,
+    signed_out,
+    wants_json,
+)
+from app.web.session_status import register_session_status
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
@@ -25,7 +41,7 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 #: All a user with a temporary password may reach until they choose their own.
-PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "static"})
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "session.alive", "static"})
 
 
 def register_web(app: Flask) -> None:
@@ -36,16 +52,21 @@ def register_web(app: Flask) -> None:
     for module in (auth, dashboard, units, assessments, reports, exchange, admin):
         app.register_blueprint(module.bp)
     register_i18n(app)
+    register_session_status(app)
+    register_page_texts(app)
 
     @app.before_request
     def _require_sign_in():
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if not current_user.is_authenticated:
-            if _wants_json():  # autosave: say so, so the page can keep the input and ask to sign in
-                return {"error": _("You are signed out. Your input is kept on the page; sign in again.")}, 401
+            if wants_json():  # autosave: say so, so the page can keep the input and ask to sign in
+                return signed_out()
             return login_manager.unauthorized()
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
+            if wants_json():
+                message = _("Choose a new password first (in a new tab); your input is kept on the page.")
+                return refusal(403, Refusal.FORBIDDEN, message)
             return redirect(url_for("auth.password"))
         return None
 
@@ -86,50 +107,123 @@ def register_web(app: Flask) -> None:
     def _throttled(error):
         limit = getattr(limiter, "current_limit", None)
         wait = max(1, int((limit.reset_at - time.time() + 59) // 60)) if limit else 5
-        message = ngettext(
-            "Too many sign-in attempts. Try again in %(num)s minute.",
-            "Too many sign-in attempts. Try again in %(num)s minutes.",
-            wait,
-        )
+        if request.endpoint == "auth.login":
+            message = ngettext(
+                "Too many sign-in attempts. Try again in %(num)s minute.",
+                "Too many sign-in attempts. Try again in %(num)s minutes.",
+                wait,
+            )
+        else:
+            message = ngettext(
+                "Too many requests at once, so this was not done. Your input is kept; try again in %(num)s minute.",
+                "Too many requests at once, so this was not done. Your input is kept; try again in %(num)s minutes.",
+                wait,
+            )
         record("auth.throttled", email=normalise_email(request.form.get("email", ""))[:254] or None, summary=str(error))
         db.session.commit()
-        page = _error_page(429, message, error)
-        response = app.make_response(page)
+        answer = refused_answer(429, Refusal.THROTTLED, message, retry_after=wait * 60)
+        response = app.make_response(answer)
         response.headers["Retry-After"] = str(wait * 60)
         return response
 
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
-        message = _(
-            "The form had expired or was sent from elsewhere. Nothing was saved; reload the page and try again."
-        )
         # A forged request and a page left open for days look alike here: record both.
         record("access.csrf_refused", summary=f"{request.method} {request.path}: {error.description}"[:500])
         db.session.commit()
-        return _error_page(400, message, error)
+        if wants_json():  # the page fetches a fresh token and sends again; it says so if that fails
+            message = _(
+                "The page's security token has expired (you signed in again, or signed out), so this was not "
+                "saved. Your input is kept on the page: save again, or copy it and reload the page."
+            )
+        else:
+            message = _(
+                "The form had expired or was sent from elsewhere. Nothing was saved; reload the page and try again."
+            )
+        return refused_answer(400, Refusal.CSRF_EXPIRED, message)
 
-    for code, message in (
-        (400, lambda: _("The request was not understood. Nothing was saved.")),
-        (403, lambda: _("You do not have permission to do this.")),
-        (404, lambda: _("There is nothing here, or you may not see it.")),
-        (405, lambda: _("This address does not take that kind of request.")),
-        (409, lambda: _("This cannot be done at the assessment's current stage.")),
-        (413, lambda: _("The file is too large.")),
+    @app.errorhandler(OperationalError)
+    def _database_error(error):
+        db.session.rollback()
+        if is_busy(error):
+            app.logger.warning("Database busy on %s %s: %s", request.method, request.path, error.orig)
+            return busy()
+        return server_error(error, logged=False)
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(error):
+        original = getattr(error, "original_exception", None)
+        if isinstance(original, OperationalError) and is_busy(original):
+            db.session.rollback()
+            return busy()
+        return server_error(original, logged=original is not None)
+
+    for code, page_message, json_message in (
+        (
+            400,
+            lambda: _("The request was not understood. Nothing was saved; go back, reload the page and try again."),
+            lambda: _(
+                "The request was not understood, so this was not saved. Your input is kept on the page: copy what "
+                "you want to keep, then reload."
+            ),
+        ),
+        (
+            403,
+            lambda: _("You do not have permission to do this. Ask an administrator if you should."),
+            lambda: _(
+                "You may not change this, so it was not saved. Your input is kept on the page; ask an "
+                "administrator if you should be able to."
+            ),
+        ),
+        (
+            404,
+            lambda: _("There is nothing here, or you may not see it."),
+            lambda: _(
+                "This is no longer there, or you may no longer see it, so it was not saved. Your input is kept "
+                "on the page: copy what you want to keep, then reload."
+            ),
+        ),
+        (
+            405,
+            lambda: _("This address does not take that kind of request. Go back and use the page's own buttons."),
+            None,
+        ),
+        (
+            409,
+            lambda: _("This cannot be done at the assessment's current stage. Reload the page to see where it stands."),
+            lambda: _("This cannot be done at the assessment's current stage."),
+        ),
+        (
+            413,
+            lambda: _("The file is too large."),
+            lambda: _(
+                "This is too large to save at once (at most %(mb)s MB), so it was not saved. Your input is "
+                "kept; shorten the longest text and save again.",
+                mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024),
+            ),
+        ),
     ):
-        app.register_error_handler(code, lambda error, c=code, m=message: _error_page(c, _told(error, m), error))
+        app.register_error_handler(
+            code,
+            lambda error, c=code, p=page_message, j=json_message: _refused(c, error, p, j),
+        )
 
 
-def _told(error, default):
-    """The message a view gave with abort(), else the page's own default."""
+def _refused(code: int, error, page_message, json_message):
+    """A refusal made with abort(): the view's own message when it gave one, else the default."""
+    told = _given(error)
+    if not wants_json():
+        return error_page(code, told or page_message())
+    message = told or (json_message or page_message)()
+    if code == 409:  # a stage move made meanwhile: the page keeps the input
+        message = _(
+            "%(why)s Nothing was saved. Your input is kept on the page: copy what you want to keep, then reload "
+            "to see the assessment as it is now.",
+            why=message,
+        )
+    return refusal(code, CODE_OF_STATUS[code], message)
+
+
+def _given(error) -> str | None:
     given = getattr(error, "description", None)
-    return given if given and given != type(error).description else default()
-
-
-def _wants_json() -> bool:
-    return request.accept_mimetypes.best == "application/json" or request.is_json
-
-
-def _error_page(code: int, message: str, error):
-    if _wants_json():
-        return {"error": message}, code
-    return render_template("error.html", code=code, message=message), code
+    return given if given and given != type(error).description else None

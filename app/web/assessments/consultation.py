@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, IntegerField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -23,10 +25,12 @@ from app.services.assessment.consultations import (
 from app.services.assessment.parts import take_part
 from app.services.assessment.plans import plan_of
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
+from app.services.formatting import date, datetime
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
+from app.web.refusals import Refusal, refusal, wants_json
 from app.web.validators import sensible_date
 
 BLANK_ROWS = 3
@@ -76,6 +80,8 @@ def consultation(assessment_id: int):
         for _i in range(BLANK_ROWS):
             form.participants.append_entry()
     status = 200
+    if request.method == "POST" and wants_json():
+        return _save_json(assessment, form)
     if request.method == "POST":
         status = 400
         if form.validate():
@@ -98,3 +104,60 @@ def consultation(assessment_id: int):
         editable=editable,
         plan=plan_of(sheet),
     ), status
+
+
+def _save_json(assessment, form: ConsultationForm):
+    """Autosave of the record: the new version, or a refusal (field errors, their values on a conflict)."""
+    if not form.validate():
+        errors = {name: _flat(messages) for name, messages in form.errors.items()}
+        return refusal(422, Refusal.INVALID, _("Not saved: check the highlighted fields."), errors=errors)
+    try:
+        record = save_consultation(assessment, form.to_input(), expected_version=form.version.data, user=current_user)
+        db.session.commit()
+    except InvalidResponse as exc:
+        db.session.rollback()
+        return refusal(422, Refusal.INVALID, _("Not saved: check the highlighted fields."), errors=exc.errors)
+    except AssessmentLocked as exc:
+        db.session.rollback()
+        message = _(
+            "%(why)s Someone moved the assessment on while you were writing, so this was not saved. Your input is "
+            "kept on the page: copy what you want to keep, then reload.",
+            why=str(exc),
+        )
+        return refusal(409, Refusal.STAGE_MOVED, message)
+    except (ResponseConflict, StaleDataError, IntegrityError):  # the other save was written a moment before
+        db.session.rollback()
+        current = record_of(assessment)
+        db.session.refresh(current)
+        message = _(
+            "%(who)s saved the consultation record at %(when)s while you were writing. Their values are shown "
+            "beside yours; your input is kept. Keep yours, take theirs, or choose field by field.",
+            who=current.updated_by.name if current.updated_by else _("Someone"),
+            when=datetime(current.updated_at),
+        )
+        return refusal(409, Refusal.CONFLICT, message, version=current.version, theirs=_theirs(current))
+    return {"ok": True, "version": record.version, "saved_at": datetime(record.updated_at)}
+
+
+def _flat(messages) -> list[str]:
+    """Field errors as a flat list (the participants' rows nest theirs)."""
+    if isinstance(messages, str):
+        return [messages]
+    if isinstance(messages, dict):
+        return [m for inner in messages.values() for m in _flat(inner)]
+    return [m for inner in messages for m in _flat(inner)]
+
+
+def _theirs(record) -> list[dict]:
+    """The stored record, field by field, as the conflict box shows it and the form takes it."""
+    people = [[p.get("name", ""), p.get("role", ""), p.get("organisation", "")] for p in record.participants or []]
+    fields = [
+        ("held_on", _("Date"), record.held_on.isoformat() if record.held_on else "", date(record.held_on)),
+        ("place", _("Place"), record.place, record.place),
+        ("online", _("Held online"), "y" if record.online else "", _("yes") if record.online else _("no")),
+        ("participants", _("Participants"), people, "; ".join(", ".join(x for x in p if x) for p in people)),
+        ("minutes", _("Minutes"), record.minutes, record.minutes),
+    ]
+    return [
+        {"field": name, "label": str(label), "raw": raw, "value": shown or "–"} for name, label, raw, shown in fields
+    ]

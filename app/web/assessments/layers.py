@@ -11,10 +11,11 @@ from collections.abc import Callable
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.domain.scoring import Basis
 from app.extensions import db
-from app.models import Response, Review
+from app.models import Assessment, Response, Review
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
 from app.services.assessment.parts import take_part
@@ -22,12 +23,21 @@ from app.services.assessment.responses import InvalidResponse, ResponseConflict,
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime
 from app.services.labels import BASIS, FINDING, STANCE
-from app.web.assessments.forms import reply_form, response_form, review_form, score_is_valid, score_value
+from app.web.assessments.forms import (
+    NOT_EVIDENCED,
+    reply_form,
+    response_form,
+    review_form,
+    score_is_valid,
+    score_value,
+)
+from app.web.assessments.not_evidenced import asks_not_evidenced
 from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
+from app.web.refusals import Refusal, refusal
 
 #: Service error keys that name another field of the form.
 FIELD_OF_ERROR = {"value": "score", "agreed_value": "agreed"}
@@ -85,26 +95,49 @@ def _theirs(row: Response | Review, layer: str) -> list[dict]:
     return out
 
 
-def _conflict_message(exc: ResponseConflict) -> str:
+def _conflict_message(exc: ResponseConflict, wants_json: bool) -> str:
     current = exc.current
+    who = current.updated_by.name if current.updated_by else _("Someone")
+    if wants_json:  # the page sets their values beside yours and merges what each of you changed
+        return _(
+            "%(who)s saved this requirement at %(when)s while you were editing it. Your input is kept. Keep "
+            "mine saves what you changed and takes their values for the rest; or take theirs, or choose field "
+            "by field.",
+            who=who,
+            when=datetime(current.updated_at),
+        )
     return _(
-        "%(who)s saved this requirement at %(when)s while you were editing it. Their values are shown; "
-        "your input is kept in the form. Take theirs, or save again to keep yours.",
-        who=current.updated_by.name if current.updated_by else _("Someone"),
+        "%(who)s saved this requirement at %(when)s while you were editing it. Your input is kept in the "
+        "form: save again to keep it, or reload the page to see theirs.",
+        who=who,
         when=datetime(current.updated_at),
     )
+
+
+def _locked(sheet: ScoreSheet, stage_before: str, exc: AssessmentLocked) -> tuple[Refusal, str]:
+    """Why a save found the assessment locked: it moved on (stage_moved), or the save lost a race (busy)."""
+    stage_now = db.session.scalar(select(Assessment.stage).where(Assessment.id == sheet.assessment.id))
+    if stage_now != stage_before:
+        return Refusal.STAGE_MOVED, _(
+            "%(why)s Someone moved the assessment on while you were editing, so this was not saved. Your input "
+            "is kept on the page: copy what you want to keep, then reload.",
+            why=str(exc),
+        )
+    return Refusal.BUSY, str(exc)
 
 
 def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Callable[[], Response | Review]):
     """Validate, save and commit one layer; answer as the caller wants (JSON or HTML)."""
     wants_json = request.accept_mimetypes.best == "application/json"
-    status, message, conflict = 422, None, None
+    status, message, conflict, code = 422, None, None, Refusal.INVALID
+    stage_before = sheet.assessment.stage
     if form.validate():
         try:
             row = save()
         except AssessmentLocked as exc:
             db.session.rollback()
-            status, message = 409, str(exc)
+            code, message = _locked(sheet, stage_before, exc)
+            status = 409
         except InvalidResponse as exc:
             db.session.rollback()
             for name, text in exc.errors.items():
@@ -113,24 +146,23 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
                     holder.errors = [*holder.errors, text]
         except ResponseConflict as exc:
             db.session.rollback()
-            status, message, conflict = 409, _conflict_message(exc), exc.current
+            status, message, conflict, code = 409, _conflict_message(exc, wants_json), exc.current, Refusal.CONFLICT
             form.version.data = exc.current.version
             form.version.raw_data = [str(exc.current.version)]
         else:
             db.session.commit()
             if wants_json:
-                return saved_json(sheet, requirement_id, row)
+                body = saved_json(sheet, requirement_id, row)
+                body["asks_not_evidenced"] = asks_not_evidenced(row) if layer == "self" else False
+                return body
             flash(_("%(id)s saved.", id=requirement_id), "success")
             section_id = sheet.checklist.requirement(requirement_id).section_id
             fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
             return redirect(_safe_local(form.next.data) or fallback)
     if wants_json:
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
-        body = {"ok": False, "message": message or _("Not saved: check the highlighted fields."), "errors": errors}
-        if conflict is not None:
-            body["version"] = conflict.version
-            body["theirs"] = _theirs(conflict, layer)
-        return body, status
+        extra = {"version": conflict.version, "theirs": _theirs(conflict, layer)} if conflict is not None else {}
+        return refusal(status, code, message or _("Not saved: check the highlighted fields."), errors=errors, **extra)
     section_id = sheet.checklist.requirement(requirement_id).section_id
     page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")
     page.replace_form(requirement_id, layer, form, message or _("Not saved: check the highlighted fields."))
@@ -153,6 +185,8 @@ def save(assessment_id: int, requirement_id: str):
     sheet = _sheet_for(assessment_id, requirement_id, Action.SCORE)
     form = response_form(requirement_id, formdata=request.form)
     form.set_choices(sheet.checklist, unit_documents(sheet.assessment.unit_id))
+    if request.form.get(f"{requirement_id}-as") == NOT_EVIDENCED:  # the card's "Mark as not evidenced" button
+        form.score.data = NOT_EVIDENCED
 
     def store():
         if not score_is_valid(form.score, sheet.checklist):

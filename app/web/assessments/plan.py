@@ -31,10 +31,12 @@ from app.services.assessment.plans import (
 from app.services.assessment.readiness import readiness_of
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.labels import ACTION_STATUS, COST, EFFORT
+from app.web.assessments.plan_json import save_action_json
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
+from app.web.refusals import Refusal, refusal, wants_json
 from app.web.validators import sensible_date
 
 
@@ -141,6 +143,10 @@ def bulk(assessment_id: int):
     ids = _ids("ids")
     operation = request.form.get("op")
     if not form.validate():
+        if wants_json():
+            return refusal(
+                422, Refusal.INVALID, _("Nothing was changed: check the highlighted fields."), errors=form.errors
+            )
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return _back(sheet)
     try:
@@ -157,10 +163,19 @@ def bulk(assessment_id: int):
             abort(400)
     except (PlanError, InvalidResponse) as exc:
         db.session.rollback()
+        if wants_json():
+            errors = exc.errors if isinstance(exc, InvalidResponse) else {}
+            return refusal(422, Refusal.INVALID, str(exc), errors=errors)
         flash(str(exc), "error")
         return _back(sheet)
     db.session.commit()
     flash(message, "success")
+    if wants_json():  # the page follows to the plan, which shows the message
+        return {
+            "ok": True,
+            "message": message,
+            "redirect": url_for("assessments.plan", assessment_id=sheet.assessment.id),
+        }
     return _back(sheet)
 
 
@@ -183,6 +198,8 @@ def edit_action(assessment_id: int, action_id: int):
     if request.method == "GET":
         form.effort.data, form.cost.data = action.effort or "", action.cost or ""
     status = 200
+    if request.method == "POST" and wants_json():
+        return save_action_json(sheet, action, form)
     if request.method == "POST":
         status = 400
         if form.validate():

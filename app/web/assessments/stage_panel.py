@@ -22,6 +22,10 @@ class Step:
     state: str  # done | current | todo
 
 
+#: Moves that undo work: each asks first on a page of its own, and is never the primary button.
+UNDOING = frozenset({Move.WITHDRAW, Move.RETURN, Move.REVISE_AGREEMENT, Move.REOPEN})
+
+
 @dataclass(frozen=True)
 class MoveButton:
     move: Move
@@ -29,6 +33,7 @@ class MoveButton:
     url: str
     method: str  # post, or get for a confirmation page first
     blocked: str | None  # why it cannot be made yet (a precondition), or None
+    primary: bool = True  # False for a move that undoes work
 
 
 @dataclass(frozen=True)
@@ -58,10 +63,15 @@ def stage_panel(sheet: ScoreSheet, user: User) -> StagePanel:
         confirm = move is Move.FINALISE
         endpoint = "assessments.confirm_finalise" if confirm else "assessments.change_stage"
         url = url_for(endpoint, assessment_id=assessment.id, **({} if confirm else {"move_name": move.value}))
+        if move in UNDOING:
+            url = url_for("assessments.confirm_move", assessment_id=assessment.id, move_name=move.value)
         label = MOVE[move]
         if move is Move.FINALISE and stage is Stage.SELF_ASSESSMENT:
             label = ACTION["finalise_internal"]
-        buttons.append(MoveButton(move, str(label), url, "get" if confirm else "post", refusal(sheet, move, user)))
+        method = "get" if confirm or move in UNDOING else "post"
+        buttons.append(
+            MoveButton(move, str(label), url, method, refusal(sheet, move, user), primary=move not in UNDOING)
+        )
     rules = tuple(
         (str(ACTION[action]), ", ".join(str(ROLE[r]) for r in roles))
         for action, roles in stage_rules(stage, assessment)

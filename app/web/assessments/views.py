@@ -27,7 +27,7 @@ from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, ScoringPage
-from app.web.assessments.stage_panel import render_assessment_page, stage_panel
+from app.web.assessments.stage_panel import UNDOING, render_assessment_page, stage_panel
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for, refuse_without_unit
 
@@ -167,6 +167,8 @@ def change_stage(assessment_id: int, move_name: str):
     assessment_for(assessment_id, move_action(chosen, Stage(assessment.stage)))  # 403 for the role, 409 for the stage
     if chosen is Move.FINALISE and request.form.get("confirm") != "yes":
         return redirect(url_for("assessments.confirm_finalise", assessment_id=assessment.id))
+    if chosen in UNDOING and request.form.get("confirm") != "yes":  # undoing work: ask first
+        return redirect(url_for("assessments.confirm_move", assessment_id=assessment.id, move_name=chosen.value))
     sheet = score_sheet(assessment)
     try:
         stage = move(sheet, chosen, current_user)

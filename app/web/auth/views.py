@@ -25,6 +25,9 @@ from app.web.decisions import PUBLIC, SIGNED_IN, requires
 
 bp = Blueprint("auth", __name__)
 
+#: Requests that do not count as activity: a page asking whether its session is still there.
+NOT_ACTIVITY = frozenset({"session.status"})
+
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
 login_manager.login_message = None  # the sign-in page speaks for itself; an ended session says why (below)
@@ -56,7 +59,9 @@ def _session_alive() -> bool:
             "Your session ended after %(n)s minutes without activity. Sign in again.", n=config["SESSION_IDLE_MINUTES"]
         )
     else:
-        if now - seen > 60:  # once a minute is enough, and keeps the cookie from changing on every request
+        # Once a minute is enough, and keeps the cookie from changing on every request. A page
+        # asking how long the session has left is not activity (app/web/session_status.py).
+        if now - seen > 60 and request.endpoint not in NOT_ACTIVITY:
             session["seen_at"] = now
         return True
     session.pop("signed_in_at", None)

@@ -1,0 +1,111 @@
+"""The texts the pages' scripts show, translated on the server like every other text.
+
+base.html puts them in the page as a JSON data block (not a script: the CSP allows no inline
+script); app/static/js/session.js reads them.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_babel import gettext as _
+
+
+def page_texts() -> dict[str, str]:
+    """Every text the scripts need, by key (refusal codes among them, for answers without JSON)."""
+    limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    kept = _("Your input is kept here and in this browser.")
+    return {
+        # Refusals, when the answer carries no message of its own (a proxy's page, no answer).
+        "network": _(
+            "Not saved: the server did not answer (the network or the server may be down). %(kept)s It is sent "
+            "again in a few seconds, or press Save again.",
+            kept=kept,
+        ),
+        "bad_request": _(
+            "Not saved: the request was not understood. %(kept)s Copy it, then reload the page.", kept=kept
+        ),
+        "csrf_expired": _(
+            "Not saved: the page's security token expired. %(kept)s Reload the page to save it (the draft is "
+            "offered back).",
+            kept=kept,
+        ),
+        "signed_out": _(
+            "You are signed out, so this was not saved. %(kept)s Sign in again in a new tab, then come back: "
+            "it is saved then.",
+            kept=kept,
+        ),
+        "forbidden": _(
+            "Not saved: you may not change this. %(kept)s Ask an administrator if you should be able to.", kept=kept
+        ),
+        "not_found": _(
+            "Not saved: this is no longer there, or you may no longer see it. %(kept)s Copy it, then reload.",
+            kept=kept,
+        ),
+        "method_not_allowed": _(
+            "Not saved: the page sent the wrong kind of request. %(kept)s Reload the page.", kept=kept
+        ),
+        "stage_moved": _(
+            "Not saved: the assessment moved to another stage meanwhile. %(kept)s Copy what you want to keep, "
+            "then reload to see where it stands.",
+            kept=kept,
+        ),
+        "conflict": _("Someone else saved this meanwhile. Their values are shown beside yours."),
+        "busy": _("Not saved: the server was busy. %(kept)s It is sent again in a moment.", kept=kept),
+        "too_large": _(
+            "Not saved: this is more than the server takes at once (%(mb)s MB). %(kept)s Shorten the longest text "
+            "and save again.",
+            mb=limit,
+            kept=kept,
+        ),
+        "invalid": _("Not saved: check the highlighted fields."),
+        "throttled": _("Not saved: too many requests at once. %(kept)s It is sent again in a minute.", kept=kept),
+        "server_error": _(
+            "Not saved: something went wrong on the server. %(kept)s Press Save again in a moment; if it keeps "
+            "failing, tell your administrator.",
+            kept=kept,
+        ),
+        # Saving
+        "saving": _("Saving…"),
+        "saved_now": _("Saved"),
+        "not_saved": _("Not saved"),
+        "save_again": _("Save again"),
+        "wait_na": _("Say why it does not apply; it is saved once you write it."),
+        "wait_comment": _("A disagreement or a query is saved with its comment: write the comment for the unit."),
+        "not_saved_leave": _("Not saved yet: %(what)s. Follow the link again to leave without saving it."),
+        # Conflicts
+        "their_values": _("Their values"),
+        "theirs": _("theirs"),
+        "mine": _("mine"),
+        "both": _("both of you changed it"),
+        "keep": _("Keep mine"),
+        "take": _("Take theirs"),
+        "merge": _("Save these choices"),
+        # Session
+        "sign_in": _("Sign in (opens a new tab)"),
+        "signed_in_check": _("I have signed in: save now"),
+        "signed_in_again": _("You are signed in again. What you typed is being saved."),
+        "warn_idle": _(
+            "You will be signed out in %(min)s minutes for lack of activity. Typing or saving keeps you signed in."
+        ),
+        "warn_max": _("Your session ends in %(min)s minutes, however busy: save your work, then sign in again."),
+        "stay": _("Stay signed in"),
+        "stayed": _("You stay signed in."),
+        "ended": _(
+            "You are signed out. Nothing typed is lost: it stays on this page and in this browser. Sign in again "
+            "in a new tab, then come back to this tab to save it."
+        ),
+        # Drafts
+        "draft_offer": _("A draft you typed at %(time)s is kept in this browser (%(fields)s)."),
+        "restore": _("Restore"),
+        "discard": _("Discard"),
+        "draft_restored": _("Draft restored."),
+        "orphans": _("Drafts kept in this browser that this page can no longer take: copy what you need."),
+    }
+
+
+def register_page_texts(app: Flask) -> None:
+    """Give templates the scripts' texts."""
+
+    @app.context_processor
+    def _texts() -> dict:
+        return {"page_texts": page_texts}
