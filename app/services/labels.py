@@ -73,6 +73,7 @@ BASIS = {
     "records": _l("Records seen"),
     "interview": _l("Interview"),
     "observation": _l("Observation"),
+    "not_recorded": _l("Basis not recorded"),
 }
 
 STATE = {

@@ -10,7 +10,7 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
-from app.domain.scoring import Basis, State, summarise
+from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, summarise
 from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
@@ -159,7 +159,9 @@ class ReportData:
 
     @property
     def bases(self) -> list[tuple[str, int]]:
-        return [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+        known = [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+        unknown = self.basis_count(BASIS_NOT_RECORDED)  # carried answers that never said
+        return known + ([(BASIS_NOT_RECORDED, unknown)] if unknown else [])
 
 
 def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
