@@ -3,13 +3,15 @@ confirms it, and only a person's change or confirmation clears the flag."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
-from app.domain.loader import load_checklist_file
+from app.domain.loader import load_checklist_file, parse_checklist
 from app.domain.workflow import Move
 from app.extensions import db
-from app.models import ChecklistVersion, Event
+from app.models import Assessment, ChecklistVersion, Event
 from app.services.assessment.upgrades import upgrade_assessment
 from app.services.content.checklists import store_checklist
 from tests.conftest import DATA, current_version, finalise, move_to, response_of, text_of
@@ -192,3 +194,116 @@ def test_an_answer_without_a_basis_is_carried_as_basis_not_recorded_never_sop_te
     card = html[html.index('id="req-BBB-11"') :]
     card = card[: card.index("</article>")]
     assert '<option selected value="">Basis not recorded</option>' in card
+
+
+def test_the_results_page_and_the_report_say_how_many_answers_were_carried_and_not_rechecked(
+    client, draft, login, post
+):
+    new, head = draft
+    login(head)
+    results = text_of(client.get(f"/assessments/{new.id}"))
+    assert "4 answers were carried over from checklist version 1.0.0 and not re-checked." in results
+    report = text_of(client.get(f"/assessments/{new.id}/report"))
+    assert "4 answers were carried over from checklist version 1.0.0 and not re-checked." in report
+    assert "Answers carried over from checklist version 1.0.0" in report
+    assert "4 were not re-checked against the new wording" in report and "BBB-11 Seals signed" in report
+    for rid in ("BBB-11", "BBB-12", "CCC-01", "FFF-02"):
+        assert confirm(post, new.id, rid).status_code == 200
+    results = text_of(client.get(f"/assessments/{new.id}"))
+    assert "6 answers were carried over from checklist version 1.0.0; none is left to re-check." in results
+    assert "not re-checked" not in text_of(client.get(f"/assessments/{new.id}/report"))
+
+
+def test_the_report_and_the_export_count_a_score_without_a_basis_as_not_recorded_never_sop_text(client, draft, login):
+    new, head = draft
+    login(head)
+    report = text_of(client.get(f"/assessments/{new.id}/report"))
+    bases = report[report.index("What the scores rest on") :].split(".")[0]
+    assert "Basis not recorded 2" in bases and "SOP text 3" in bases  # BBB-11 and BBB-12 never said
+    csv = client.get(f"/assessments/{new.id}/export.csv").get_data(as_text=True)
+    assert (
+        next(line for line in csv.splitlines() if line.startswith("Beta section,BBB-11")).count("Basis not recorded")
+        == 1
+    )
+
+
+@pytest.fixture
+def onto_records(make_unit, make_user, make_assessment, mini_version):
+    """A 1.0.0 assessment upgraded to a 2.0.0 where AAA-01, word for word the same, is decided from records."""
+    text = MINI_2.read_text().replace(
+        "        remedy: records-procedure\n", "        remedy: records-procedure\n        decided_from: records\n"
+    )
+    checklist = parse_checklist(text, MINI_2.name)
+    store_checklist(checklist, text, MINI_2.name)
+    later = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "2.0.0"))
+    unit = make_unit("U1")
+    head = make_user("unit_head", units=[unit], email="head@u1.example")
+    earlier = make_assessment(unit, modules=("firearms",))
+    for response in earlier.responses:
+        response.value, response.basis = 2, "sop_text"
+    db.session.commit()
+    new, _plan = upgrade_assessment(earlier, later, head)
+    db.session.commit()
+    return new, head
+
+
+def test_an_answer_carried_onto_a_requirement_decided_from_records_is_flagged_on_the_card_and_in_the_report(
+    client, onto_records, login
+):
+    new, head = onto_records
+    login(head)
+    assert response_of(new, "AAA-01").recheck is True  # the same words, another basis
+    card = text_of(client.get(f"/assessments/{new.id}/score?section=AAA"))
+    assert "Carried onto a requirement decided from records: the answer does not rest on records seen" in card
+    report = text_of(client.get(f"/assessments/{new.id}/report"))
+    flagged = report[report.index("Carried onto requirements decided from records or practice") :]
+    assert flagged.split(":", 1)[1].strip().startswith("AAA-01 Essential thing")
+    results = text_of(client.get(f"/assessments/{new.id}"))
+    assert "1 of them sits on a requirement decided from records or practice" in results
+
+
+@pytest.fixture
+def earlier(make_unit, make_user, make_assessment, mini_version):
+    """An on-site 1.0.0 assessment with two answers, and 2.0.0 loaded beside it."""
+    checklist, text = load_checklist_file(MINI_2)
+    store_checklist(checklist, text, MINI_2.name)
+    unit = make_unit("U1")
+    head = make_user("unit_head", units=[unit], email="head@u1.example")
+    assessment = make_assessment(unit, modules=("firearms",), scope="onsite")
+    for response in assessment.responses[:2]:
+        response.value, response.basis = 2, "sop_text"
+    db.session.commit()
+    return assessment, head
+
+
+def test_the_upgrade_page_asks_for_the_scope_with_the_earlier_one_chosen_and_the_draft_takes_the_choice(
+    client, earlier, login, post
+):
+    assessment, head = earlier
+    login(head)
+    html = client.get(f"/assessments/{assessment.id}/upgrade").get_data(as_text=True)
+    assert re.search(r"<input checked[^>]*value=\"onsite\"", html), html[html.find("Scope of the new") :][:600]
+    assert "Scope of the new draft" in text_of(client.get(f"/assessments/{assessment.id}/upgrade"))
+    done = post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0", "scope": "desk"})
+    assert done.status_code == 302
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert new.scope == "desk"
+    event = db.session.scalar(select(Event).where(Event.name == "assessment.upgraded"))
+    assert event.summary.endswith(", desk")
+
+
+def test_the_upgrade_page_refuses_a_scope_that_is_neither_desk_nor_onsite(client, earlier, login, post):
+    assessment, head = earlier
+    login(head)
+    refused = post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0", "scope": "remote"})
+    assert refused.status_code == 400 and "Not a valid choice" in text_of(refused)
+    assert db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id)) is None
+
+
+def test_the_upgrade_command_takes_the_scope_or_keeps_the_earlier_one(runner, earlier):
+    assessment, _head = earlier
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0", "--scope", "desk"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].endswith("(desk)")
+    wrong = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0", "--scope", "site"])
+    assert wrong.exit_code == 2 and "'site' is not one of 'desk', 'onsite'" in wrong.output

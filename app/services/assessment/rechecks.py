@@ -140,6 +140,8 @@ def carried_answers(sheet: ScoreSheet) -> CarriedAnswers:
 class CarriedStatus:
     """What the results page and the report say about carried answers."""
 
+    #: How many answers were carried over.
+    count: int
     #: Carried answers nobody has re-checked yet, in checklist order.
     not_rechecked: tuple[str, ...]
     #: The version they came from ("1.0.0"), or several joined when a package mixed them.
@@ -157,6 +159,7 @@ def carried_status(sheet: ScoreSheet) -> CarriedStatus | None:
         return None
     versions = sorted({carried_version(sheet.responses[rid]) for rid in carried})
     return CarriedStatus(
+        count=len(carried),
         not_rechecked=tuple(rid for rid in carried if sheet.responses[rid].recheck),
         version=", ".join(versions),
         onto_site_basis=tuple(

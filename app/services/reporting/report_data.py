@@ -16,6 +16,7 @@ from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.plans import Plan, plan_of
+from app.services.assessment.rechecks import CarriedStatus, carried_status
 from app.services.assessment.reviews import findings
 from app.services.assessment.workflow import consultation_of
 from app.services.labels import priority_band
@@ -99,6 +100,8 @@ class ReportData:
     reviewers: list[str]
     by_state: dict[str, list[Requirement]] = field(default_factory=dict)
     record_hash: str = ""
+    #: Answers carried over from an earlier checklist version (None: nothing was carried).
+    carried: CarriedStatus | None = None
 
     @property
     def short_record(self) -> str:
@@ -222,6 +225,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         reviewers=reviewers,
         by_state=by_state,
         record_hash=record_hash,
+        carried=carried_status(sheet),
     )
 
 

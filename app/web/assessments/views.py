@@ -16,6 +16,7 @@ from app.services.accounts.audit import find_events
 from app.services.assessment.access import Action, may, may_in, move_action, visible_units_clause
 from app.services.assessment.assessments import AssessmentError, create_assessment, score_sheet
 from app.services.assessment.plans import plan_of
+from app.services.assessment.rechecks import carried_status
 from app.services.assessment.reviews import finding_counts
 from app.services.assessment.upgrades import later_versions, successors
 from app.services.assessment.workflow import MoveRefused, move
@@ -107,6 +108,7 @@ def results(assessment_id: int):
         later=later_versions(assessment, upgraded) if may(current_user, Action.CREATE, assessment.unit_id) else [],
         successors=upgraded,
         rechecks=sum(1 for response in sheet.responses.values() if response.recheck),
+        carried=carried_status(sheet),
     )
 
 
