@@ -54,6 +54,7 @@ ACTION = {
     "consult": _l("write the consultation record"),
     "plan": _l("edit the action plan"),
     "issue": _l("issue the report"),
+    "set_scope": _l("change the scope (desk or on-site)"),
     "submit": _l("submit for expert review"),
     "withdraw": _l("withdraw the submission"),
     "start_review": _l("start the review"),
