@@ -60,6 +60,8 @@ class DocumentAssessed:
     version: str
     issued_on: dt.date | None
     cited_by: int
+    #: The register's note on the document, e.g. "only the table of contents was available".
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -169,13 +171,17 @@ class ReportData:
 
 def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
     cited: dict[tuple, set[int]] = {}
+    notes: dict[tuple, str] = {}
     for response in sheet.responses.values():
         for c in response.citations:
-            cited.setdefault((c.code, c.title, c.doc_version, c.issued_on), set()).add(response.id)
+            key = (c.code, c.title, c.doc_version, c.issued_on)
+            cited.setdefault(key, set()).add(response.id)
+            if c.sop is not None and (c.sop.notes or "").strip():
+                notes[key] = c.sop.notes.strip()  # the register's note: what the evidence was worth
     from app.services.content.sops import natural_key
 
     documents = [
-        DocumentAssessed(code, title, version, issued, len(ids))
+        DocumentAssessed(code, title, version, issued, len(ids), notes.get((code, title, version, issued), ""))
         for (code, title, version, issued), ids in cited.items()
     ]
     return sorted(documents, key=natural_key)
