@@ -307,3 +307,28 @@ def test_the_upgrade_command_takes_the_scope_or_keeps_the_earlier_one(runner, ea
     assert result.output.splitlines()[0].endswith("(desk)")
     wrong = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.0.0", "--scope", "site"])
     assert wrong.exit_code == 2 and "'site' is not one of 'desk', 'onsite'" in wrong.output
+
+
+def test_a_nearly_identical_rewording_carries_without_a_recheck_and_says_so_on_the_page_and_the_card(
+    client, make_unit, make_user, make_assessment, mini_version, login, post
+):
+    text = MINI_2.read_text().replace(
+        "The SOP requires the serial number of every marked part to be recorded, with a photograph.",
+        "The SOP requires serial numbers of all the marked parts to be recorded.",
+    )
+    store_checklist(parse_checklist(text, MINI_2.name), text, MINI_2.name)
+    unit = make_unit("U1")
+    head = login(make_user("unit_head", units=[unit]))
+    earlier = make_assessment(unit, modules=("firearms",))
+    for response in earlier.responses:
+        response.value, response.basis = 1, "sop_text"
+    db.session.commit()
+    preview = text_of(client.get(f"/assessments/{earlier.id}/upgrade"))
+    assert "1 requirement reworded so little (at least 95 % of the words kept, same basis)" in preview
+    assert post(f"/assessments/{earlier.id}/upgrade", {"to": "2.0.0"}).status_code == 302
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == earlier.id))
+    assert response_of(new, "FFF-02").recheck is False and head
+    card = text_of(client.get(f"/assessments/{new.id}/score?section=FFF"))
+    assert (
+        "Carried over from 1.0.0 FFF-02 (reworded) without a re-check: the statement keeps 96 % of the earlier" in card
+    )

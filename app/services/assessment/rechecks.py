@@ -19,6 +19,11 @@ from app.models import Response
 from app.services.assessment.assessments import ScoreSheet
 from app.services.content.checklists import checklist_of, find_version
 
+#: Below this share of words kept, the wording was rewritten: marking nearly every word as
+#: removed or added helps nobody (and a screen reader would say "removed", "added" all along),
+#: so the card shows both wordings plainly, side by side.
+REWRITTEN = 0.25
+
 _lineages: dict[tuple[str, str], Lineage] = {}
 _lock = threading.Lock()
 
@@ -67,6 +72,11 @@ class CarriedWording:
     def percent_same(self) -> int:
         """Share of the earlier statement's words kept, as a whole percentage (rounded down)."""
         return int((self.carry.similarity or 0.0) * 100)
+
+    @property
+    def rewritten(self) -> bool:
+        """So little of the earlier statement is kept that the two are shown without marks."""
+        return (self.carry.similarity or 0.0) < REWRITTEN
 
     def pairs(self):
         """Each earlier requirement with its marked title and statement."""

@@ -53,8 +53,8 @@ def confirm(assessment_id: int, requirement_id: str):
         db.session.rollback()
         body, status = {"ok": False, "error": "invalid", "message": str(exc)}, 400
     else:
+        left = sum(1 for r in sheet.responses.values() if r.recheck)  # before the commit expires them all
         db.session.commit()
-        left = sum(1 for r in sheet.responses.values() if r.recheck)
         message = _("%(id)s: the carried answer still holds.", id=requirement_id)
         remaining = ngettext(
             "%(num)s carried answer left to re-check.", "%(num)s carried answers left to re-check.", left
