@@ -332,3 +332,17 @@ def test_a_nearly_identical_rewording_carries_without_a_recheck_and_says_so_on_t
     assert (
         "Carried over from 1.0.0 FFF-02 (reworded) without a re-check: the statement keeps 96 % of the earlier" in card
     )
+
+
+def test_a_conflict_on_a_carried_card_without_a_basis_does_not_offer_sop_text_as_theirs(
+    client, draft, login, save_response, make_user
+):
+    new, head = draft
+    stale = current_version(new.id, "BBB-12")
+    login(make_user("assessor", units=[new.unit]))
+    assert save_response(new.id, "BBB-12", score=1, basis="", evidence_note="Looked again").status_code == 302
+    login(head)
+    conflict = save_response(new.id, "BBB-12", json=True, version=stale, score=2, basis="")
+    assert conflict.status_code == 409
+    theirs = {item["field"]: item for item in conflict.get_json()["theirs"]}
+    assert theirs["basis"]["raw"] == "" and theirs["evidence_note"]["raw"] == "Looked again"

@@ -73,8 +73,9 @@ def upgrade(assessment_id: int):
         message = _("New draft on version %(version)s: %(summary)s.", version=version.version, summary=plan.summary)
         if plan.to_recheck:
             message += " " + _(
-                "The %(num)s cards shown here were reworded, split or merged: check each before relying on its "
-                "carried answer.",
+                "The %(num)s cards shown here changed (reworded, split, merged or now decided from records or "
+                "practice), most changed first: check each against its earlier wording, then confirm it (Still holds) "
+                "or change it.",
                 num=len(plan.to_recheck),
             )
         flash(message, "success")
