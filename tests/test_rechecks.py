@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from app.domain.loader import load_checklist_file, parse_checklist
-from app.domain.workflow import Move
+from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Event
 from app.services.assessment.upgrades import upgrade_assessment
 from app.services.content.checklists import store_checklist
-from tests.conftest import DATA, current_version, finalise, move_to, response_of, text_of
+from tests.conftest import DATA, current_version, response_of, text_of
 
 MINI_2 = DATA / "mini-2.yaml"
 
@@ -42,7 +42,6 @@ def draft(make_unit, make_user, make_assessment, mini_version):
         for name, value in fields.items():
             setattr(responses[code], name, value)
     db.session.commit()
-    finalise(earlier, head)
     new, _plan = upgrade_assessment(earlier, later, head)
     db.session.commit()
     return new, head
@@ -171,7 +170,8 @@ def test_still_holds_needs_the_self_assessment_stage_and_a_version_and_a_csrf_to
         headers={"Accept": "application/json"},
     )
     assert missing.status_code == 400 and response_of(new, "BBB-11").recheck is True
-    move_to(new, Move.FINALISE, head)
+    new.stage = Stage.SUBMITTED  # as after submitting (whatever the submission's own guards ask)
+    db.session.commit()
     refused = confirm(post, new.id, "BBB-11")
     assert refused.status_code == 409 and response_of(new, "BBB-11").recheck is True
 

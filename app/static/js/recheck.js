@@ -35,7 +35,11 @@
 
   function confirmed(form, card, body) {
     var version = ownVersion(card);
-    if (version) version.value = body.version;
+    if (version) {
+      version.value = body.version;
+      // For a card controller that keeps the version elsewhere: the card's form has a new one.
+      version.form.dispatchEvent(new CustomEvent("recheck:confirmed", { bubbles: true, detail: { version: body.version } }));
+    }
     form.querySelector('input[name="version"]').value = body.version;
     var tag = card.querySelector(".tag-recheck");
     if (tag) tag.remove();
