@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.lineage import EarlierAnswer, Kind, lineage, merge
+from app.domain.lineage import NEAR_IDENTICAL, EarlierAnswer, Kind, lineage, merge
 from app.domain.loader import ChecklistInvalid, parse_checklist
 from app.domain.scoring import Answer
 from tests.conftest import DATA, MINI
@@ -66,3 +66,64 @@ def test_a_merged_answer_is_the_most_cautious_and_keeps_every_note():
 def test_a_score_the_later_scale_lacks_is_not_carried_but_the_note_is():
     carried = merge([_answer("A", 4, note="kept")], range(4))
     assert carried.answer.value is None and carried.evidence_note == "kept"
+
+
+#: 2.0.0 of the mini checklist with FFF-02 only touched (one word added to twelve) and
+#: AAA-01 word for word the same but now decided from records.
+NEARLY = (
+    MINI_2.read_text()
+    .replace(
+        "The SOP requires the serial number of every marked part to be recorded, with a photograph.",
+        "The SOP requires serial numbers of all the marked parts to be recorded.",
+    )
+    .replace(
+        "        remedy: records-procedure\n", "        remedy: records-procedure\n        decided_from: records\n"
+    )
+)
+
+
+def test_a_nearly_identical_rewording_on_the_same_basis_carries_without_a_recheck():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(NEARLY, "mini-2.yaml"))
+    fff = found.carries["FFF-02"]
+    assert fff.kind is Kind.REWORDED and fff.similarity == pytest.approx(24 / 25)
+    assert fff.near_identical and not fff.to_recheck
+    assert found.carries["BBB-11"].to_recheck and found.carries["CCC-01"].to_recheck  # split, merged: far apart
+
+
+def test_an_answer_carried_onto_a_requirement_decided_from_records_is_rechecked_even_word_for_word():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(NEARLY, "mini-2.yaml"))
+    aaa = found.carries["AAA-01"]
+    assert aaa.kind is Kind.SAME and aaa.basis_changed and aaa.to_recheck
+    assert not found.carries["FFF-01"].basis_changed and not found.carries["FFF-01"].to_recheck
+
+
+def test_a_reworded_requirement_below_the_threshold_is_rechecked():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(MINI_2.read_text()))
+    fff = found.carries["FFF-02"]
+    assert fff.similarity < NEAR_IDENTICAL and fff.to_recheck
+
+
+def test_rechecks_go_most_changed_first():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(MINI_2.read_text()))
+    ordered = sorted((c for c in found.carries.values() if c.to_recheck), key=lambda c: -c.change)
+    assert [c.requirement_id for c in ordered] == ["BBB-12", "CCC-01", "BBB-11", "FFF-02"]
+    assert found.carries["AAA-01"].change == 0 and found.carries["CCC-02"].similarity is None
+
+
+def test_the_shipped_upgrade_to_2_0_0_carries_six_nearly_identical_statements_without_a_recheck():
+    from pathlib import Path
+
+    shipped = Path(__file__).parent.parent / "checklists"
+    found = lineage(
+        parse_checklist((shipped / "csi-sop-enfsi-1.0.0.yaml").read_text()),
+        parse_checklist((shipped / "csi-sop-enfsi.yaml").read_text()),
+    )
+    assert sorted(c.requirement_id for c in found.carries.values() if c.near_identical) == [
+        "DIG-04",
+        "FID-04",
+        "MET-01",
+        "REC-10",
+        "STR-05",
+        "STR-08",
+    ]
+    assert not found.carries["EQP-10"].near_identical  # 95 % the same words, but adds checking expiry dates

@@ -58,7 +58,7 @@ def test_the_plan_counts_what_carries_what_is_left_and_what_to_recheck(scored, m
     plan = plan_upgrade(assessment, mini_2)
     assert plan.summary == "carried over 6 of 7 answers"
     assert [rid for rid, _why in plan.left] == ["AAA-03"] and "retired: A desirable review" in plan.left[0][1]
-    assert [c.requirement_id for c in plan.to_recheck] == ["BBB-11", "BBB-12", "CCC-01", "FFF-02"]
+    assert [c.requirement_id for c in plan.to_recheck] == ["BBB-12", "CCC-01", "BBB-11", "FFF-02"]  # most changed first
 
 
 def test_upgrading_makes_a_new_draft_carrying_answers_notes_citations_and_actions(scored, mini_2):
@@ -117,7 +117,7 @@ def test_the_command_prints_what_it_carried(runner, scored, mini_2):
     lines = result.output.splitlines()
     assert lines[0].startswith("Created assessment ") and "mini@2.0.0" in lines[0]
     assert lines[1] == "carried over 6 of 7 answers"
-    assert lines[2] == "4 to re-check: BBB-11, BBB-12, CCC-01, FFF-02"
+    assert lines[2] == "4 to re-check, most changed first: BBB-12, CCC-01, BBB-11, FFF-02"
     assert lines[3].startswith("not carried: AAA-03 (retired: ")
     missing = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "9.9.9"])
     assert missing.exit_code == 1 and "mini@9.9.9 is not loaded" in missing.output
@@ -132,14 +132,15 @@ def test_the_unit_head_sees_what_carries_then_starts_the_new_draft_in_the_browse
     assert "Checklist version 2.0.0 is loaded." in results
     preview = text_of(client.get(f"/assessments/{assessment.id}/upgrade"))
     assert "Carried over 6 of 7 answers" in preview and "AAA-03 : retired: A desirable review" in preview
-    assert "CCC-01 from AAA-02, BBB-02 (merged)" in preview
+    assert "CCC-01 from AAA-02, BBB-02 (merged, now decided from the documents; 41 % of the words kept)" in preview
     done = post(f"/assessments/{assessment.id}/upgrade", {"to": "2.0.0"})
     new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
     assert done.status_code == 302 and done.location.endswith(f"/assessments/{new.id}/score?filter=recheck")
     cards = client.get(done.location).get_data(as_text=True)
     assert cards.count('class="tag tag-recheck"') == 4
     assert "Carried over from 1.0.0 BBB-01 (split)" in text_of(client.get(done.location))
-    assert "4 carried answers to re-check" in text_of(client.get(f"/assessments/{new.id}"))
+    results = text_of(client.get(f"/assessments/{new.id}"))
+    assert "4 answers were carried over from checklist version 1.0.0 and not re-checked." in results
     assert save_response(new.id, "BBB-11", score=2).status_code == 302
     assert response_of(new, "BBB-11").recheck is False and response_of(new, "BBB-12").recheck is True
 

@@ -162,7 +162,12 @@ def reopen(assessment_id: int, email: str) -> None:
 @click.argument("assessment_id", type=int)
 @click.option("--to", "to_version", required=True, help="The later checklist version, e.g. 2.0.0.")
 @click.option("--by", "email", help="Email of the person upgrading it (recorded as its creator).")
-def upgrade(assessment_id: int, to_version: str, email: str | None) -> None:
+@click.option(
+    "--scope",
+    type=click.Choice([s.value for s in Scope]),
+    help="Desk (a document review) or onsite, for the new draft (default: the earlier assessment's).",
+)
+def upgrade(assessment_id: int, to_version: str, email: str | None, scope: str | None) -> None:
     """A new draft on a later checklist version carrying every answer that maps; the original stays."""
     assessment = assessment_by_id(assessment_id)
     user = user_by_email(email) if email else None
@@ -174,16 +179,20 @@ def upgrade(assessment_id: int, to_version: str, email: str | None) -> None:
             f"{assessment.checklist_version.checklist_id}@{to_version} is not loaded; 'flask checklists load' loads it"
         )
     try:
-        new, plan = upgrade_assessment(assessment, version, user)
+        new, plan = upgrade_assessment(assessment, version, user, scope=scope)
     except UpgradeRefused as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(
         f"Created assessment {new.id} on {version.checklist_id}@{version.version} from assessment {assessment.id}"
+        f" ({new.scope})"
     )
     click.echo(plan.summary)
     if plan.to_recheck:
-        click.echo(f"{len(plan.to_recheck)} to re-check: " + ", ".join(c.requirement_id for c in plan.to_recheck))
+        click.echo(
+            f"{len(plan.to_recheck)} to re-check, most changed first: "
+            + ", ".join(c.requirement_id for c in plan.to_recheck)
+        )
     for requirement_id, reason in plan.left:
         click.echo(f"not carried: {requirement_id} ({reason})")
 

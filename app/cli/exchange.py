@@ -8,9 +8,11 @@ import click
 from flask import Flask
 
 from app.cli.assessments import group as assessments_group
+from app.domain.scoring import Scope
 from app.extensions import db
 from app.models import Assessment
 from app.services.exchange.exports import record_export
+from app.services.exchange.import_plan import ScopeNeeded
 from app.services.exchange.imports import PackageRefused, import_package
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 
@@ -35,14 +37,23 @@ def export(assessment_id: int, output: str) -> None:
 def register(app: Flask) -> None:
     @app.cli.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-    def import_command(path: str) -> None:
+    @click.option(
+        "--scope",
+        type=click.Choice([s.value for s in Scope]),
+        help="Desk (a document review) or onsite; needed when the package does not say (default: the package's).",
+    )
+    def import_command(path: str, scope: str | None) -> None:
         """Import an assessment package (JSON) exported by another installation."""
         try:
-            outcome = import_package(Path(path).read_bytes())
+            outcome = import_package(Path(path).read_bytes(), scope=scope)
+        except ScopeNeeded as exc:
+            raise click.ClickException(f"{exc} Say which with --scope desk or --scope onsite.") from None
         except PackageRefused as exc:
             raise click.ClickException(str(exc)) from None
         a = outcome.assessment
-        click.echo(f"Imported assessment {a.id} of {a.unit.code}: {a.title} ({a.status}, revision {a.revision})")
+        click.echo(
+            f"Imported assessment {a.id} of {a.unit.code}: {a.title} ({a.status}, revision {a.revision}, {a.scope})"
+        )
         if outcome.created_unit:
             click.echo(f"  created unit {a.unit.code}: {a.unit.name}")
         if outcome.created_sops:

@@ -12,6 +12,10 @@ From that, each requirement of the later version is:
 - **split**: an earlier requirement that several later ones replace: each takes its answer, to re-check;
 - **merged**: several earlier requirements: it takes the most cautious of their answers, to re-check;
 - **new**: no earlier requirement: nothing to carry.
+
+A reworded or split-off requirement whose statement keeps nearly all the earlier words, on
+the same basis (``decided_from``), carries its answer without a re-check; an answer carried
+onto another basis (a requirement now decided from records or practice) is always re-checked.
 """
 
 from __future__ import annotations
@@ -23,6 +27,15 @@ from enum import StrEnum
 from app.domain.checklist import Checklist
 from app.domain.scoring import Answer
 from app.domain.text import Text
+from app.domain.wording import similarity
+
+#: Share of the earlier statement's words (in order, ignoring case and punctuation) a later
+#: statement must keep to carry its answer without a re-check. Chosen from checklist 1.0.0 to
+#: 2.0.0: read one by one, the six flagged statements at 0.95 or more differ by a comma, a
+#: plural, a synonym ("defines"/"sets") or "or" spelled out as "and no"; the first below it
+#: (EQP-10, 0.946) adds a duty (expiry dates checked), as do FID-06, HSE-04, FID-02 and MGT-03
+#: between 0.90 and 0.94. An answer carried onto an added duty must be looked at again.
+NEAR_IDENTICAL = 0.95
 
 
 class Kind(StrEnum):
@@ -40,11 +53,35 @@ class Carry:
     requirement_id: str
     earlier: tuple[str, ...]
     kind: Kind
+    #: Share of the earlier statement's words the later one keeps (the earlier ones joined,
+    #: when merged); 1.0 for the same statement, None for a new requirement.
+    similarity: float | None = None
+    #: The later requirement is decided from another basis (records, practice) than the earlier.
+    basis_changed: bool = False
+
+    @property
+    def near_identical(self) -> bool:
+        """Reworded or split off with nearly the same words, on the same basis: the answer holds."""
+        return (
+            self.kind in (Kind.REWORDED, Kind.SPLIT)
+            and not self.basis_changed
+            and self.similarity is not None
+            and self.similarity >= NEAR_IDENTICAL
+        )
 
     @property
     def to_recheck(self) -> bool:
         """Whether the person should look again before relying on the carried answer."""
-        return self.kind in (Kind.REWORDED, Kind.SPLIT, Kind.MERGED)
+        if self.kind is Kind.NEW:
+            return False
+        if self.basis_changed:
+            return True
+        return self.kind is not Kind.SAME and not self.near_identical
+
+    @property
+    def change(self) -> float:
+        """How much the wording changed, 0.0 (the same) to 1.0 (no word in common): re-checks go most first."""
+        return 1.0 - (self.similarity if self.similarity is not None else 0.0)
 
 
 @dataclass(frozen=True)
@@ -66,6 +103,17 @@ class Lineage:
 
 def _statement(checklist: Checklist, requirement_id: str) -> str:
     return " ".join(checklist.requirement(requirement_id).statement.in_language(checklist.language).split())
+
+
+def _carry(earlier: Checklist, later: Checklist, requirement_id: str, named: tuple[str, ...], kind: Kind) -> Carry:
+    if kind is Kind.NEW:
+        return Carry(requirement_id, named, kind)
+    statement = _statement(later, requirement_id)
+    before = " ".join(_statement(earlier, e) for e in named)
+    ratio = 1.0 if kind is Kind.SAME else similarity(before, statement)
+    basis = later.requirement(requirement_id).decided_from
+    changed = any(earlier.requirement(e).decided_from != basis for e in named)
+    return Carry(requirement_id, named, kind, ratio, changed)
 
 
 def lineage(earlier: Checklist, later: Checklist) -> Lineage:
@@ -96,7 +144,7 @@ def lineage(earlier: Checklist, later: Checklist) -> Lineage:
             kind = Kind.SAME
         else:
             kind = Kind.REWORDED
-        carries[req.id] = Carry(req.id, named, kind)
+        carries[req.id] = _carry(earlier, later, req.id, named, kind)
     retired = {old: later.retired.get(old) for old in sorted(earlier_ids) if old in later.retired}
     unaccounted = tuple(
         r.id for s in earlier.sections for r in s.requirements if r.id not in claimed and r.id not in retired

@@ -46,6 +46,9 @@ class Basis(StrEnum):
 
 #: Bases that can decide a requirement only records or practice show.
 SITE_BASES = frozenset({Basis.RECORDS, Basis.INTERVIEW, Basis.OBSERVATION})
+#: How :attr:`Summary.by_basis` counts a score that never said what it rests on (an answer
+#: carried over from a version that did not ask): never as SOP text.
+BASIS_NOT_RECORDED = "not_recorded"
 
 
 class State(StrEnum):
@@ -187,7 +190,7 @@ def summarise(
             to_verify += 1
         elif state is State.SCORED:
             assessed += 1
-            key = answer.basis or Basis.SOP_TEXT
+            key = answer.basis or BASIS_NOT_RECORDED
             bases[key] = bases.get(key, 0) + 1
             weight = checklist.weight(req)
             weighted += weight * requirement_score(answer.value, top)

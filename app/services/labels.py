@@ -62,6 +62,7 @@ ACTION = {
     "consult": _l("write the consultation record"),
     "plan": _l("edit the action plan"),
     "issue": _l("issue the report"),
+    "set_scope": _l("change the scope (desk or on-site)"),
     "submit": _l("submit for expert review"),
     "withdraw": _l("withdraw the submission"),
     "start_review": _l("start the review"),
@@ -107,6 +108,7 @@ BASIS = {
     "records": _l("Records seen"),
     "interview": _l("Interview"),
     "observation": _l("Observation"),
+    "not_recorded": _l("Basis not recorded"),
 }
 
 STATE = {

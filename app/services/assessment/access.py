@@ -36,6 +36,7 @@ class Action(StrEnum):
     CONSULT = "consult"  # the consultation record
     PLAN = "plan"  # the action plan
     ISSUE = "issue"  # issue the report of a finalised assessment
+    SET_SCOPE = "set_scope"  # change a draft's scope: a document review (desk) or on site
     # Moves between stages
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
@@ -60,6 +61,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         {
             Action.VIEW,
             Action.CREATE,
+            Action.SET_SCOPE,
             Action.IMPORT,
             Action.EXPORT,
             Action.REVIEW,
@@ -75,6 +77,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
         {
             Action.VIEW,
             Action.CREATE,
+            Action.SET_SCOPE,
             Action.MANAGE_SOPS,
             Action.IMPORT,
             Action.EXPORT,
@@ -105,6 +108,7 @@ STAGE_ACTIONS: dict[Action, frozenset[Stage]] = {
     # issued: see report_issued, which closes it then.
     Action.PLAN: frozenset(Stage),
     Action.ISSUE: frozenset({Stage.FINALISED}),
+    Action.SET_SCOPE: frozenset({Stage.SELF_ASSESSMENT}),  # once submitted, the expert reviews what was asked
     Action.FINALISE_INTERNAL: frozenset({Stage.SELF_ASSESSMENT}),
     Action.FINALISE: frozenset({Stage.AGREED}),
     **{Action(move.value): transition.sources for move, transition in TRANSITIONS.items() if move is not Move.FINALISE},

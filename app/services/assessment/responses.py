@@ -106,6 +106,17 @@ SELF_FIELDS = (
     "recommendation",
     "recheck",
 )
+#: The self-assessment's answer itself (what a save may change), without the re-check flag.
+ANSWER_FIELDS = tuple(name for name in SELF_FIELDS if name != "recheck")
+
+
+def _basis(response: Response, data: ResponseInput) -> str | None:
+    """What a score rests on: as chosen, else SOP text; a carried answer that never said keeps saying so."""
+    if data.basis:
+        return data.basis
+    if response.carried_from and response.basis is None:
+        return None  # "basis not recorded": never claim SOP text for what nobody recorded
+    return Basis.SOP_TEXT
 
 
 def _snapshot(row: Response | Review, names: tuple[str, ...]) -> dict:
@@ -208,15 +219,19 @@ def save_response(
         response.not_applicable = data.not_applicable
         response.not_evidenced = data.not_evidenced
         response.na_justification = data.na_justification.strip() if data.not_applicable else ""
-        response.basis = (data.basis or Basis.SOP_TEXT) if scored else None
+        response.basis = _basis(response, data) if scored else None
         response.evidence_note = data.evidence_note.strip()
         response.recommendation = data.recommendation.strip()
-        response.recheck = False  # saved by a person who looked at it: a carried answer is checked
         wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
         if [(c.sop_id, c.section) for c in response.citations] != wanted:
             response.citations = [
                 Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
             ]
+        if _snapshot(response, ANSWER_FIELDS) != {k: v for k, v in before.items() if k != "recheck"}:
+            # Changed by a person who looked at it: the carried answer is checked. A save that
+            # changes nothing (an autosave of an untouched card, Save pressed to move on) is
+            # not a check; "Still holds" (confirm_response) says so on purpose.
+            response.recheck = False
         _touch(sheet, response, user)
         # Score before writing: on SQLite the first UPDATE takes the database's write lock until
         # the commit, so nothing slow may happen between the flush and the caller's commit.
@@ -224,6 +239,38 @@ def save_response(
         record_scores(sheet.assessment, sheet.result)
         if _flushed(response, expected_version):
             _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
+            return response
+    raise AssertionError("unreachable")
+
+
+def confirm_response(
+    sheet: ScoreSheet, requirement_id: str, *, expected_version: int | None, user: User | None
+) -> Response:
+    """ "Still holds": a person checked a carried answer against the new wording and keeps it as it is.
+
+    Clears the re-check flag and nothing else; a conflict when someone saved the card since
+    the page showed it (the answer confirmed may not be the one stored). Already checked:
+    nothing to do, and no event.
+    """
+    for _attempt in _attempts(sheet):
+        response = _response(sheet, requirement_id)
+        _require_stage(sheet, Action.SCORE)
+        _check_version(response, expected_version)
+        if not response.recheck:
+            return response
+        response.recheck = False
+        _touch(sheet, response, user)
+        if _flushed(response, expected_version):
+            record(
+                "response.confirmed",
+                user=user,
+                object_type="response",
+                object_id=requirement_id,
+                assessment=sheet.assessment,
+                summary=f"{requirement_id}: the carried answer still holds ({response.carried_from})"[:500],
+                before={"recheck": True},
+                after={"recheck": False},
+            )
             return response
     raise AssertionError("unreachable")
 

@@ -8,7 +8,7 @@ the requirement was reworded, split or merged, and with the action plan carried 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, lineage, merge
 from app.domain.results import score_assessment
+from app.domain.scoring import Scope
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Citation, PlannedAction, Response, User
 from app.services.accounts.audit import record
@@ -40,10 +41,27 @@ class UpgradePlan:
     answered: list[str]
     #: Of those, the ones some requirement of the later version takes on.
     carried: list[str]
-    #: Later requirements whose carried answer is to re-check, with how they came to be.
+    #: Later requirements whose carried answer is to re-check, with how they came to be (most changed first).
     to_recheck: list[Carry]
     #: Answered earlier requirements not carried, with the reason.
     left: list[tuple[str, str]]
+    #: Reworded or split off, but with nearly the same words on the same basis: carried without a re-check.
+    near_identical: list[Carry] = field(default_factory=list)
+
+    @property
+    def site_requirements(self) -> int:
+        """Requirements of the new draft only records or practice decide ("to verify on site" in a desk review)."""
+        return sum(1 for req in self.lineage.later.requirements(self.modules) if req.needs_site_visit)
+
+    @property
+    def words_to_read(self) -> int:
+        """Words of the earlier and the new title and statement on the cards to re-check."""
+        earlier, later = self.lineage.earlier, self.lineage.later
+        total = 0
+        for carry in self.to_recheck:
+            for req in [later.requirement(carry.requirement_id), *(earlier.requirement(e) for e in carry.earlier)]:
+                total += len(str(req.title).split()) + len(str(req.statement).split())
+        return total
 
     @property
     def summary(self) -> str:
@@ -131,12 +149,12 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
             left.append((rid, _("its successors are in a module this assessment leaves out")))
         else:
             left.append((rid, _("the later version does not say what became of it")))
-    to_recheck = [
-        carry
-        for rid, carry in found.carries.items()
-        if rid in in_scope and carry.to_recheck and any(e in answered for e in carry.earlier)
+    taking = [
+        carry for rid, carry in found.carries.items() if rid in in_scope and any(e in answered for e in carry.earlier)
     ]
-    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left)
+    to_recheck = sorted((c for c in taking if c.to_recheck), key=lambda c: -c.change)  # stable: checklist order
+    near = [c for c in taking if c.near_identical]
+    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near)
 
 
 def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
@@ -155,9 +173,18 @@ def _describe(carry: Carry, from_version: str) -> str:
 
 
 def upgrade_assessment(
-    assessment: Assessment, version: ChecklistVersion, user: User | None, title: str | None = None
+    assessment: Assessment,
+    version: ChecklistVersion,
+    user: User | None,
+    title: str | None = None,
+    scope: str | None = None,
 ) -> tuple[Assessment, UpgradePlan]:
-    """Create the new draft on ``version`` (flushed, not committed) and say what it carried."""
+    """Create the new draft on ``version`` (flushed, not committed) and say what it carried.
+
+    ``scope``: desk or on-site for the new draft; by default the earlier assessment's.
+    """
+    if scope is not None and scope not in tuple(Scope):
+        raise UpgradeRefused(_("Choose the scope: desk (a document review) or onsite."))
     plan = plan_upgrade(assessment, version)
     later = checklist_of(version)
     new = create_assessment(
@@ -165,7 +192,7 @@ def upgrade_assessment(
         version=version,
         title=title or assessment.title,
         modules=plan.modules,
-        scope=assessment.scope,
+        scope=scope or assessment.scope,
         assessors=assessment.assessors,
         user=user,
     )
@@ -222,7 +249,7 @@ def upgrade_assessment(
         object_id=new.id,
         assessment=new,
         summary=f"from assessment {assessment.id} ({assessment.checklist_version.version}) to {version.version}: "
-        f"{plan.summary}, {len(plan.to_recheck)} to re-check",
+        f"{plan.summary}, {len(plan.to_recheck)} to re-check, {new.scope}",
     )
     return new, plan
 

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.domain.limits import CONTROL
+from app.domain.scoring import BASIS_NOT_RECORDED
 from app.models import Assessment
 from app.services.accounts.audit import record
 from app.services.assessment.assessments import ScoreSheet, score_sheet
@@ -95,7 +96,7 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
                 "state": str(STATE[state]),
                 "score": answer.value,
                 "level": str(level.label) if level else "",
-                "basis": str(BASIS[r.basis]) if r.basis else "",
+                "basis": str(BASIS[r.basis or BASIS_NOT_RECORDED]) if answer.value is not None else "",
                 "not_applicable": _("yes") if answer.not_applicable else "",
                 "na_justification": r.na_justification,
                 "citations": "; ".join(

@@ -19,6 +19,10 @@ class PackageRefused(AssessmentError):
     """The package cannot be imported; the message says why."""
 
 
+class ScopeNeeded(PackageRefused):
+    """The package does not say whether it was a desk review or on site, and nobody chose."""
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     """What an import made."""
@@ -67,6 +71,8 @@ class ImportPlan:
     origin: dict[str, Any]
     digest: str
     modules: list[str] = field(default_factory=list)
+    #: desk or onsite: as chosen at import, else as the package says (never guessed).
+    scope: str = ""
 
 
 def package_date(value: str | None, where: str) -> dt.date | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select
 
-from app.domain.scoring import Scope
 from app.extensions import db
 from app.models import (
     Assessment,
@@ -75,7 +74,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         checklist_version=plan.version,
         title=meta["title"].strip(),
         modules=plan.modules,
-        scope=meta.get("scope") or Scope.ONSITE,
+        scope=plan.scope,
         assessors=(meta.get("assessors") or "").strip(),
         assessed_on=package_date(meta.get("assessed_on"), "assessment/assessed_on") or now.date(),
         stage=plan.stage,

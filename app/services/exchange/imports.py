@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from app.domain.checklist import Checklist
 from app.domain.limits import LimitError, unit_code
-from app.domain.scoring import Basis
+from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import REVIEW_FIELDS, Assessment, ChecklistVersion, Unit, User
@@ -35,6 +35,7 @@ from app.services.exchange.import_plan import (
     ImportPlan,
     PackageRefused,
     ResponseRow,
+    ScopeNeeded,
     package_date,
     package_datetime,
 )
@@ -170,6 +171,25 @@ def _score(checklist: Checklist, where: str, value, na: bool, ne: bool) -> None:
         raise PackageRefused(_("%(where)s: %(value)s is not on the checklist's scale.", where=where, value=value))
 
 
+def _basis(entry: dict) -> str | None:
+    """A score's basis; SOP text when the package gives none, except for a carried answer that never said."""
+    if entry.get("basis"):
+        return entry["basis"]
+    return None if (entry.get("carried_from") or "").strip() else Basis.SOP_TEXT
+
+
+def _scope(meta: dict[str, Any], chosen: str | None) -> str:
+    """The chosen scope, else the package's own; never a guess (a desk review is not an on-site assessment)."""
+    scope = chosen or meta.get("scope")
+    if not scope:
+        raise ScopeNeeded(
+            _("The package does not say whether the assessment was a document review (desk) or made on site.")
+        )
+    if scope not in tuple(Scope):
+        raise PackageRefused(_("Choose the scope: desk (a document review) or onsite."))
+    return scope
+
+
 def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_codes: set[str]) -> list[ResponseRow]:
     rows, seen = [], set()
     for index, entry in enumerate(data["responses"]):
@@ -219,7 +239,7 @@ def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_
                 not_applicable=na,
                 not_evidenced=ne,
                 na_justification=(entry.get("na_justification") or "").strip() if na else "",
-                basis=(entry.get("basis") or Basis.SOP_TEXT) if value is not None else None,
+                basis=_basis(entry) if value is not None else None,
                 evidence_note=(entry.get("evidence_note") or "").strip(),
                 recommendation=(entry.get("recommendation") or "").strip(),
                 reply=(entry.get("reply") or "").strip(),
@@ -265,8 +285,11 @@ def _actions(data: dict, codes: set[str]) -> list[dict[str, Any]]:
     return actions
 
 
-def plan_import(data: dict[str, Any], user: User | None) -> ImportPlan:
-    """Check a read package against this installation; what the import will write, or a refusal."""
+def plan_import(data: dict[str, Any], user: User | None, scope: str | None = None) -> ImportPlan:
+    """Check a read package against this installation; what the import will write, or a refusal.
+
+    ``scope``: desk or onsite, chosen by the person importing; by default the package's own.
+    """
     version = _check_version(data)
     digest = record_hash(data)
     existing = db.session.scalar(select(Assessment).where(Assessment.imported_record == digest))
@@ -282,6 +305,7 @@ def plan_import(data: dict[str, Any], user: User | None) -> ImportPlan:
         raise PackageRefused(_("This package was imported already."))
     checklist = checklist_of(version)
     meta = data["assessment"]
+    chosen_scope = _scope(meta, scope)
     unknown_modules = sorted(set(meta["modules"]) - {m.id for m in checklist.modules})
     if unknown_modules:
         raise PackageRefused(
@@ -337,12 +361,16 @@ def plan_import(data: dict[str, Any], user: User | None) -> ImportPlan:
         origin=origin,
         digest=digest,
         modules=sorted(set(meta["modules"])),
+        scope=chosen_scope,
     )
 
 
-def import_package(raw: bytes, user: User | None = None) -> ImportOutcome:
-    """Create an imported copy from a package; ``user`` None means the command line (trusted)."""
-    plan = plan_import(read_package(raw), user)
+def import_package(raw: bytes, user: User | None = None, scope: str | None = None) -> ImportOutcome:
+    """Create an imported copy from a package; ``user`` None means the command line (trusted).
+
+    ``scope`` overrides the package's; a package without one needs it (:class:`ScopeNeeded`).
+    """
+    plan = plan_import(read_package(raw), user, scope)
     try:
         outcome = write_import(plan, user)
         db.session.commit()

@@ -10,7 +10,7 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
-from app.domain.scoring import Basis, State, shown_score, summarise
+from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, shown_score, summarise
 from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
@@ -19,6 +19,7 @@ from app.services.assessment.left_open import left_open
 from app.services.assessment.parts import named_parts
 from app.services.assessment.plans import Plan, plan_of
 from app.services.assessment.readiness import readiness_of
+from app.services.assessment.rechecks import CarriedStatus, carried_status
 from app.services.assessment.reviews import findings
 from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
@@ -63,6 +64,8 @@ class DocumentAssessed:
     version: str
     issued_on: dt.date | None
     cited_by: int
+    #: The register's note on the document, e.g. "only the table of contents was available".
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class ReportData:
     record_hash: str = ""
     #: Where the assessment stands, as the results page and ``flask assessments summary`` say it.
     summary: AssessmentSummary | None = None
+    #: Answers carried over from an earlier checklist version (None: nothing was carried).
+    carried: CarriedStatus | None = None
 
     @property
     def short_record(self) -> str:
@@ -170,7 +175,9 @@ class ReportData:
 
     @property
     def bases(self) -> list[tuple[str, int]]:
-        return [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+        known = [(b.value, self.basis_count(b)) for b in Basis if self.basis_count(b)]
+        unknown = self.basis_count(BASIS_NOT_RECORDED)  # carried answers that never said
+        return known + ([(BASIS_NOT_RECORDED, unknown)] if unknown else [])
 
     @property
     def left_open(self) -> list[tuple[str, Response]]:
@@ -190,13 +197,17 @@ class ReportData:
 
 def _documents(sheet: ScoreSheet) -> list[DocumentAssessed]:
     cited: dict[tuple, set[int]] = {}
+    notes: dict[tuple, str] = {}
     for response in sheet.responses.values():
         for c in response.citations:
-            cited.setdefault((c.code, c.title, c.doc_version, c.issued_on), set()).add(response.id)
+            key = (c.code, c.title, c.doc_version, c.issued_on)
+            cited.setdefault(key, set()).add(response.id)
+            if c.sop is not None and (c.sop.notes or "").strip():
+                notes[key] = c.sop.notes.strip()  # the register's note: what the evidence was worth
     from app.services.content.sops import natural_key
 
     documents = [
-        DocumentAssessed(code, title, version, issued, len(ids))
+        DocumentAssessed(code, title, version, issued, len(ids), notes.get((code, title, version, issued), ""))
         for (code, title, version, issued), ids in cited.items()
     ]
     return sorted(documents, key=natural_key)
@@ -247,6 +258,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         by_state=by_state,
         record_hash=record_hash,
         summary=summary_of(sheet),
+        carried=carried_status(sheet),
     )
 
 

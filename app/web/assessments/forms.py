@@ -161,6 +161,10 @@ def response_form(prefix: str, response: Response | None = None, formdata=None) 
     if formdata is None and response is not None:
         form.score.data = score_value(response.value, response.not_applicable, response.not_evidenced)
         form.basis.data = response.basis or Basis.SOP_TEXT.value
+        if response.carried_from and response.basis is None and response.value is not None:
+            # Carried from a version whose answer never said what it rests on: say so, never "SOP text".
+            form.basis.choices = [SelectChoice("", str(_l("Basis not recorded"))), *form.basis.choices]
+            form.basis.data = ""
         form.na_justification.data = response.na_justification
         form.evidence_note.data = response.evidence_note
         form.recommendation.data = response.recommendation

@@ -75,8 +75,9 @@ def _theirs(row: Response | Review, layer: str) -> list[dict]:
     else:
         fields = [
             ("score", _("Score"), score(row.value, row.not_applicable, row.not_evidenced)),
-            # The form shows SOP text until another basis is chosen: compare like with like.
-            ("basis", _("Score rests on"), row.basis or Basis.SOP_TEXT.value),
+            # The form shows SOP text until another basis is chosen (a carried score that never
+            # said shows "basis not recorded"): compare like with like.
+            ("basis", _("Score rests on"), row.basis or ("" if row.carried_from else Basis.SOP_TEXT.value)),
             ("na_justification", _("Why it does not apply"), row.na_justification),
             ("citations", _("Citations"), [[c.sop_id, c.section] for c in row.citations if c.sop_id]),
             ("evidence_note", _("Note"), row.evidence_note),

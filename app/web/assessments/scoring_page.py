@@ -12,6 +12,7 @@ from app.domain.scoring import State, Summary, is_major_gap
 from app.models import PlannedAction, Response, Review, Sop, User
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import ScoreSheet
+from app.services.assessment.rechecks import CarriedAnswers, carried_answers
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
 from app.web.assessments.forms import (
@@ -94,6 +95,7 @@ class ScoringPage:
     matching: int = 0  # cards the filter keeps, on every page
     page: int = 1
     pages: int = 1
+    carried: CarriedAnswers | None = None  # answers carried over from an earlier checklist version
 
     @property
     def editable(self) -> bool:
@@ -121,8 +123,11 @@ class ScoringPage:
         page = cls(sheet, rights, sops, section, section_id, filter_name)
         if section_id is not None and section is None:
             return page
+        page.carried = carried_answers(sheet)
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
         kept = [req for req in requirements if page._keep(req)]
+        if filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
+            kept.sort(key=lambda req: -page.carried.change(req.id))
         page.matching = len(kept)
         if section is None:  # a filter across the assessment: a page of cards at a time
             page.pages = max(1, -(-len(kept) // CARDS_PER_PAGE))

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 
+from app.domain.scoring import Scope
 from app.extensions import db
 from app.services.assessment.access import Action
 from app.services.assessment.assessments import score_sheet
@@ -17,10 +22,19 @@ from app.services.assessment.upgrades import (
     successors,
     upgrade_assessment,
 )
+from app.services.labels import SCOPE
 from app.web.assessments.stage_panel import render_assessment_page
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
+
+
+class UpgradeForm(FlaskForm):
+    """Which scope the new draft has: the earlier assessment's unless chosen otherwise (the page preselects it)."""
+
+    scope = RadioField(
+        _l("Scope of the new draft"), choices=[SelectChoice(s.value, SCOPE[s]) for s in Scope], validators=[Optional()]
+    )
 
 
 @bp.route("/<int:assessment_id>/upgrade", methods=["GET", "POST"])
@@ -44,10 +58,14 @@ def upgrade(assessment_id: int):
         plan = plan_upgrade(assessment, version)
     except UpgradeRefused as exc:  # pragma: no cover - later_versions offers only later ones
         abort(409, description=str(exc))
-    form = FlaskForm()
+    form = UpgradeForm()
+    if request.method == "GET":
+        form.scope.data = assessment.scope
     if form.validate_on_submit():
         try:
-            new, plan = upgrade_assessment(assessment, version, current_user._get_current_object())
+            new, plan = upgrade_assessment(
+                assessment, version, current_user._get_current_object(), scope=form.scope.data or None
+            )
         except UpgradeRefused as exc:  # someone else upgraded it a moment ago
             flash(str(exc), "error")
             return redirect(url_for("assessments.results", assessment_id=assessment_id))
@@ -55,15 +73,16 @@ def upgrade(assessment_id: int):
         message = _("New draft on version %(version)s: %(summary)s.", version=version.version, summary=plan.summary)
         if plan.to_recheck:
             message += " " + _(
-                "The %(num)s cards shown here were reworded, split or merged: check each before relying on its "
-                "carried answer.",
+                "The %(num)s cards shown here changed (reworded, split, merged or now decided from records or "
+                "practice), most changed first: check each against its earlier wording, then confirm it (Still holds) "
+                "or change it.",
                 num=len(plan.to_recheck),
             )
         flash(message, "success")
         target = {"filter": "recheck"} if plan.to_recheck else {}
         return redirect(url_for("assessments.score", assessment_id=new.id, **target))
     sheet = score_sheet(assessment)
-    return render_assessment_page(
+    page = render_assessment_page(
         "assessments/upgrade.html",
         sheet,
         versions=versions,
@@ -71,3 +90,4 @@ def upgrade(assessment_id: int):
         plan=plan,
         form=form,
     )
+    return page, 400 if form.errors else 200

@@ -17,6 +17,7 @@ from app.services.assessment.access import Action, may, may_in, move_action, vis
 from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.plans import plan_of
 from app.services.assessment.readiness import readiness_of
+from app.services.assessment.rechecks import carried_status
 from app.services.assessment.reviews import finding_counts
 from app.services.assessment.summary import summary_of
 from app.services.assessment.upgrades import later_versions, successors
@@ -110,6 +111,7 @@ def results(assessment_id: int):
         successors=upgraded,
         rechecks=sum(1 for response in sheet.responses.values() if response.recheck),
         summary=summary_of(sheet),
+        carried=carried_status(sheet),
     )
 
 

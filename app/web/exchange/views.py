@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Assessment
 from app.services.assessment.access import Action
 from app.services.exchange.exports import record_export, responses_csv, responses_xlsx
+from app.services.exchange.import_plan import ScopeNeeded
 from app.services.exchange.imports import PackageRefused, import_package
 from app.services.exchange.packages import build_package, package_bytes
 from app.services.reporting.issuing import assessment_filename
@@ -59,7 +60,11 @@ def upload():
     status = 200
     if form.validate_on_submit():
         try:
-            outcome = import_package(form.package.data.read(), current_user)
+            outcome = import_package(form.package.data.read(), current_user, scope=form.scope.data or None)
+        except ScopeNeeded as exc:
+            form.scope.errors.append(
+                _("%(why)s Choose desk or on-site below, then choose the file again and import.", why=str(exc))
+            )
         except PackageRefused as exc:
             form.package.errors.append(str(exc))
         else:
