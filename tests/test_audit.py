@@ -177,3 +177,16 @@ def test_an_audit_line_stays_one_line_whatever_a_summary_holds(runner, app):
         and lines[0].count("\t") == 5
         and lines[0].endswith("SOP-9\\tInjected\\nauth.login\\tadmin@x.example")
     )
+
+
+def test_every_event_the_app_records_has_a_name_in_words():
+    """A new event without a label would show its code in History: name it in app/services/event_labels.py."""
+    from pathlib import Path
+
+    from app.services.accounts.audit import MOVE_EVENTS
+    from app.services.event_labels import EVENT
+
+    source = "\n".join(p.read_text() for p in Path("app").rglob("*.py"))
+    recorded = set(re.findall(r'(?:record|_audit)\(\s*"([a-z_]+\.[a-z_]+)"', source)) | set(MOVE_EVENTS.values())
+    assert recorded, "no record() calls found"
+    assert sorted(recorded - EVENT.keys()) == []

@@ -61,13 +61,13 @@ def test_results_and_report_show_not_evidenced_apart_from_gaps(head, client, mak
     save_response(a.id, "AAA-01", score="ne")
     save_response(a.id, "BBB-01", score=0)
     results = text_of(client.get(f"/assessments/{a.id}"))
-    assert "3 still unanswered; 1 not evidenced, 0 to verify on site" in results
+    assert "still unanswered 3; not evidenced 1; to verify on site 0" in results
     report = text_of(client.get(f"/assessments/{a.id}/report"))
     listed = section_text(report, "Not evidenced: the document or record was not available", "2. Results by area")
     assert "AAA-01 Essential thing" in listed and "BBB-01" not in listed
     gaps = section_text(report, "6. Gaps and recommendations", "7. Not applicable")
     assert "BBB-01 Second essential thing" in gaps and "AAA-01" not in gaps
-    assert "1 were not evidenced" in report
+    assert "not evidenced 1;" in report
     html = client.get(f"/assessments/{a.id}/score?filter=not_evidenced").get_data(as_text=True)
     assert 'id="req-AAA-01"' in html and 'id="req-BBB-01"' not in html
 

@@ -6,6 +6,7 @@ import re
 import secrets
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
@@ -46,7 +47,13 @@ def check_new_password(password: str, about: tuple[str, ...] = ()) -> None:
     """Refuse passwords too short, or easy to guess: common ones, keyboard walks, names and dates,
     this product's words and the person's own name and email (``about``). No composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(_("passwords need at least %(n)s characters", n=MIN_PASSWORD_LENGTH))
+        raise UserError(
+            ngettext(
+                "passwords need at least %(num)s character",
+                "passwords need at least %(num)s characters",
+                MIN_PASSWORD_LENGTH,
+            )
+        )
     hints = [*CONTEXT_WORDS, *(part for text in about for part in re.split(r"[\s@._-]+", text.lower()) if part)]
     estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=hints)
     own_words = sum(

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.domain.workflow import Stage
 from app.extensions import db
@@ -55,7 +56,9 @@ def save_consultation(
     if any(not p.name.strip() for p in people):
         errors["participants"] = _("Each participant needs a name.")
     if len(people) > MAX_PARTICIPANTS:
-        errors["participants"] = _("At most %(n)s participants.", n=MAX_PARTICIPANTS)
+        errors["participants"] = ngettext(
+            "At most %(num)s participant.", "At most %(num)s participants.", MAX_PARTICIPANTS
+        )
     if not data.online and data.held_on is not None and not data.place.strip():
         errors["place"] = _("Say where the consultation was held, or tick online.")
     if errors:

@@ -10,6 +10,7 @@ commits.
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.limits import LENGTH, control_character
@@ -76,7 +77,9 @@ def leave_open(
     if not reason:
         raise InvalidResponse({"reason": _("Say why this gap is left without an action.")})
     if len(reason) > MAX_REASON:
-        raise InvalidResponse({"reason": _("At most %(n)s characters.", n=MAX_REASON)})
+        raise InvalidResponse(
+            {"reason": ngettext("At most %(num)s character.", "At most %(num)s characters.", MAX_REASON)}
+        )
     if control_character(reason):
         raise InvalidResponse({"reason": _("The reason holds a control character; remove it.")})
     _check_version(response, expected_version)

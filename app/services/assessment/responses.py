@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.checklist import Checklist
@@ -191,7 +192,9 @@ def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
     if data.basis is not None and data.basis not in tuple(Basis):
         errors["basis"] = _("Choose what the score rests on from the list.")
     if len(data.citations) > MAX_CITATIONS:
-        errors["citations"] = _("At most %(n)s citations per requirement.", n=MAX_CITATIONS)
+        errors["citations"] = ngettext(
+            "At most %(num)s citation per requirement.", "At most %(num)s citations per requirement.", MAX_CITATIONS
+        )
     ids = {sop_id for sop_id, _section in data.citations}
     if any(not 0 < sop_id <= MAX_INT for sop_id in ids):
         errors["citations"] = _("Cite documents from this unit's register.")

@@ -53,7 +53,7 @@ def needs_readiness(move: Move, stage: Stage) -> bool:
 def _ids(ids: tuple[str, ...]) -> str:
     shown = ", ".join(ids[:SHOWN_IDS])
     if len(ids) > SHOWN_IDS:
-        shown = _("%(ids)s and %(n)s more", ids=shown, n=len(ids) - SHOWN_IDS)
+        shown = ngettext("%(ids)s and %(num)s more", "%(ids)s and %(num)s more", len(ids) - SHOWN_IDS, ids=shown)
     return shown
 
 
@@ -143,7 +143,7 @@ def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> MoveRefused | 
         if open_items:
             shown = ", ".join(open_items[:8])
             if len(open_items) > 8:
-                shown = _("%(ids)s and %(n)s more", ids=shown, n=len(open_items) - 8)
+                shown = ngettext("%(ids)s and %(num)s more", "%(ids)s and %(num)s more", len(open_items) - 8, ids=shown)
             return MoveRefused(
                 _(
                     "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",

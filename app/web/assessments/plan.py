@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
@@ -127,7 +128,14 @@ def suggest(assessment_id: int):
     touched = suggest_actions(sheet, current_user)
     db.session.commit()
     if touched:
-        flash(_("%(n)s actions suggested or extended from the checklist's remedies.", n=len(touched)), "success")
+        flash(
+            ngettext(
+                "%(num)s action suggested or extended from the checklist's remedies.",
+                "%(num)s actions suggested or extended from the checklist's remedies.",
+                len(touched),
+            ),
+            "success",
+        )
     else:
         flash(_("Every gap is already closed by an action."), "info")
     return _back(sheet)
@@ -158,7 +166,7 @@ def bulk(assessment_id: int):
             if data.owner is None and data.due_on is None and data.status is None:
                 raise PlanError(_("Give an owner, a due date or a status to set on the chosen actions."))
             count = assign_actions(sheet, ids, data, current_user)
-            message = _("%(n)s actions updated.", n=count)
+            message = ngettext("%(num)s action updated.", "%(num)s actions updated.", count)
         else:
             abort(400)
     except (PlanError, InvalidResponse) as exc:

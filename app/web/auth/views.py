@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.extensions import db, limiter, login_manager
@@ -53,7 +54,11 @@ def _session_alive() -> bool:
         return False
     config = current_app.config
     if now - signed_in > config["SESSION_MAX_HOURS"] * 3600:
-        reason = _("Your session ended %(n)s hours after you signed in. Sign in again.", n=config["SESSION_MAX_HOURS"])
+        reason = ngettext(
+            "Your session ended %(num)s hour after you signed in. Sign in again.",
+            "Your session ended %(num)s hours after you signed in. Sign in again.",
+            config["SESSION_MAX_HOURS"],
+        )
     elif now - seen > config["SESSION_IDLE_MINUTES"] * 60:
         reason = _(
             "Your session ended after %(n)s minutes without activity. Sign in again.", n=config["SESSION_IDLE_MINUTES"]
