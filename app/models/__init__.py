@@ -1,7 +1,7 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
 from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review
-from app.models.audit import Event
+from app.models.audit import AuditHead, Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
@@ -15,6 +15,7 @@ __all__ = [
     "ROLES",
     "STANCES",
     "Assessment",
+    "AuditHead",
     "ChecklistRequirement",
     "ChecklistSection",
     "ChecklistVersion",
