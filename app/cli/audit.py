@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from app.services.accounts.audit import find_events
 from app.services.accounts.chain import verify_chain
+from app.services.accounts.trail_protection import trail_warnings
 
 group = AppGroup("audit", help="Read the audit trail and check that it is whole.")
 
@@ -40,6 +41,16 @@ def verify() -> None:
         click.echo(f"(checked {check.events} events before the break; the head says {check.head_seq})")
         raise SystemExit(1)
     click.echo(f"The audit trail is intact: {check.events} events, head {check.head_hash}")
+
+
+@group.command("protection")
+def protection() -> None:
+    """Warn when the application's own database account could rewrite the trail (make serve runs it)."""
+    warnings = trail_warnings()
+    for warning in warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+    if not warnings:
+        click.echo("The application's database role can read and add audit events, not change them.")
 
 
 def _one_line(text: str) -> str:
