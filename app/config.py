@@ -32,6 +32,12 @@ DEFAULTS = {
     "SESSION_MAX_HOURS": 12,
     #: Behind a reverse proxy: how many proxies set X-Forwarded-For and X-Forwarded-Proto.
     "PROXIES": 0,
+    #: Roles that must sign in with a second factor (an authenticator app's code); others may.
+    "MFA_REQUIRED_ROLES": ("admin", "expert"),
+    #: Changing roles and issuing a report ask for a code again when the last was longer ago.
+    "MFA_STEP_UP_MINUTES": 15,
+    #: How this installation names itself in authenticator apps.
+    "MFA_ISSUER": "CSI SOP compliance",
 }
 
 
@@ -56,6 +62,10 @@ def from_environment() -> dict:
         settings["PROXIES"] = int(os.environ["PROXIES"])
     if os.environ.get("INSTALLATION_NAME"):
         settings["INSTALLATION_NAME"] = os.environ["INSTALLATION_NAME"]
+    if "MFA_REQUIRED_ROLES" in os.environ:  # empty: no role must (a test or demo installation)
+        settings["MFA_REQUIRED_ROLES"] = tuple(
+            r.strip() for r in os.environ["MFA_REQUIRED_ROLES"].split(",") if r.strip()
+        )
     if os.environ.get("REPORTS_DIR"):
         settings["REPORTS_DIR"] = os.environ["REPORTS_DIR"]
     return settings

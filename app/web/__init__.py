@@ -13,12 +13,13 @@ from flask_wtf.csrf import CSRFError
 from app.domain.limits import control_character
 from app.extensions import db, limiter, login_manager
 from app.services.accounts.audit import record
+from app.services.accounts.second_factor import needs_setup as needs_second_factor
 from app.services.accounts.users import normalise_email
 from app.web.i18n import register_i18n
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static"})
 #: Only the app's own scripts, styles and images; no plugins, no <base>, forms post only here, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -26,6 +27,8 @@ CONTENT_SECURITY_POLICY = (
 )
 #: All a user with a temporary password may reach until they choose their own.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "static"})
+#: All a role that must have a second factor may reach until it is set up.
+SECOND_FACTOR_SETUP_ENDPOINTS = frozenset({"auth.setup_second_factor", "auth.logout", "static"})
 
 
 def register_web(app: Flask) -> None:
@@ -47,6 +50,8 @@ def register_web(app: Flask) -> None:
             return login_manager.unauthorized()
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
             return redirect(url_for("auth.password"))
+        if needs_second_factor(current_user) and request.endpoint not in SECOND_FACTOR_SETUP_ENDPOINTS:
+            return redirect(url_for("auth.setup_second_factor"))
         return None
 
     @app.before_request

@@ -73,6 +73,13 @@ def _start_session(user: User) -> None:
     session["signed_in_at"] = session["seen_at"] = time.time()
 
 
+def _await_second_factor(user: User, next_url: str | None):
+    """The password was right and the account has a second factor: nobody is signed in until its code."""
+    session.clear()
+    session["pending_sign_in"] = {"user": user.id, "token": user.session_token, "at": time.time(), "next": next_url}
+    return redirect(url_for("auth.second_factor"))
+
+
 def _safe_next(target: str | None) -> str:
     """Only redirect within this site after sign-in."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
@@ -108,6 +115,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_second_factor:
+            return _await_second_factor(user, request.args.get("next"))
         if user is not None:
             _start_session(user)
             record("auth.login", user=user, object_type="user", object_id=user.id)
