@@ -21,12 +21,12 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     #: How this installation names itself in the packages it exports (default: the host name).
     "INSTALLATION_NAME": None,
-    #: Where sign-in attempts are counted: memory (one process) or redis://... (several workers).
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    # Sign-in attempts that fail: per address, and per account (whether it exists or not).
-    "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    # Failed sign-ins, counted in the database (app.services.accounts.sign_in_throttle): per account
+    # from one source (a browser it signed in from before, else an address), per address, and
+    # per account from every address (slower; the account's own browsers are exempt).
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes;20 per hour",
+    "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    "SIGNIN_CEILING_PER_ACCOUNT": "60 per hour;200 per day",
     #: A session ends after this long without a request (autosave counts), and this long after sign-in.
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_MAX_HOURS": 12,
@@ -56,8 +56,6 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
-    if os.environ.get("RATELIMIT_STORAGE_URI"):
-        settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("PROXIES"):
         settings["PROXIES"] = int(os.environ["PROXIES"])
     if os.environ.get("INSTALLATION_NAME"):

@@ -6,6 +6,7 @@ from app.models.checklists import ChecklistRequirement, ChecklistSection, Checkl
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
 from app.models.reports import IssuedReport
+from app.models.sign_ins import SignInFailure
 
 __all__ = [
     "ACTION_STATUSES",
@@ -26,6 +27,7 @@ __all__ = [
     "PlannedAction",
     "Response",
     "Review",
+    "SignInFailure",
     "Sop",
     "Unit",
     "User",

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.domain.limits import control_character
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 from app.services.accounts.audit import record
 from app.services.accounts.second_factor import needs_setup as needs_second_factor
-from app.services.accounts.users import normalise_email
 from app.web.i18n import register_i18n
 from app.web.validators import DatabaseId
 
@@ -87,22 +83,6 @@ def register_web(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    @app.errorhandler(429)
-    def _throttled(error):
-        limit = getattr(limiter, "current_limit", None)
-        wait = max(1, int((limit.reset_at - time.time() + 59) // 60)) if limit else 5
-        message = ngettext(
-            "Too many sign-in attempts. Try again in %(num)s minute.",
-            "Too many sign-in attempts. Try again in %(num)s minutes.",
-            wait,
-        )
-        record("auth.throttled", email=normalise_email(request.form.get("email", ""))[:254] or None, summary=str(error))
-        db.session.commit()
-        page = _error_page(429, message, error)
-        response = app.make_response(page)
-        response.headers["Retry-After"] = str(wait * 60)
-        return response
-
     @app.errorhandler(CSRFError)
     def _csrf_error(error):
         message = _(
@@ -120,6 +100,7 @@ def register_web(app: Flask) -> None:
         (405, lambda: _("This address does not take that kind of request.")),
         (409, lambda: _("This cannot be done at the assessment's current stage.")),
         (413, lambda: _("The file is too large.")),
+        (429, lambda: _("Too many requests at once. Wait a minute and try again.")),
     ):
         app.register_error_handler(code, lambda error, c=code, m=message: _error_page(c, _told(error, m), error))
 

@@ -17,12 +17,14 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from app.extensions import db, limiter
+from app.extensions import db
 from app.models import User
 from app.services.accounts import second_factor as factor
+from app.services.accounts import sign_in_throttle as throttle
 from app.services.accounts.audit import record
+from app.web.auth import known_device
 from app.web.auth.forms import CodeForm
-from app.web.auth.views import _safe_next, _start_session, bp
+from app.web.auth.views import _safe_next, bp, finish_sign_in, throttled
 from app.web.decisions import PUBLIC, SIGNED_IN, requires
 
 #: How long a correct password waits for its code.
@@ -39,13 +41,8 @@ def _pending_user() -> User | None:
     return user
 
 
-def _code_key() -> str:
-    pending = session.get("pending_sign_in")
-    return f"second-factor:{pending.get('user') if isinstance(pending, dict) else request.remote_addr}"
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
+def _code_attempt(user: User) -> throttle.Attempt:
+    return throttle.Attempt(f"code:{user.id}", (request.remote_addr or "")[:64], known_device.device_for(user.email))
 
 
 def recent() -> bool:
@@ -63,9 +60,6 @@ def confirm_url(next_url: str) -> str:
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"], key_func=_code_key, methods=["POST"], deduct_when=_failed
-)
 @requires(PUBLIC)
 def second_factor():
     """The second step of signing in: the authenticator's code, or a recovery code."""
@@ -75,15 +69,15 @@ def second_factor():
         flash(_("Sign in again: the sign-in waited too long for its code."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
+    attempt = _code_attempt(user)
+    if request.method == "POST" and (wait := throttle.refusal(attempt)) is not None:
+        return throttled(wait, user.email)
     if form.validate_on_submit():
         verified = factor.verify(user, form.code.data)
         if verified is not None:
             next_url = session["pending_sign_in"].get("next")
-            _start_session(user)
+            response = finish_sign_in(user, next_url, summary="second factor: " + verified.method)
             session["second_factor_at"] = time.time()
-            summary = "second factor: " + verified.method
-            record("auth.login", user=user, object_type="user", object_id=user.id, summary=summary)
-            db.session.commit()
             if verified.method == "recovery":
                 flash(
                     ngettext(
@@ -93,9 +87,8 @@ def second_factor():
                     ),
                     "info",
                 )
-            if user.must_change_password:
-                return redirect(url_for("auth.password"))
-            return redirect(_safe_next(next_url))
+            return response
+        throttle.failed(attempt)
         record("auth.second_factor_failed", user=user, object_type="user", object_id=user.id)
         db.session.commit()
         form.code.errors.append(_("That code is not right, or was used already. Enter the code your app shows now."))
@@ -104,12 +97,6 @@ def second_factor():
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"],
-    key_func=lambda: f"second-factor:{current_user.id}",
-    methods=["POST"],
-    deduct_when=_failed,
-)
 @requires(SIGNED_IN)
 def confirm_second_factor():
     """Confirm the second factor again before a change that matters (roles, issuing)."""
@@ -117,12 +104,16 @@ def confirm_second_factor():
     if not current_user.has_second_factor:
         return redirect(next_url)
     form = CodeForm()
+    user = current_user._get_current_object()
+    attempt = _code_attempt(user)
+    if request.method == "POST" and (wait := throttle.refusal(attempt)) is not None:
+        return throttled(wait, user.email)
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         if factor.verify(user, form.code.data) is not None:
             session["second_factor_at"] = time.time()
             db.session.commit()
             return redirect(next_url)
+        throttle.failed(attempt)
         record("auth.second_factor_failed", user=user, object_type="user", object_id=user.id)
         db.session.commit()
         form.code.errors.append(_("That code is not right, or was used already. Enter the code your app shows now."))
