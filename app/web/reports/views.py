@@ -46,7 +46,10 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    draft = draft_pdf(assessment)
+    draft = draft_pdf(assessment, current_user.id)
+    if draft.busy:
+        message = _("You have several draft reports being prepared already. Wait for them, then ask again.")
+        return render_template("error.html", code=429, message=message), 429
     if draft.pdf is None:
         # Rendered in the background; this page asks again in a moment.
         return render_template("reports/preparing.html", assessment=assessment), 202
