@@ -19,7 +19,8 @@ DEFAULTS = {
     "CHECKLISTS_DIR": str(REPOSITORY_ROOT / "checklists"),
     "REPORTS_DIR": str(REPOSITORY_ROOT / "reports"),
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    #: How this installation names itself in the packages it exports (default: the host name).
+    #: How this installation names itself in the packages it exports (default: "installation" and its id;
+    #: never the server's host name, which says where the server is).
     "INSTALLATION_NAME": None,
     # Failed sign-ins, counted in the database (app.services.accounts.sign_in_throttle): per account
     # from one source (a browser it signed in from before, else an address), per address, and
