@@ -168,3 +168,45 @@ def test_the_migration_chains_the_events_written_before_it(tmp_path):
             connection.execute(text("DELETE FROM events"))
         db.session.remove()
         db.engine.dispose()
+
+
+def test_an_issued_report_prints_the_chain_head_and_a_rewritten_chain_no_longer_matches_it(
+    app, make_unit, make_user, make_assessment
+):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.models import IssuedReport
+    from app.services.reporting.issuing import issue_report, reports_dir
+    from tests.conftest import finalise
+
+    unit = make_unit("U1")
+    head = make_user("unit_head", units=[unit])
+    write_events(3)
+    assessment = make_assessment(unit)
+    finalise(assessment, head)
+    seq, chain_hash = db.session.get(AuditHead, 1).seq, db.session.get(AuditHead, 1).hash
+    report = issue_report(assessment, head)
+    assert (report.chain_seq, report.chain_hash) == (seq, chain_hash)
+    cover = PdfReader(io.BytesIO((reports_dir() / report.filename).read_bytes())).pages[0].extract_text()
+    assert f"event {seq}, hash {chain_hash[:16]}" in " ".join(cover.split())
+    assert verify_chain().intact
+
+    # Someone who can write the database rewrites event 2 and every hash after it, and the head:
+    # the chain is whole again, but no longer the one the issued report printed.
+    tamper("UPDATE events SET summary = 'rewritten' WHERE seq = 2")
+    previous = db.session.scalar(select(Event.hash).where(Event.seq == 1))
+    rows = list(db.session.scalars(select(Event).where(Event.seq >= 2).order_by(Event.seq)))
+    statements = []
+    for event in rows:
+        event.prev_hash = previous
+        previous = digest(event)
+        statements.append(
+            f"UPDATE events SET prev_hash = '{event.prev_hash}', hash = '{previous}' WHERE id = {event.id}"
+        )
+    db.session.expire_all()
+    tamper(*statements, f"UPDATE audit_head SET hash = '{previous}' WHERE id = 1")
+    check = verify_chain()
+    assert not check.intact
+    assert f"not the one issued report {db.session.scalar(select(IssuedReport.filename))} printed" in check.broken

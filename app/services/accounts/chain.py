@@ -26,7 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import AuditHead, Event
+from app.models import AuditHead, Event, IssuedReport
 from app.models.audit import GENESIS
 from app.models.base import utcnow
 
@@ -77,6 +77,12 @@ def _link_new_events(session: Session, _context, _instances) -> None:
         new.seq, new.prev_hash = seq, previous
         new.hash = digest(new)
         session.execute(update(head).where(head.c.id == 1).values(hash=new.hash))
+
+
+def chain_head() -> tuple[int, str]:
+    """The place and hash of the last event of the chain (0 and the genesis hash when empty)."""
+    head = db.session.get(AuditHead, 1)
+    return (head.seq, head.hash) if head is not None else (0, GENESIS)
 
 
 @dataclass(frozen=True)
@@ -135,4 +141,15 @@ def verify_chain() -> ChainCheck:
         return check(f"events after {head_seq} were added outside the application: the head says {head_seq}")
     if previous != head_hash:
         return check(f"the head's hash is not the hash of event {count}: the head or the last event was changed")
+    for anchor in _anchors():
+        if anchor.chain_hash != db.session.scalar(select(Event.hash).where(Event.seq == anchor.chain_seq)):
+            return check(
+                f"event {anchor.chain_seq} is not the one issued report {anchor.filename} printed "
+                f"({anchor.chain_hash[:16]}): the chain was rewritten after the report was issued"
+            )
     return ChainCheck(count, head_seq, head_hash)
+
+
+def _anchors() -> Iterator[IssuedReport]:
+    """Issued reports that printed the chain's head when they were issued."""
+    yield from db.session.scalars(select(IssuedReport).where(IssuedReport.chain_seq > 0).order_by(IssuedReport.id))

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
+from app.services.accounts.chain import chain_head
 from app.services.assessment.assessments import AssessmentError
 from app.services.reporting.reports import PDF_VARIANT, render_report
 
@@ -117,7 +118,8 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         raise IssueError(
             _("Revision %(rev)s is issued already; reopen the assessment to issue a new one.", rev=assessment.revision)
         )
-    rendered = render_report(assessment)
+    head = chain_head()  # printed on the cover and kept: the trail as it stood when this was issued
+    rendered = render_report(assessment, chain_head=head)
     pdf = rendered.pdf
     path = reports_dir() / assessment_filename(assessment)
     if path.exists():
@@ -142,6 +144,8 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         pdf_variant=PDF_VARIANT,
         signed_off_by=user,
         issued_at=utcnow(),
+        chain_seq=head[0],
+        chain_hash=head[1],
     )
     db.session.add(issued)
     db.session.flush()  # a conflicting record fails here, before any file is written

@@ -99,6 +99,8 @@ class ReportData:
     reviewers: list[str]
     by_state: dict[str, list[Requirement]] = field(default_factory=dict)
     record_hash: str = ""
+    #: An issued report's audit trail head (place, hash) at issue; None for drafts and previews.
+    chain_head: tuple[int, str] | None = None
 
     @property
     def short_record(self) -> str:
