@@ -20,10 +20,12 @@ run: $(STAMP)
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 ## serve: as run, but under gunicorn (threads in several workers) for more than one person; see README "Serving"
+## (MIGRATE_DATABASE_URL and APP_ROLE: migrate as the owner, serve as a role that cannot rewrite the audit trail)
 serve: $(STAMP)
-	$(BIN)/flask init-db
+	DATABASE_URL=$${MIGRATE_DATABASE_URL:-$$DATABASE_URL} $(BIN)/flask init-db $${APP_ROLE:+--app-role $$APP_ROLE}
 	$(BIN)/flask checklists load
 	$(BIN)/flask users bootstrap
+	$(BIN)/flask audit protection
 	$(BIN)/gunicorn --config python:app.serving "app:create_app()"
 
 ## test: install when needed, run the test suite

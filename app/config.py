@@ -19,14 +19,15 @@ DEFAULTS = {
     "CHECKLISTS_DIR": str(REPOSITORY_ROOT / "checklists"),
     "REPORTS_DIR": str(REPOSITORY_ROOT / "reports"),
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
-    #: How this installation names itself in the packages it exports (default: the host name).
+    #: How this installation names itself in the packages it exports (default: "installation" and its id;
+    #: never the server's host name, which says where the server is).
     "INSTALLATION_NAME": None,
-    #: Where sign-in attempts are counted: memory (one process) or redis://... (several workers).
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
-    # Sign-in attempts that fail: per address, and per account (whether it exists or not).
-    "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    # Failed sign-ins, counted in the database (app.services.accounts.sign_in_throttle): per account
+    # from one source (a browser it signed in from before, else an address), per address, and
+    # per account from every address (slower; the account's own browsers are exempt).
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 5 minutes;20 per hour",
+    "SIGNIN_LIMIT_PER_ADDRESS": "30 per 10 minutes",
+    "SIGNIN_CEILING_PER_ACCOUNT": "60 per hour;200 per day",
     #: A session ends after this long without a request (autosave counts), and this long after sign-in.
     "SESSION_IDLE_MINUTES": 60,
     "SESSION_MAX_HOURS": 12,
@@ -37,6 +38,12 @@ DEFAULTS = {
     #: the bands and the totals of actions with them; set both in instance/config.py.
     "COST_CURRENCY": "EUR",
     "COST_BAND_RANGES": {"none": (0, 0), "low": (0, 5_000), "medium": (5_000, 50_000), "high": (50_000, None)},
+    #: Roles that must sign in with a second factor (an authenticator app's code); others may.
+    "MFA_REQUIRED_ROLES": ("admin", "expert"),
+    #: Changing roles and issuing a report ask for a code again when the last was longer ago.
+    "MFA_STEP_UP_MINUTES": 15,
+    #: How this installation names itself in authenticator apps.
+    "MFA_ISSUER": "CSI SOP compliance",
 }
 
 
@@ -55,12 +62,14 @@ def from_environment() -> dict:
         settings["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("DATABASE_URL"):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ["DATABASE_URL"])
-    if os.environ.get("RATELIMIT_STORAGE_URI"):
-        settings["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
     if os.environ.get("PROXIES"):
         settings["PROXIES"] = int(os.environ["PROXIES"])
     if os.environ.get("INSTALLATION_NAME"):
         settings["INSTALLATION_NAME"] = os.environ["INSTALLATION_NAME"]
+    if "MFA_REQUIRED_ROLES" in os.environ:  # empty: no role must (a test or demo installation)
+        settings["MFA_REQUIRED_ROLES"] = tuple(
+            r.strip() for r in os.environ["MFA_REQUIRED_ROLES"].split(",") if r.strip()
+        )
     if os.environ.get("REPORTS_DIR"):
         settings["REPORTS_DIR"] = os.environ["REPORTS_DIR"]
     return settings

@@ -14,5 +14,7 @@ workers = int(os.environ.get("WORKERS", min(4, multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("THREADS", 8))
 timeout = 120
 graceful_timeout = 30
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# X-Forwarded-Proto and the like are believed only from a declared proxy: with PROXIES unset,
+# a client on the same machine could otherwise make a plain request pass for HTTPS.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1") if int(os.environ.get("PROXIES") or 0) else ""
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None

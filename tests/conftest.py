@@ -42,6 +42,9 @@ def app(tmp_path):
             # Drafts render in the request here, so that tests see the PDF at once
             # (tests/test_drafts.py covers the background render).
             "DRAFTS_IN_BACKGROUND": False,
+            # Administrators and experts sign in with a password alone here; the second factor
+            # has tests of its own (tests/test_second_factor.py) with the shipped setting.
+            "MFA_REQUIRED_ROLES": (),
         }
     )
     app.instance_path = str(tmp_path / "instance")  # drafts and other files stay out of the checkout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -10,9 +11,10 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.domain.loader import load_checklist_file
 from app.extensions import db
-from app.models import ChecklistVersion, Unit, User
-from app.services.assessment.assessments import create_assessment
+from app.models import Assessment, ChecklistVersion, Unit, User
+from app.services.assessment.assessments import create_assessment, score_sheet
 from app.services.content.checklists import store_checklist
+from app.services.reporting.drafts import draft_pdf
 from tests.conftest import MINI, PASSWORD, csrf_token
 
 
@@ -80,3 +82,46 @@ def test_a_draft_renders_in_the_background_once_and_again_only_after_a_change(fi
     changed = _poll(client, url)
     assert changed.data != ready.data
     assert len(list((tmp_path / "instance" / "drafts").glob("*.pdf"))) == 1  # the stale draft is gone
+
+
+class WaitingPool:
+    """A render pool whose renders wait until the test starts them."""
+
+    def __init__(self):
+        self.submitted = []
+
+    def submit(self, _fn, *args):
+        future = Future()
+        self.submitted.append((args[2], future))  # (assessment id, future)
+        return future
+
+
+def test_the_queue_holds_one_render_per_assessment_and_a_few_per_person(file_app, monkeypatch):
+    from app.services.reporting import drafts
+
+    pool = WaitingPool()
+    monkeypatch.setattr(drafts, "_pool", lambda: pool)
+    monkeypatch.setattr(drafts, "_pending", {})
+    monkeypatch.setattr(drafts, "_asked_by", {})
+    with file_app.app_context():
+        first = db.session.get(Assessment, file_app.config["DRAFT_ASSESSMENT"])
+        others = [
+            create_assessment(unit=first.unit, version=first.checklist_version, title=f"Other {n}") for n in range(3)
+        ]
+        db.session.commit()
+
+        def change(assessment, value):
+            score_sheet(assessment).responses["AAA-01"].value = value
+            db.session.commit()
+
+        assert draft_pdf(first, person=1).pdf is None
+        change(first, 1)
+        draft_pdf(first, person=1)  # a newer state replaces the render still waiting
+        assert [f.cancelled() for _a, f in pool.submitted] == [True, False]
+        pool.submitted[1][1].set_running_or_notify_cancel()
+        change(first, 2)
+        draft_pdf(first, person=1)  # one is rendering: it finishes first, nothing more is queued
+        assert len(pool.submitted) == 2
+        assert not draft_pdf(others[0], person=1).busy and not draft_pdf(others[1], person=1).busy
+        assert draft_pdf(others[2], person=1).busy  # three waiting for this person already
+        assert not draft_pdf(others[2], person=2).busy  # someone else is not held up

@@ -286,3 +286,15 @@ def test_assessments_export_command_writes_a_package(runner, scored, tmp_path):
     result = runner.invoke(args=["assessments", "export", str(scored.id), "-o", str(out)])
     assert result.exit_code == 0 and "7 responses" in result.output
     assert json.loads(out.read_text(encoding="utf-8"))["unit"]["code"] == "SRB"
+
+
+def test_a_package_never_names_the_servers_host(app, make_unit, make_assessment):
+    import socket
+
+    from app.services.exchange.packages import build_package, package_bytes
+
+    package = build_package(make_assessment(make_unit("U1")))
+    assert socket.gethostname() not in package_bytes(package).decode()
+    assert package["installation"]["name"].startswith("installation ")
+    app.config["INSTALLATION_NAME"] = "SEESAC regional server"
+    assert build_package(make_assessment(make_unit("U2")))["installation"]["name"] == "SEESAC regional server"

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assessment, IssuedReport
+from app.models import Assessment, Event, IssuedReport
 from app.services.assessment.workflow import MoveRefused
 from app.services.reporting.issuing import IssueError, issue_report
 from tests.conftest import finalise, move_to, text_of
@@ -231,7 +231,43 @@ def test_a_file_left_without_a_record_is_named_by_verify_and_the_next_issue_comp
     aside = list((folder / ".unrecorded").iterdir())
     assert len(aside) == 1 and aside[0].name.endswith(left.name)  # kept for an administrator, never deleted
     again = runner.invoke(args=["report", "verify"])
-    assert again.exit_code == 1 and f"UNKNOWN  .unrecorded/{aside[0].name}" in again.output
+    assert again.exit_code == 1 and f"SET-ASIDE .unrecorded/{aside[0].name}" in again.output
+    assert "--repair deals with them" in again.output
+    repaired = runner.invoke(args=["report", "verify", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert f"REPAIRED acknowledged .unrecorded/{aside[0].name}" in repaired.output
+    assert (folder / ".unrecorded" / "acknowledged" / aside[0].name).read_bytes().startswith(b"%PDF-1.7 written")
+    assert runner.invoke(args=["report", "verify"]).exit_code == 0  # acknowledged: kept, no longer a failure
+    (repair,) = db.session.scalars(select(Event).where(Event.name == "report.verify_repaired"))
+    assert aside[0].name in repair.summary
+
+
+def test_a_temporary_file_left_by_an_unfinished_issue_is_named_and_removed_by_repair(
+    app, runner, make_unit, make_user, make_assessment
+):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="TMP")
+    issue_report(a, head)
+    folder = reports_folder(app)
+    left = folder / ".issuing-abc123.pdf"
+    left.write_bytes(b"%PDF-1.7 complete, but the process died before its name was linked")
+    stray = folder / "copied-in-by-hand.pdf"
+    stray.write_bytes(b"%PDF-1.7")
+    found = runner.invoke(args=["report", "verify"])
+    assert found.exit_code == 1
+    assert "TEMPORARY .issuing-abc123.pdf  left by an issue that did not finish" in found.output
+    assert "UNKNOWN  copied-in-by-hand.pdf" in found.output
+    repaired = runner.invoke(args=["report", "verify", "--repair"])
+    assert repaired.exit_code == 0, repaired.output
+    assert "REPAIRED removed .issuing-abc123.pdf" in repaired.output and not left.exists()
+    assert not stray.exists() and list((folder / ".unrecorded" / "acknowledged").glob("*copied-in-by-hand.pdf"))
+
+
+def test_repair_leaves_missing_and_altered_reports_failing(app, runner, make_unit, make_user, make_assessment):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="GONE")
+    report = issue_report(a, head)
+    (reports_folder(app) / report.filename).unlink()
+    result = runner.invoke(args=["report", "verify", "--repair"])
+    assert result.exit_code == 1 and f"MISSING  {report.filename}" in result.output
 
 
 def test_a_recorded_file_is_never_replaced(app, make_unit, make_user, make_assessment):

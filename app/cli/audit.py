@@ -1,4 +1,4 @@
-"""``flask audit list``: the audit trail, one event per line."""
+"""``flask audit list``: the audit trail, one event per line; ``flask audit verify``: is the chain whole."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.services.accounts.audit import find_events
+from app.services.accounts.chain import verify_chain
+from app.services.accounts.trail_protection import trail_warnings
 
-group = AppGroup("audit", help="Read the audit trail.")
+group = AppGroup("audit", help="Read the audit trail and check that it is whole.")
 
 
 @group.command("list")
@@ -28,6 +30,27 @@ def list_events(limit: int, email: str | None, name: str | None) -> None:
             )
         fields = (f"{event.at:%Y-%m-%dT%H:%M:%SZ}", event.name, event.user_email or "-", event.address or "-", obj)
         click.echo("\t".join((*fields, _one_line(event.summary) + changes)))
+
+
+@group.command("verify")
+def verify() -> None:
+    """Walk the chain of events; exit 1 naming the first broken link."""
+    check = verify_chain()
+    if not check.intact:
+        click.echo(f"The audit trail is broken: {check.broken}")
+        click.echo(f"(checked {check.events} events before the break; the head says {check.head_seq})")
+        raise SystemExit(1)
+    click.echo(f"The audit trail is intact: {check.events} events, head {check.head_hash}")
+
+
+@group.command("protection")
+def protection() -> None:
+    """Warn when the application's own database account could rewrite the trail (make serve runs it)."""
+    warnings = trail_warnings()
+    for warning in warnings:
+        click.echo(f"WARNING: {warning}", err=True)
+    if not warnings:
+        click.echo("The application's database role can read and add audit events, not change them.")
 
 
 def _one_line(text: str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Assessment, User
 from app.services.assessment.access import Action, may
-from app.services.reporting.issuing import IssueError, issue_report, verify_reports
+from app.services.reporting.issuing import FINE, IssueError, issue_report, repair_reports, verify_reports
 from app.services.reporting.reports import render_report_pdf
 
 group = AppGroup("report", help="Render, issue and verify gap reports.")
@@ -62,17 +62,30 @@ def issue(assessment_id: int, email: str | None) -> None:
 
 
 @group.command("verify")
-def verify() -> None:
-    """Check every issued report against its SHA-256; exit 1 naming each missing, altered or unrecorded file."""
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Remove files an unfinished issue left, set aside unrecorded files and acknowledge set-aside ones "
+    "(kept, audited). Missing or altered reports stay failures.",
+)
+def verify(repair: bool) -> None:
+    """Check every issued report against its SHA-256; exit 1 naming each file that is not as recorded."""
+    if repair:
+        done = repair_reports()
+        db.session.commit()
+        for line in done:
+            click.echo(f"REPAIRED {line}")
     outcomes = verify_reports()
-    bad = [o for o in outcomes if o.state != "ok"]
+    bad = [o for o in outcomes if o.state not in FINE]
     for outcome in outcomes:
-        click.echo(str(outcome), err=outcome.state != "ok")
-    unknown = sum(1 for o in outcomes if o.state == "unknown")
-    checked = len(outcomes) - unknown
+        click.echo(str(outcome), err=outcome.state not in FINE)
+    issued = [o for o in outcomes if o.report is not None]
+    broken = sum(1 for o in issued if o.state not in FINE)
+    others = len(outcomes) - len(issued)
     click.echo(
-        f"{checked} issued reports checked, {len(bad) - unknown} missing or altered, "
-        f"{unknown} files in the reports folder that no record accounts for"
+        f"{len(issued)} issued reports checked, {broken} missing or altered, "
+        f"{others} files in the reports folder that no record accounts for"
+        + ("" if not others or repair else " (flask report verify --repair deals with them)")
     )
     sys.exit(1 if bad else 0)
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import ROLES, Unit, User
 from app.services.accounts.audit import record
+from app.services.accounts.second_factor import reset as reset_second_factor
 from app.services.accounts.users import (
     UserError,
     bootstrap_admin,
@@ -113,6 +114,22 @@ def sign_out(email: str | None, everyone: bool) -> None:
         record("user.signed_out", object_type="user", object_id=user.id, summary=f"{user.email}, from the command line")
     db.session.commit()
     click.echo(f"Signed out {'every user' if everyone else people[0].email} ({len(people)}).")
+
+
+@group.command("mfa-reset")
+@click.argument("email")
+def mfa_reset(email: str) -> None:
+    """Remove a person's second factor (a lost phone) and end their sessions; they set it up again."""
+    user = _user(email)
+    had = user.has_second_factor
+    reset_second_factor(user)
+    db.session.commit()
+    if had:
+        click.echo(
+            f"Second factor of {user.email} removed; their sessions have ended. They set it up at the next sign-in."
+        )
+    else:
+        click.echo(f"{user.email} had no second factor; their sessions have ended.")
 
 
 @group.command("list")

@@ -1,12 +1,13 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
 from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review
-from app.models.audit import Event
+from app.models.audit import AuditHead, Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
 from app.models.parts import SIDES, AssessmentPart
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
 from app.models.reports import IssuedReport
+from app.models.sign_ins import SignInFailure
 
 __all__ = [
     "ACTION_STATUSES",
@@ -18,6 +19,7 @@ __all__ = [
     "STANCES",
     "Assessment",
     "AssessmentPart",
+    "AuditHead",
     "ChecklistRequirement",
     "ChecklistSection",
     "ChecklistVersion",
@@ -28,6 +30,7 @@ __all__ = [
     "PlannedAction",
     "Response",
     "Review",
+    "SignInFailure",
     "Sop",
     "Unit",
     "User",

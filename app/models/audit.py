@@ -1,10 +1,17 @@
-"""The audit trail: who did what, when, from where, to which object, with the values before and after."""
+"""The audit trail: who did what, when, from where, to which object, with the values before and after.
+
+Events form a chain: each holds its place (``seq``), the hash of the event before it and its
+own hash over its content and that link, so a changed, removed or inserted event breaks the
+chain where it happened (:mod:`app.services.accounts.chain` writes and checks it). The head
+of the chain (the last place and hash) is kept in a one-row table that every new event
+updates, which also makes writers take their turn.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DDL, JSON, ForeignKey, Index, String, event
+from sqlalchemy import DDL, JSON, CheckConstraint, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -19,6 +26,7 @@ class Event(db.Model):
     __table_args__ = (
         Index("ix_events_name_at", "name", "at"),
         Index("ix_events_object", "object_type", "object_id"),
+        Index("uq_events_seq", "seq", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,8 +43,32 @@ class Event(db.Model):
     summary: Mapped[str] = mapped_column(String(500), default="")
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+    #: Place in the chain (1, 2, 3, ... without gaps), the previous event's hash and this one's.
+    seq: Mapped[int]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     user: Mapped[User | None] = relationship()
+
+
+#: The hash a chain starts from: the "previous hash" of the first event.
+GENESIS = "0" * 64
+
+
+class AuditHead(db.Model):
+    """The head of the event chain: how many events there are and the last one's hash (one row)."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(default=0)
+    hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+event.listen(
+    AuditHead.__table__, "after_create", DDL(f"INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')")
+)
 
 
 @event.listens_for(Event, "before_update")

@@ -6,7 +6,7 @@ import datetime as dt
 import secrets
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -58,6 +58,13 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     #: Set by a reset: the temporary password must be replaced at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: The second factor: the authenticator's secret (base32), set once a first code confirmed it.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[dt.datetime | None]
+    #: The last 30-second step a code was taken for: one code never signs in twice.
+    totp_last_step: Mapped[int | None]
+    #: SHA-256 of each recovery code not used yet.
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, back_populates="members", order_by="Unit.code")
 
@@ -68,6 +75,11 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         """What the session keeps: the id and the current session token."""
         return f"{self.id}:{self.session_token}"
+
+    @property
+    def has_second_factor(self) -> bool:
+        """True once an authenticator is set up and confirmed."""
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     def end_sessions(self) -> None:
         """Make every session of this user invalid (the caller may sign the current one in again)."""

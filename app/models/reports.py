@@ -31,6 +31,10 @@ class IssuedReport(db.Model):
     pdf_variant: Mapped[str] = mapped_column(String(20))
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: The head of the audit trail's chain when the report was issued (printed on its cover):
+    #: a chain rewritten later no longer has this hash at this place.
+    chain_seq: Mapped[int | None]
+    chain_hash: Mapped[str | None] = mapped_column(String(64))
 
     assessment: Mapped[Assessment] = relationship()
     signed_off_by: Mapped[User | None] = relationship()

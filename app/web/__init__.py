@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import InternalServerError
 
 from app.domain.limits import control_character
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 from app.services.accounts.audit import record
-from app.services.accounts.users import normalise_email
+from app.services.accounts.second_factor import needs_setup as needs_second_factor
 from app.web.i18n import register_i18n
 from app.web.page_texts import register_page_texts
 from app.web.refusals import (
@@ -34,7 +31,7 @@ from app.web.session_status import register_session_status
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static"})
 #: Only the app's own scripts, styles and images; no plugins, no <base>, forms post only here, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -42,6 +39,10 @@ CONTENT_SECURITY_POLICY = (
 )
 #: All a user with a temporary password may reach until they choose their own.
 PASSWORD_CHANGE_ENDPOINTS = frozenset({"auth.password", "auth.logout", "session.alive", "static"})
+#: All a role that must have a second factor may reach until it is set up.
+SECOND_FACTOR_SETUP_ENDPOINTS = frozenset(
+    {"auth.setup_second_factor", "auth.logout", "session.alive", "session.status", "static"}
+)
 
 
 def register_web(app: Flask) -> None:
@@ -68,6 +69,11 @@ def register_web(app: Flask) -> None:
                 message = _("Choose a new password first (in a new tab); your input is kept on the page.")
                 return refusal(403, Refusal.FORBIDDEN, message)
             return redirect(url_for("auth.password"))
+        if needs_second_factor(current_user) and request.endpoint not in SECOND_FACTOR_SETUP_ENDPOINTS:
+            if wants_json():
+                message = _("Set up your second factor first (in a new tab); your input is kept on the page.")
+                return refusal(403, Refusal.FORBIDDEN, message)
+            return redirect(url_for("auth.setup_second_factor"))
         return None
 
     @app.before_request
@@ -105,25 +111,12 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(429)
     def _throttled(error):
-        limit = getattr(limiter, "current_limit", None)
-        wait = max(1, int((limit.reset_at - time.time() + 59) // 60)) if limit else 5
-        if request.endpoint == "auth.login":
-            message = ngettext(
-                "Too many sign-in attempts. Try again in %(num)s minute.",
-                "Too many sign-in attempts. Try again in %(num)s minutes.",
-                wait,
-            )
-        else:
-            message = ngettext(
-                "Too many requests at once, so this was not done. Your input is kept; try again in %(num)s minute.",
-                "Too many requests at once, so this was not done. Your input is kept; try again in %(num)s minutes.",
-                wait,
-            )
-        record("auth.throttled", email=normalise_email(request.form.get("email", ""))[:254] or None, summary=str(error))
-        db.session.commit()
-        answer = refused_answer(429, Refusal.THROTTLED, message, retry_after=wait * 60)
-        response = app.make_response(answer)
-        response.headers["Retry-After"] = str(wait * 60)
+        # Sign-in throttling answers on its own page (app.web.auth.views.throttled); this is for
+        # anything else refused as too many at once.
+        wait = 60
+        message = _("Too many requests at once, so this was not done. Your input is kept; try again in a minute.")
+        response = app.make_response(refused_answer(429, Refusal.THROTTLED, _given(error) or message, retry_after=wait))
+        response.headers["Retry-After"] = str(wait)
         return response
 
     @app.errorhandler(CSRFError)

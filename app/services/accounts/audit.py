@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Assessment, Event, User
+from app.services.accounts.chain import mark_recorded
 
 #: Moves of the workflow, as events.
 MOVE_EVENTS = {
@@ -93,6 +94,7 @@ def record(
         before=_plain(before) if before else None,
         after=_plain(after) if after else None,
     )
+    mark_recorded(event)
     db.session.add(event)
     return event
 

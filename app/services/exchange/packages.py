@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import socket
 from typing import Any
 
 from flask import current_app
@@ -71,11 +70,9 @@ def _response(requirement_id: str, response: Response) -> dict[str, Any]:
 
 
 def this_installation() -> dict[str, str]:
-    """How this installation names itself in what it exports."""
-    return {
-        "id": installation_id(current_app.instance_path),
-        "name": current_app.config.get("INSTALLATION_NAME") or socket.gethostname(),
-    }
+    """How this installation names itself in what it exports: its chosen name, never the server's host name."""
+    identity = installation_id(current_app.instance_path)
+    return {"id": identity, "name": current_app.config.get("INSTALLATION_NAME") or f"installation {identity[:8]}"}
 
 
 def build_package(

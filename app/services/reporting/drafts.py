@@ -7,6 +7,9 @@ runs in a separate process (one at a time, across the installation's workers), s
 people opening the preview do not slow everyone's autosave; the page that asked for it
 waits politely and comes back.
 
+The queue stays small: one render per assessment at a time (a newer state replaces a render
+still waiting; one already running finishes first) and a few per person.
+
 With an in-memory database (tests) no other process can see the data: drafts render inline.
 """
 
@@ -30,17 +33,23 @@ from app.services.exchange.packages import build_package, record_hash
 RENDER_NICENESS = 10
 #: A render taking longer than this is taken to have died; its claim is ignored.
 STALE_CLAIM_SECONDS = 120
+#: Drafts one person may have waiting or rendering at once (in one server process).
+MAX_PER_PERSON = 3
 
 _executor: ProcessPoolExecutor | None = None
-_pending: dict[str, Future] = {}
+#: This process's renders by assessment: the key being rendered or waiting, and its future.
+_pending: dict[int, tuple[str, Future]] = {}
+#: Who asked for each of this process's renders (by assessment id).
+_asked_by: dict[int, int | None] = {}
 
 
 @dataclass(frozen=True)
 class Draft:
-    """A draft PDF that is ready (``pdf``) or being rendered (``pdf`` is None)."""
+    """A draft PDF that is ready (``pdf``), being rendered (``pdf`` is None), or refused for now (``busy``)."""
 
     key: str
     pdf: bytes | None
+    busy: bool = False
 
 
 def drafts_dir() -> Path:
@@ -81,7 +90,7 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> N
 
     app = create_app({**config, "DRAFTS_IN_BACKGROUND": False})
     folder = Path(instance_path) / "drafts"
-    claim = folder / f"{key}.rendering"
+    claim = folder / f"{assessment_id}.rendering"
     try:
         with app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
@@ -92,22 +101,56 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> N
         claim.unlink(missing_ok=True)
 
 
-def _claim(folder: Path, key: str) -> bool:
-    """True if this worker may start the render: nobody else claims it, or their claim went stale."""
-    claim = folder / f"{key}.rendering"
+def _claim(folder: Path, assessment_id: int) -> bool:
+    """True if this worker may start a render of the assessment: nobody else renders it, or their claim went stale."""
+    claim = folder / f"{assessment_id}.rendering"
     try:
         fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        if time.time() - claim.stat().st_mtime < STALE_CLAIM_SECONDS:
+        try:
+            fresh = time.time() - claim.stat().st_mtime < STALE_CLAIM_SECONDS
+        except FileNotFoundError:  # released meanwhile
+            fresh = False
+        if fresh:
             return False
         claim.unlink(missing_ok=True)
-        return _claim(folder, key)
+        return _claim(folder, assessment_id)
     os.close(fd)
     return True
 
 
-def draft_pdf(assessment: Assessment) -> Draft:
-    """The assessment's current draft PDF, or a render started for it."""
+def _waiting_for(person: int | None) -> int:
+    """Renders of this process that ``person`` asked for and that have not finished."""
+    return sum(
+        1
+        for assessment_id, (_key, future) in _pending.items()
+        if not future.done() and _asked_by.get(assessment_id) == person
+    )
+
+
+def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: int | None) -> bool:
+    """Start (or keep) the render of ``key``; False when the person has too many waiting already."""
+    waiting = _pending.get(assessment.id)
+    if waiting is not None and not waiting[1].done():
+        if waiting[0] == key:
+            return True
+        if not waiting[1].cancel():  # already rendering an earlier state: it finishes first
+            return True
+        (folder / f"{assessment.id}.rendering").unlink(missing_ok=True)  # it never started
+        _pending.pop(assessment.id)
+    if person is not None and _waiting_for(person) >= MAX_PER_PERSON:
+        return False
+    if _claim(folder, assessment.id):
+        _pending[assessment.id] = (
+            key,
+            _pool().submit(_render, _child_config(app), app.instance_path, assessment.id, key),
+        )
+        _asked_by[assessment.id] = person
+    return True
+
+
+def draft_pdf(assessment: Assessment, person: int | None = None) -> Draft:
+    """The assessment's current draft PDF, or a render started for it (asked for by user ``person``)."""
     folder = drafts_dir()
     key = draft_key(assessment)
     path = folder / f"{key}.pdf"
@@ -120,10 +163,7 @@ def draft_pdf(assessment: Assessment) -> Draft:
         pdf = render_report(assessment).pdf
         _store(folder, key, pdf)
         return Draft(key, pdf)
-    future = _pending.get(key)
-    if (future is None or future.done()) and _claim(folder, key):
-        _pending[key] = _pool().submit(_render, _child_config(app), app.instance_path, assessment.id, key)
-    return Draft(key, None)
+    return Draft(key, None, busy=not _queue(app, folder, assessment, key, person))
 
 
 def _child_config(app: Flask) -> dict:

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
+from app.services.accounts.chain import chain_head
 from app.services.assessment.assessments import AssessmentError
 from app.services.reporting.reports import PDF_VARIANT, render_report
 
@@ -117,7 +118,8 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         raise IssueError(
             _("Revision %(rev)s is issued already; reopen the assessment to issue a new one.", rev=assessment.revision)
         )
-    rendered = render_report(assessment)
+    head = chain_head()  # printed on the cover and kept: the trail as it stood when this was issued
+    rendered = render_report(assessment, chain_head=head)
     pdf = rendered.pdf
     path = reports_dir() / assessment_filename(assessment)
     if path.exists():
@@ -142,6 +144,8 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         pdf_variant=PDF_VARIANT,
         signed_off_by=user,
         issued_at=utcnow(),
+        chain_seq=head[0],
+        chain_hash=head[1],
     )
     db.session.add(issued)
     db.session.flush()  # a conflicting record fails here, before any file is written
@@ -180,41 +184,95 @@ def read_issued(report: IssuedReport) -> bytes:
     return data
 
 
+#: Set-aside files an administrator has looked at: kept, no longer named as a failure.
+ACKNOWLEDGED = "acknowledged"
+#: What an issue writes before the final name exists (``_write_once``); never needed after a crash.
+TEMPORARY_PREFIX = ".issuing-"
+
+#: States that are not a failure of the archive.
+FINE = frozenset({"ok"})
+
+
 @dataclass(frozen=True)
 class VerifyOutcome:
-    """The state of one issued file."""
+    """The state of one file of the reports folder, or of one issued report."""
 
     report: IssuedReport | None
-    state: str  # ok | missing | altered | unknown (a file no record accounts for)
+    #: ok | missing | altered | unknown (a file no record accounts for) | temporary (left by an
+    #: issue that did not finish) | set-aside (moved away by a later issue, not yet acknowledged)
+    state: str
     filename: str = ""
 
     def __str__(self) -> str:
         r = self.report
-        if r is None:
-            return f"{self.state.upper():8} {self.filename}  no issued report records this file"
-        return f"{self.state.upper():8} {r.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {r.short_hash}"
+        if r is not None:
+            return f"{self.state.upper():8} {r.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {r.short_hash}"
+        why = {
+            "unknown": "no issued report records this file",
+            "temporary": "left by an issue that did not finish; --repair removes it",
+            "set-aside": "set aside by a later issue; --repair acknowledges it (it is kept)",
+        }[self.state]
+        return f"{self.state.upper():8} {self.filename}  {why}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def verify_reports() -> list[VerifyOutcome]:
-    """Check every issued file against its recorded SHA-256, and name files no record accounts for."""
+    """Check every issued file against its recorded SHA-256, and name every other file of the folder."""
     outcomes = []
     folder = reports_dir()
     for report in db.session.scalars(select(IssuedReport).order_by(IssuedReport.id)):
         path = folder / report.filename
-        if not path.is_file():
-            state = "missing"
-        else:
-            digest = hashlib.sha256()
-            with path.open("rb") as handle:
-                for block in iter(lambda h=handle: h.read(1 << 16), b""):
-                    digest.update(block)
-            state = "ok" if digest.hexdigest() == report.sha256 else "altered"
+        state = "missing" if not path.is_file() else "ok" if _sha256(path) == report.sha256 else "altered"
         outcomes.append(VerifyOutcome(report, state, report.filename))
     recorded = {o.filename for o in outcomes}
     for path in sorted(folder.iterdir()):
-        if path.is_file() and not path.name.startswith(".") and path.name not in recorded:
-            outcomes.append(VerifyOutcome(None, "unknown", path.name))
+        if not path.is_file() or path.name in recorded or path.name == ".gitkeep":
+            continue
+        state = "temporary" if path.name.startswith(TEMPORARY_PREFIX) else "unknown"
+        outcomes.append(VerifyOutcome(None, state, path.name))
     aside = folder / ORPHANS
     if aside.is_dir():
-        outcomes += [VerifyOutcome(None, "unknown", f"{ORPHANS}/{p.name}") for p in sorted(aside.iterdir())]
+        outcomes += [
+            VerifyOutcome(None, "set-aside", f"{ORPHANS}/{p.name}") for p in sorted(aside.iterdir()) if p.is_file()
+        ]
     return outcomes
+
+
+def repair_reports(user: User | None = None) -> list[str]:
+    """Remove temporary files, set aside unrecorded ones and acknowledge what is set aside; audited.
+
+    Nothing issued is touched: missing and altered reports stay failures for a person to
+    look into. Returns what was done, one line each.
+    """
+    folder = reports_dir()
+    done = []
+    for outcome in verify_reports():
+        path = folder / outcome.filename
+        if outcome.state == "temporary":
+            path.unlink(missing_ok=True)
+            done.append(f"removed {outcome.filename}")
+        elif outcome.state == "unknown":
+            done.append(
+                f"set aside {outcome.filename} as {ORPHANS}/{ACKNOWLEDGED}/{_acknowledge(_set_aside(path)).name}"
+            )
+        elif outcome.state == "set-aside":
+            done.append(f"acknowledged {outcome.filename}")
+            _acknowledge(path)
+    if done:
+        record("report.verify_repaired", user=user, summary="; ".join(done)[:500], after={"done": done})
+    return done
+
+
+def _acknowledge(path: Path) -> Path:
+    """Move a set-aside file among the acknowledged ones (kept, no longer a failure)."""
+    target = path.parent / ACKNOWLEDGED / path.name
+    target.parent.mkdir(exist_ok=True)
+    os.replace(path, target)
+    return target

@@ -115,6 +115,8 @@ class ReportData:
     summary: AssessmentSummary | None = None
     #: Answers carried over from an earlier checklist version (None: nothing was carried).
     carried: CarriedStatus | None = None
+    #: An issued report's audit trail head (place, hash) at issue; None for drafts and previews.
+    chain_head: tuple[int, str] | None = None
 
     @property
     def short_record(self) -> str:

@@ -121,12 +121,15 @@ def render_report_pdf(assessment: Assessment, *, locale: str = "en") -> bytes:
     return render_report(assessment, locale=locale).pdf
 
 
-def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedReport:
+def render_report(
+    assessment: Assessment, *, locale: str = "en", chain_head: tuple[int, str] | None = None
+) -> RenderedReport:
     """Render the gap report of an assessment to PDF, with its record embedded.
 
     The PDF is PDF/A-3a: archival (what ministries file), tagged (readable by assistive
     technology, with a logical structure) and able to carry the assessment record as an
     associated file, so an issued report holds the data its footer's record hash is of.
+    ``chain_head`` (an issued report's): the audit trail's last place and hash, printed on the cover.
     """
     from weasyprint import HTML, Attachment
 
@@ -137,6 +140,7 @@ def render_report(assessment: Assessment, *, locale: str = "en") -> RenderedRepo
         token = active_language.set(locale)
         try:
             data = build_report(assessment, sheet, record_hash=digest)
+            data.chain_head = chain_head
             html = render_report_html(data)
             css_text = report_stylesheet(FONTS_DIR.as_uri())
         finally:

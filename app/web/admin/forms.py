@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from app.models import ROLES
 from app.services.labels import ROLE
@@ -25,6 +25,12 @@ class PersonForm(FlaskForm):
     units = SelectMultipleField(_l("Units"), coerce=database_id)
     confirm_admin = BooleanField(
         _l("I understand: an administrator sees and may change every unit's data and every account.")
+    )
+    #: Asked only when the administrator's last code is not recent and the role or units change.
+    second_factor_code = StringField(
+        _l("Your authenticator code"),
+        validators=[Optional(), Length(max=32)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
     )
 
     def validate_confirm_admin(self, field) -> None:

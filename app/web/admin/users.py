@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+import time
+
+from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,9 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from app.extensions import db
 from app.models import Unit, User
 from app.services.accounts.audit import record
+from app.services.accounts.second_factor import verify as verify_second_factor
 from app.services.accounts.users import UserError, create_user, reset_password, set_active, update_user
 from app.web.admin.forms import NewUserForm, PersonForm
 from app.web.admin.views import bp
+from app.web.auth import second_factor
 from app.web.decisions import ADMIN, requires
 
 
@@ -65,8 +69,13 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.units.data = [u.id for u in person.units]
     if form.validate_on_submit():
+        rights_change = form.role.data != person.role or set(form.units.data or []) != {u.id for u in person.units}
         if person.id == current_user.id and form.role.data != "admin":
             form.role.errors.append(_("You cannot take Administrator away from yourself; ask another administrator."))
+        elif rights_change and not _second_factor_confirmed(form.second_factor_code.data):
+            form.second_factor_code.errors.append(
+                _("A change of role or units needs the code your authenticator app shows now.")
+            )
         else:
             try:
                 before, after = update_user(
@@ -88,7 +97,19 @@ def edit_user(user_id: int):
                 db.session.commit()
                 flash(_("%(email)s saved.", email=person.email), "success")
                 return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", person=person, form=form), 400 if form.errors else 200
+    return render_template(
+        "admin/user.html", person=person, form=form, ask_code=not second_factor.recent()
+    ), 400 if form.errors else 200
+
+
+def _second_factor_confirmed(code: str | None) -> bool:
+    """A recent code, or one given now with the change (then it counts as recent)."""
+    if second_factor.recent():
+        return True
+    if code and verify_second_factor(current_user._get_current_object(), code) is not None:
+        session["second_factor_at"] = time.time()
+        return True
+    return False
 
 
 @bp.post("/users/<int:user_id>/reset")

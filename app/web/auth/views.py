@@ -17,12 +17,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 from app.models import User
+from app.services.accounts import sign_in_throttle as throttle
 from app.services.accounts.audit import record
 from app.services.accounts.users import MIN_PASSWORD_LENGTH, UserError, authenticate, change_password, normalise_email
+from app.services.formatting import datetime
+from app.web.auth import known_device
 from app.web.auth.forms import LoginForm, PasswordForm
 from app.web.decisions import PUBLIC, SIGNED_IN, requires
+from app.web.refusals import Refusal, refused_answer
 
 bp = Blueprint("auth", __name__)
 
@@ -83,6 +87,13 @@ def _start_session(user: User) -> None:
     session["signed_in_at"] = session["seen_at"] = time.time()
 
 
+def _await_second_factor(user: User, next_url: str | None):
+    """The password was right and the account has a second factor: nobody is signed in until its code."""
+    session.clear()
+    session["pending_sign_in"] = {"user": user.id, "token": user.session_token, "at": time.time(), "next": next_url}
+    return redirect(url_for("auth.second_factor"))
+
+
 def _safe_next(target: str | None) -> str:
     """Only redirect within this site after sign-in."""
     if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
@@ -90,45 +101,77 @@ def _safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
-def _account_key() -> str:
-    return "account:" + normalise_email(request.form.get("email", ""))[:254]
+def attempt_on(account: str) -> throttle.Attempt:
+    """This request as an attempt to sign in to ``account`` (its browser known to it, or not)."""
+    return throttle.Attempt(account[:260], (request.remote_addr or "")[:64], known_device.device_for(account))
 
 
-def _failed(response) -> bool:
-    """Only a sign-in that did not succeed counts against the limits."""
-    return response.status_code != 302
+def throttled(wait_seconds: int, email: str | None):
+    """The page for an attempt made too soon: how long to wait, recorded in the trail."""
+    minutes = max(1, -(-wait_seconds // 60))
+    message = ngettext(
+        "Too many sign-in attempts. Try again in %(num)s minute.",
+        "Too many sign-in attempts. Try again in %(num)s minutes.",
+        minutes,
+    )
+    record("auth.throttled", email=email, summary=f"wait {wait_seconds} s")
+    db.session.commit()
+    response = current_app.make_response(refused_answer(429, Refusal.THROTTLED, message, retry_after=wait_seconds))
+    response.headers["Retry-After"] = str(wait_seconds)
+    return response
 
 
-def _address_limit() -> str:
-    return current_app.config["SIGNIN_LIMIT_PER_ADDRESS"]
-
-
-def _account_limit() -> str:
-    return current_app.config["SIGNIN_LIMIT_PER_ACCOUNT"]
+def finish_sign_in(user: User, next_url: str | None, summary: str = ""):
+    """Start the session, tell the owner of failed attempts since last time, and go on."""
+    failures, latest = throttle.failures_since_last_sign_in(user)
+    _start_session(user)
+    record("auth.login", user=user, object_type="user", object_id=user.id, summary=summary)
+    db.session.commit()
+    if failures:
+        flash(
+            ngettext(
+                "%(num)s failed sign-in to your account since you last signed in (%(when)s, from %(where)s). "
+                "If that was not you, tell an administrator.",
+                "%(num)s failed sign-ins to your account since you last signed in (the latest %(when)s, from "
+                "%(where)s). If that was not you, tell an administrator.",
+                failures,
+                when=datetime(latest.at),
+                where=latest.address or "?",
+            ),
+            "warning",
+        )
+    if user.must_change_password:
+        flash(_("Choose a new password to replace the temporary one."), "info")
+        response = redirect(url_for("auth.password"))
+    else:
+        response = redirect(_safe_next(next_url))
+    known_device.remember(response, user.email)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @requires(PUBLIC)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
-        if user is not None:
-            _start_session(user)
-            record("auth.login", user=user, object_type="user", object_id=user.id)
+    if request.method == "POST":
+        email = normalise_email(request.form.get("email", ""))[:254]
+        attempt = attempt_on(email)
+        wait = throttle.refusal(attempt)
+        if wait is not None:
+            return throttled(wait, email or None)
+        if form.validate_on_submit():
+            user = authenticate(form.email.data, form.password.data)
+            if user is not None and user.has_second_factor:
+                return _await_second_factor(user, request.args.get("next"))
+            if user is not None:
+                return finish_sign_in(user, request.args.get("next"))
+            throttle.failed(attempt)
+            record("auth.login_failed", email=email, summary="wrong email or password")
             db.session.commit()
-            if user.must_change_password:
-                flash(_("Choose a new password to replace the temporary one."), "info")
-                return redirect(url_for("auth.password"))
-            return redirect(_safe_next(request.args.get("next")))
-        record("auth.login_failed", email=normalise_email(form.email.data)[:254], summary="wrong email or password")
-        db.session.commit()
-        flash(_("Email or password is not right."), "error")
+            flash(_("Email or password is not right."), "error")
     return render_template("auth/login.html", form=form), 400 if form.errors else 200
 
 

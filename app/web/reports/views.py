@@ -12,6 +12,7 @@ from app.services.assessment.access import Action
 from app.services.reporting.drafts import draft_pdf
 from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reporting.reports import build_report, render_report_html, report_stylesheet
+from app.web.auth import second_factor
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
 
@@ -45,7 +46,10 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    draft = draft_pdf(assessment)
+    draft = draft_pdf(assessment, current_user.id)
+    if draft.busy:
+        message = _("You have several draft reports being prepared already. Wait for them, then ask again.")
+        return render_template("error.html", code=429, message=message), 429
     if draft.pdf is None:
         # Rendered in the background; this page asks again in a moment.
         return render_template("reports/preparing.html", assessment=assessment), 202
@@ -74,6 +78,10 @@ def issued(report_id: int):
 def issue(assessment_id: int):
     """Issue the report of a finalised assessment: written once, hashed, signed off."""
     assessment = assessment_for(assessment_id, Action.ISSUE)
+    results = url_for("assessments.results", assessment_id=assessment.id)
+    if not second_factor.recent():
+        flash(_("Issuing a report needs your authenticator code: confirm it, then issue again."), "info")
+        return redirect(second_factor.confirm_url(results))
     try:
         report = issue_report(assessment, current_user)
     except IssueError as exc:
@@ -83,7 +91,7 @@ def issue(assessment_id: int):
             _("Report issued: revision %(rev)s, SHA-256 %(hash)s.", rev=report.revision, hash=report.short_hash),
             "success",
         )
-    return redirect(url_for("assessments.results", assessment_id=assessment.id))
+    return redirect(results)
 
 
 def _error(message: str):
