@@ -236,3 +236,17 @@ def test_the_shipped_setting_asks_administrators_and_experts(tmp_path):
 
     shipped = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 's.db'}"})
     assert shipped.config["MFA_REQUIRED_ROLES"] == ("admin", "expert")
+
+
+def test_codes_guessed_in_the_role_change_form_are_throttled_like_sign_ins(enrolled, client, post, clock, make_user):
+    admin, secret, _codes = enrolled
+    viewer = make_user("viewer", email="dir@x.example", name="Director")
+    sign_in_password(client, post, admin)
+    post("/login/code", {"code": code_now(secret, clock)})
+    with client.session_transaction() as session:
+        session["second_factor_at"] -= current_app.config["MFA_STEP_UP_MINUTES"] * 60 + 1
+    form = {"name": "Director", "role": "expert"}
+    answers = [text_of(post(f"/admin/users/{viewer.id}", form | {"second_factor_code": "123456"})) for _ in range(6)]
+    assert all("That code is not right" in a for a in answers[:5])
+    assert "Too many wrong codes" in answers[5]
+    assert db.session.get(User, viewer.id).role == "viewer"

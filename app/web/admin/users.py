@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 from app.extensions import db
 from app.models import Unit, User
 from app.services.accounts.audit import record
-from app.services.accounts.second_factor import verify as verify_second_factor
 from app.services.accounts.users import UserError, create_user, reset_password, set_active, update_user
 from app.web.admin.forms import NewUserForm, PersonForm
 from app.web.admin.views import bp
@@ -72,10 +71,8 @@ def edit_user(user_id: int):
         rights_change = form.role.data != person.role or set(form.units.data or []) != {u.id for u in person.units}
         if person.id == current_user.id and form.role.data != "admin":
             form.role.errors.append(_("You cannot take Administrator away from yourself; ask another administrator."))
-        elif rights_change and not _second_factor_confirmed(form.second_factor_code.data):
-            form.second_factor_code.errors.append(
-                _("A change of role or units needs the code your authenticator app shows now.")
-            )
+        elif rights_change and (refusal := _second_factor_refusal(form.second_factor_code.data)):
+            form.second_factor_code.errors.append(refusal)
         else:
             try:
                 before, after = update_user(
@@ -102,14 +99,19 @@ def edit_user(user_id: int):
     ), 400 if form.errors else 200
 
 
-def _second_factor_confirmed(code: str | None) -> bool:
-    """A recent code, or one given now with the change (then it counts as recent)."""
+def _second_factor_refusal(code: str | None) -> str | None:
+    """Why a change of rights may not be made yet: no recent code, and none right given with it; None if it may."""
     if second_factor.recent():
-        return True
-    if code and verify_second_factor(current_user._get_current_object(), code) is not None:
-        session["second_factor_at"] = time.time()
-        return True
-    return False
+        return None
+    if not code:
+        return _("A change of role or units needs the code your authenticator app shows now.")
+    check = second_factor.take_code(current_user._get_current_object(), code)
+    if check.wait is not None:
+        return _("Too many wrong codes. Try again in a few minutes; your changes are kept in the form.")
+    if check.verified is None:
+        return str(second_factor.WRONG_CODE)
+    session["second_factor_at"] = time.time()
+    return None
 
 
 @bp.post("/users/<int:user_id>/reset")

@@ -6,17 +6,15 @@ JavaScript), which says what the move undoes and posts the move with the person'
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import redirect, url_for
 from flask_babel import gettext as _
 
-from app.domain.workflow import Move, Stage
-from app.services.assessment.access import move_action
+from app.domain.workflow import Move
 from app.services.assessment.assessments import score_sheet
 from app.services.labels import MOVE
 from app.web.assessments.stage_panel import render_assessment_page
-from app.web.assessments.views import bp
+from app.web.assessments.views import assessment_and_move, bp
 from app.web.decisions import STAGE_MOVE, requires
-from app.web.guards import assessment_for
 
 
 def _undoes(move: Move) -> list[str]:
@@ -51,12 +49,7 @@ def _undoes(move: Move) -> list[str]:
 @requires(STAGE_MOVE)
 def confirm_move(assessment_id: int, move_name: str):
     """Ask before a move that undoes work, saying what it undoes."""
-    try:
-        chosen = Move(move_name)
-    except ValueError:
-        abort(404)
-    assessment = assessment_for(assessment_id)
-    assessment_for(assessment_id, move_action(chosen, Stage(assessment.stage)))  # 403 for the role, 409 for the stage
+    assessment, chosen = assessment_and_move(assessment_id, move_name)
     if chosen is Move.FINALISE:
         return redirect(url_for("assessments.confirm_finalise", assessment_id=assessment.id))
     return render_assessment_page(

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.domain.workflow import Move, Stage
 from app.extensions import db
-from app.models import ChecklistVersion, Unit
+from app.models import Assessment, ChecklistVersion, Unit
 from app.models.base import utcnow
 from app.services.accounts.audit import find_events
 from app.services.assessment.access import Action, may, may_in, move_action, visible_units_clause
@@ -157,16 +157,22 @@ def confirm_finalise(assessment_id: int):
     )
 
 
-@bp.post("/<int:assessment_id>/move/<move_name>")
-@requires(STAGE_MOVE)
-def change_stage(assessment_id: int, move_name: str):
-    """Move the assessment to another stage; finalising needs the confirmation page's consent."""
+def assessment_and_move(assessment_id: int, move_name: str) -> tuple[Assessment, Move]:
+    """The assessment and the move named, if the current user may make it now: else 404, 403 or 409."""
     try:
         chosen = Move(move_name)
     except ValueError:
         abort(404)
     assessment = assessment_for(assessment_id)
     assessment_for(assessment_id, move_action(chosen, Stage(assessment.stage)))  # 403 for the role, 409 for the stage
+    return assessment, chosen
+
+
+@bp.post("/<int:assessment_id>/move/<move_name>")
+@requires(STAGE_MOVE)
+def change_stage(assessment_id: int, move_name: str):
+    """Move the assessment to another stage; finalising needs the confirmation page's consent."""
+    assessment, chosen = assessment_and_move(assessment_id, move_name)
     if chosen is Move.FINALISE and request.form.get("confirm") != "yes":
         return redirect(url_for("assessments.confirm_finalise", assessment_id=assessment.id))
     if chosen in UNDOING and request.form.get("confirm") != "yes":  # undoing work: ask first

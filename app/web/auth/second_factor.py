@@ -10,9 +10,11 @@ role or units and issuing a report ask for a code again when the last one is old
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -41,8 +43,30 @@ def _pending_user() -> User | None:
     return user
 
 
-def _code_attempt(user: User) -> throttle.Attempt:
-    return throttle.Attempt(f"code:{user.id}", (request.remote_addr or "")[:64], known_device.device_for(user.email))
+@dataclass(frozen=True)
+class CodeCheck:
+    """A code taken under the sign-in throttle: how it was verified (None: wrong), or how long to wait."""
+
+    verified: factor.Verified | None = None
+    wait: int | None = None
+
+
+#: What a wrong code is told, wherever a code is asked for.
+WRONG_CODE = _l("That code is not right, or was used already. Enter the code your app shows now.")
+
+
+def take_code(user: User, code: str) -> CodeCheck:
+    """Check a code from ``user`` as sign-ins are checked: throttled, and a wrong one counted and recorded."""
+    attempt = throttle.Attempt(f"code:{user.id}", (request.remote_addr or "")[:64], known_device.device_for(user.email))
+    wait = throttle.refusal(attempt)
+    if wait is not None:
+        return CodeCheck(wait=wait)
+    verified = factor.verify(user, code)
+    if verified is None:
+        throttle.failed(attempt)
+        record("auth.second_factor_failed", user=user, object_type="user", object_id=user.id)
+        db.session.commit()
+    return CodeCheck(verified=verified)
 
 
 def recent() -> bool:
@@ -69,11 +93,11 @@ def second_factor():
         flash(_("Sign in again: the sign-in waited too long for its code."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
-    attempt = _code_attempt(user)
-    if request.method == "POST" and (wait := throttle.refusal(attempt)) is not None:
-        return throttled(wait, user.email)
     if form.validate_on_submit():
-        verified = factor.verify(user, form.code.data)
+        check = take_code(user, form.code.data)
+        if check.wait is not None:
+            return throttled(check.wait, user.email)
+        verified = check.verified
         if verified is not None:
             next_url = session["pending_sign_in"].get("next")
             response = finish_sign_in(user, next_url, summary="second factor: " + verified.method)
@@ -88,10 +112,7 @@ def second_factor():
                     "info",
                 )
             return response
-        throttle.failed(attempt)
-        record("auth.second_factor_failed", user=user, object_type="user", object_id=user.id)
-        db.session.commit()
-        form.code.errors.append(_("That code is not right, or was used already. Enter the code your app shows now."))
+        form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/second_factor.html", form=form, step_up=False), 400 if form.errors else 200
 
 
@@ -105,18 +126,15 @@ def confirm_second_factor():
         return redirect(next_url)
     form = CodeForm()
     user = current_user._get_current_object()
-    attempt = _code_attempt(user)
-    if request.method == "POST" and (wait := throttle.refusal(attempt)) is not None:
-        return throttled(wait, user.email)
     if form.validate_on_submit():
-        if factor.verify(user, form.code.data) is not None:
+        check = take_code(user, form.code.data)
+        if check.wait is not None:
+            return throttled(check.wait, user.email)
+        if check.verified is not None:
             session["second_factor_at"] = time.time()
             db.session.commit()
             return redirect(next_url)
-        throttle.failed(attempt)
-        record("auth.second_factor_failed", user=user, object_type="user", object_id=user.id)
-        db.session.commit()
-        form.code.errors.append(_("That code is not right, or was used already. Enter the code your app shows now."))
+        form.code.errors.append(str(WRONG_CODE))
     return render_template("auth/second_factor.html", form=form, step_up=True), 400 if form.errors else 200
 
 
@@ -129,8 +147,11 @@ def setup_second_factor():
     form = CodeForm()
     if user.has_second_factor:
         if request.method == "POST" and request.form.get("turn_off") and form.validate_on_submit():
-            if factor.verify(user, form.code.data) is None:
-                form.code.errors.append(_("That code is not right, or was used already."))
+            check = take_code(user, form.code.data)
+            if check.wait is not None:
+                return throttled(check.wait, user.email)
+            if check.verified is None:
+                form.code.errors.append(str(WRONG_CODE))
             else:
                 try:
                     factor.disable(user)
