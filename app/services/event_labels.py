@@ -32,6 +32,14 @@ EVENT = {
     "assessment.scope_changed": _l("Scope changed"),
     "assessment.exported": _l("Exported"),
     "assessment.imported": _l("Imported"),
+    "plan.actions_suggested": _l("Actions suggested"),
+    "plan.actions_merged": _l("Actions merged"),
+    "plan.action_split": _l("Action split"),
+    "plan.action_changed": _l("Action changed"),
+    "plan.action_deleted": _l("Action deleted"),
+    "consultation.changed": _l("Consultation record changed"),
+    "report.downloaded": _l("Issued report downloaded"),
+    "report.draft_downloaded": _l("Draft report downloaded"),
     "plan.gap_left_open": _l("Gap left without an action"),
     "plan.gap_taken_back": _l("Gap taken back into the plan"),
     "report.issued": _l("Report issued"),
@@ -87,6 +95,13 @@ FIELD = {
     "finalised_by": _l("Finalised by"),
     "finalised_at": _l("Finalised at"),
     "title": _l("Title"),
+    "held_on": _l("Held on"),
+    "place": _l("Place"),
+    "online": _l("Online"),
+    "participants": _l("Participants"),
+    "minutes": _l("Minutes"),
+    "gaps": _l("Gaps"),
+    "actions": _l("Actions"),
     "owner": _l("Owner"),
     "due_on": _l("Due"),
     "effort": _l("Effort"),
@@ -139,6 +154,8 @@ def change_value(key: str, value: Any) -> str:
         return str(_VOCABULARY[key].get(value, value))
     if key == "citations" and isinstance(value, list):
         return "; ".join(" § ".join(str(part) for part in pair if part) for pair in value if pair)
+    if isinstance(value, dict):  # an action or a participant: by its title or name
+        return str(value.get("title") or value.get("name") or value)
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(change_value(key, item) if isinstance(item, dict) else str(item) for item in value)
     return str(value)

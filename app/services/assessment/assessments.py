@@ -31,6 +31,7 @@ from app.models import (
     User,
 )
 from app.models.base import utcnow
+from app.services.accounts.audit import record
 from app.services.assessment.access import visible_units_clause
 from app.services.content.checklists import checklist_of
 
@@ -300,4 +301,12 @@ def create_assessment(
     record_scores(assessment, score_assessment(checklist, chosen, {}, scope))
     db.session.add(assessment)
     db.session.flush()
+    record(
+        "assessment.created",
+        user=user,
+        object_type="assessment",
+        object_id=assessment.id,
+        assessment=assessment,
+        summary=f"{assessment.title} ({version.ref}, {scope}, modules: {', '.join(chosen) or 'none'})"[:500],
+    )
     return assessment

@@ -12,6 +12,8 @@ from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Consultation, User
 from app.models.base import utcnow
+from app.services.accounts.audit import changes
+from app.services.accounts.audit import record as audit
 from app.services.assessment.access import Action, open_in
 from app.services.assessment.assessments import AssessmentLocked
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
@@ -66,6 +68,7 @@ def save_consultation(
     record = record_of(assessment)
     if record.id is not None and expected_version != record.version:
         raise ResponseConflict(record)
+    before = _snapshot(record)
     record.held_on = data.held_on
     record.place = data.place.strip()
     record.online = data.online
@@ -77,4 +80,20 @@ def save_consultation(
     record.updated_at = utcnow()
     db.session.add(record)
     db.session.flush()
+    old, new = changes(before, _snapshot(record))
+    if old or new:
+        audit(
+            "consultation.changed",
+            user=user,
+            object_type="consultation",
+            object_id=record.id,
+            assessment=assessment,
+            summary=", ".join(new),
+            before=old,
+            after=new,
+        )
     return record
+
+
+def _snapshot(record: Consultation) -> dict:
+    return {name: getattr(record, name) for name in ("held_on", "place", "online", "participants", "minutes")}

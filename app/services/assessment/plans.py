@@ -20,6 +20,7 @@ from app.domain.ranking import Gap, RankedAction, rank_actions
 from app.extensions import db
 from app.models import ACTION_STATUSES, PlannedAction, User
 from app.models.base import utcnow
+from app.services.accounts.audit import changes, record
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.labels import cost_range, cost_ranges, money
@@ -163,6 +164,16 @@ def suggest_actions(sheet: ScoreSheet, user: User | None) -> list[PlannedAction]
         if action not in touched:
             touched.append(action)
     db.session.flush()
+    if touched:
+        codes = _codes(sheet)
+        _audit(
+            "plan.actions_suggested",
+            sheet,
+            None,
+            user,
+            "; ".join(a.title for a in touched),
+            after={"actions": [_details(a, codes) for a in touched]},
+        )
     sheet.refresh()
     return touched
 
@@ -181,6 +192,8 @@ def merge_actions(sheet: ScoreSheet, ids: Iterable[int], user: User | None, titl
     if len(actions) < 2:
         raise PlanError(_("Choose two or more actions to merge."))
     keep, others = actions[0], actions[1:]
+    codes = _codes(sheet)
+    before = {"actions": [_details(a, codes) for a in actions]}
     for other in others:
         moving = list(other.gaps)
         other.gaps.clear()
@@ -196,6 +209,15 @@ def merge_actions(sheet: ScoreSheet, ids: Iterable[int], user: User | None, titl
         keep.title = title.strip()[:MAX_TITLE]
     _touch(keep, user)
     db.session.flush()
+    _audit(
+        "plan.actions_merged",
+        sheet,
+        keep,
+        user,
+        f"{len(actions)} actions into {keep.title}",
+        before=before,
+        after={"action": _details(keep, codes)},
+    )
     sheet.refresh()
     return keep
 
@@ -216,6 +238,15 @@ def split_action(sheet: ScoreSheet, action_id: int, response_ids: Iterable[int],
     db.session.add(part)
     sheet.actions.append(part)
     db.session.flush()
+    codes = _codes(sheet)
+    _audit(
+        "plan.action_split",
+        sheet,
+        part,
+        user,
+        f"{len(moving)} gaps split off {action.title}",
+        after={"from": _details(action, codes), "new": _details(part, codes)},
+    )
     sheet.refresh()
     return part
 
@@ -275,9 +306,14 @@ def update_action(
         raise InvalidResponse(errors)
     if expected_version != action.version:
         raise ResponseConflict(action)
+    codes = _codes(sheet)
+    before = _details(action, codes)
     _apply(action, data)
     _touch(action, user)
     db.session.flush()
+    old, new = changes(before, _details(action, codes))
+    if old or new:
+        _audit("plan.action_changed", sheet, action, user, f"{action.title}: {', '.join(new)}", before=old, after=new)
     return action
 
 
@@ -289,20 +325,52 @@ def assign_actions(sheet: ScoreSheet, ids: Iterable[int], data: ActionInput, use
     errors = check_action(data)
     if errors:
         raise InvalidResponse(errors)
+    codes = _codes(sheet)
     for action in actions:
+        before = _details(action, codes)
         _apply(action, data)
         _touch(action, user)
+        old, new = changes(before, _details(action, codes))
+        if old or new:
+            _audit(
+                "plan.action_changed", sheet, action, user, f"{action.title}: {', '.join(new)}", before=old, after=new
+            )
     db.session.flush()
     return len(actions)
 
 
-def delete_action(sheet: ScoreSheet, action_id: int) -> None:
+def delete_action(sheet: ScoreSheet, action_id: int, user: User | None = None) -> None:
     """Remove an action; its gaps go back to the unplanned ones."""
     (action,) = _actions(sheet, [action_id])
+    _audit("plan.action_deleted", sheet, action, user, action.title, before=_details(action, _codes(sheet)))
     sheet.actions.remove(action)
     db.session.delete(action)
     db.session.flush()
     sheet.refresh()
+
+
+def _details(action: PlannedAction, code_of: dict[int, str]) -> dict:
+    """What the trail keeps of an action: its details and the requirements of its gaps."""
+    return {name: getattr(action, name) for name in PlannedAction.DETAILS} | {
+        "gaps": sorted(code_of.get(r.id, str(r.id)) for r in action.gaps)
+    }
+
+
+def _codes(sheet: ScoreSheet) -> dict[int, str]:
+    return {r.id: code for code, r in sheet.responses.items()}
+
+
+def _audit(name: str, sheet: ScoreSheet, action: PlannedAction | None, user: User | None, summary: str, **changed):
+    """Record a change of the plan, filed under the assessment (and the action, when there is one)."""
+    record(
+        name,
+        user=user,
+        object_type="action",
+        object_id=action.id if action is not None else None,
+        assessment=sheet.assessment,
+        summary=summary[:500],
+        **changed,
+    )
 
 
 def _touch(action: PlannedAction, user: User | None) -> None:

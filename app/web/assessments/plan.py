@@ -257,7 +257,7 @@ def split(assessment_id: int, action_id: int):
 def remove_action(assessment_id: int, action_id: int):
     """Delete an action; its gaps return to the unplanned list."""
     sheet = score_sheet(assessment_for(assessment_id, Action.PLAN))
-    delete_action(sheet, _action_of(sheet, action_id).id)
+    delete_action(sheet, _action_of(sheet, action_id).id, current_user)
     db.session.commit()
     flash(_("Action deleted; its gaps are listed as not yet planned."), "success")
     return _back(sheet)

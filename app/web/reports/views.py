@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from app.extensions import db
 from app.models import IssuedReport
+from app.services.accounts.audit import record
 from app.services.assessment.access import Action
 from app.services.reporting.drafts import draft_pdf
 from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
@@ -53,7 +54,14 @@ def download(assessment_id: int):
     if draft.pdf is None:
         # Rendered in the background; this page asks again in a moment.
         return render_template("reports/preparing.html", assessment=assessment), 202
+    _downloaded("report.draft_downloaded", assessment, draft.key)
     return _pdf(draft.pdf, assessment_filename(assessment, suffix="-draft"), etag=draft.key, immutable=False)
+
+
+def _downloaded(name: str, assessment, what: str) -> None:
+    """A PDF that carries the assessment's record left the server: who took it is in the trail."""
+    record(name, object_type="report", object_id=what, assessment=assessment, summary=what)
+    db.session.commit()
 
 
 @bp.get("/reports/<int:report_id>.pdf")
@@ -70,6 +78,7 @@ def issued(report_id: int):
         data = read_issued(report)
     except IssueError as exc:
         return _error(str(exc))
+    _downloaded("report.downloaded", report.assessment, report.filename)
     return _pdf(data, report.filename, etag=report.sha256)
 
 
