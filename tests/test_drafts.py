@@ -71,8 +71,8 @@ def test_a_draft_renders_in_the_background_once_and_again_only_after_a_change(fi
     assert ready.data.startswith(b"%PDF") and ready.mimetype == "application/pdf"
     again = client.get(url)  # served from the file kept: no new render (bench-load times draft PDFs)
     assert again.status_code == 200 and again.data == ready.data
-    drafts = list((tmp_path / "instance" / "drafts").glob("*.pdf"))
-    assert len(drafts) == 1
+    drafts = sorted(p.name for p in (tmp_path / "instance" / "drafts").glob("*.pdf"))
+    assert len(drafts) == 2 and drafts[0] == drafts[1].replace(".pdf", "-reader.pdf")  # the reader's copy and the full
     saved = client.post(
         f"/assessments/{assessment_id}/responses/AAA-01",
         data={"AAA-01-score": "2", "AAA-01-version": "1", "AAA-01-csrf_token": csrf_token(client, file_app)},
@@ -81,7 +81,7 @@ def test_a_draft_renders_in_the_background_once_and_again_only_after_a_change(fi
     assert client.get(url).status_code == 202  # changed: a new draft is rendered
     changed = _poll(client, url)
     assert changed.data != ready.data
-    assert len(list((tmp_path / "instance" / "drafts").glob("*.pdf"))) == 1  # the stale draft is gone
+    assert len(list((tmp_path / "instance" / "drafts").glob("*.pdf"))) == 2  # the stale drafts are gone
 
 
 class WaitingPool:

@@ -70,15 +70,20 @@ def _in_process(app: Flask) -> bool:
     return not app.config.get("DRAFTS_IN_BACKGROUND", True) or uri in ("sqlite://", "sqlite:///:memory:")
 
 
-def _store(folder: Path, key: str, pdf: bytes) -> None:
-    """Write the draft atomically, and drop the assessment's older drafts."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".pdf")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pdf)
-    os.replace(tmp, folder / f"{key}.pdf")
+#: The reader's copy of a draft (only what the report prints attached) sits beside the full one.
+READER_SUFFIX = "-reader"
+
+
+def _store(folder: Path, key: str, rendered) -> None:
+    """Write both copies of the draft atomically, and drop the assessment's older drafts."""
+    for suffix, pdf in (("", rendered.pdf), (READER_SUFFIX, rendered.reader_pdf)):
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".pdf")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(tmp, folder / f"{key}{suffix}.pdf")
     assessment_id = key.split("-", 1)[0]
     for old in folder.glob(f"{assessment_id}-r*.pdf"):
-        if old.stem != key:
+        if old.stem not in (key, key + READER_SUFFIX):
             old.unlink(missing_ok=True)
 
 
@@ -95,7 +100,7 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> N
         with app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
             if assessment is not None:
-                _store(folder, key, render_report(assessment).pdf)
+                _store(folder, key, render_report(assessment, reader_copy=True))
             db.session.remove()
     finally:
         claim.unlink(missing_ok=True)
@@ -149,20 +154,23 @@ def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: i
     return True
 
 
-def draft_pdf(assessment: Assessment, person: int | None = None) -> Draft:
-    """The assessment's current draft PDF, or a render started for it (asked for by user ``person``)."""
+def draft_pdf(assessment: Assessment, person: int | None = None, *, reader: bool = False) -> Draft:
+    """The assessment's current draft PDF, or a render started for it (asked for by user ``person``).
+
+    ``reader``: the copy for someone who may not export the assessment (only what the report prints attached).
+    """
     folder = drafts_dir()
     key = draft_key(assessment)
-    path = folder / f"{key}.pdf"
+    path = folder / f"{key}{READER_SUFFIX if reader else ''}.pdf"
     if path.is_file():
         return Draft(key, path.read_bytes())
     app = current_app._get_current_object()
     if _in_process(app):
         from app.services.reporting.reports import render_report
 
-        pdf = render_report(assessment).pdf
-        _store(folder, key, pdf)
-        return Draft(key, pdf)
+        rendered = render_report(assessment, reader_copy=True)
+        _store(folder, key, rendered)
+        return Draft(key, rendered.reader_pdf if reader else rendered.pdf)
     return Draft(key, None, busy=not _queue(app, folder, assessment, key, person))
 
 

@@ -17,6 +17,7 @@ from app.models import Assessment
 from app.services.assessment.assessments import score_sheet
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
+from app.services.reporting.printed_record import FULL_NAME, PRINTED_NAME, printed_record
 from app.services.reporting.report_data import ReportData, build_report
 
 __all__ = ["ReportData", "build_report", "render_report", "render_report_html", "render_report_pdf"]
@@ -24,7 +25,6 @@ __all__ = ["ReportData", "build_report", "render_report", "render_report_html", 
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 FONTS_DIR = STATIC_DIR / "fonts"
 PDF_VARIANT = "pdf/a-3a"
-RECORD_NAME = "assessment-record.json"
 
 
 def css_counter_text(template: str) -> str:
@@ -55,10 +55,15 @@ def render_report_html(data: ReportData, *, stylesheet_url: str | None = None) -
 
 @dataclass(frozen=True)
 class RenderedReport:
-    """A rendered PDF and the hash of the record it embeds."""
+    """A rendered PDF carrying the whole record, its hash, and (when asked) the reader's copy.
+
+    The reader's copy is the same document with only what the report prints attached
+    (:mod:`app.services.reporting.printed_record`), for people who may not export the assessment.
+    """
 
     pdf: bytes
     record_hash: str
+    reader_pdf: bytes | None = None
 
 
 #: Whitespace after a block's end tag or a container's start tag, before the next tag: CSS
@@ -116,13 +121,18 @@ def _parsed_stylesheet(css_text: str):
 atexit.register(_parsed_stylesheet.cache_clear)
 
 
-def render_report_pdf(assessment: Assessment, *, locale: str = "en") -> bytes:
-    """The gap report of an assessment as PDF bytes."""
-    return render_report(assessment, locale=locale).pdf
+def render_report_pdf(assessment: Assessment, *, locale: str = "en", reader: bool = False) -> bytes:
+    """The gap report of an assessment as PDF bytes (``reader``: the copy for those who may not export)."""
+    rendered = render_report(assessment, locale=locale, reader_copy=reader)
+    return rendered.reader_pdf if reader else rendered.pdf
 
 
 def render_report(
-    assessment: Assessment, *, locale: str = "en", chain_head: tuple[int, str] | None = None
+    assessment: Assessment,
+    *,
+    locale: str = "en",
+    chain_head: tuple[int, str] | None = None,
+    reader_copy: bool = False,
 ) -> RenderedReport:
     """Render the gap report of an assessment to PDF, with its record embedded.
 
@@ -130,6 +140,7 @@ def render_report(
     technology, with a logical structure) and able to carry the assessment record as an
     associated file, so an issued report holds the data its footer's record hash is of.
     ``chain_head`` (an issued report's): the audit trail's last place and hash, printed on the cover.
+    ``reader_copy``: also write the same layout with only the printed record attached.
     """
     from weasyprint import HTML, Attachment
 
@@ -149,10 +160,20 @@ def render_report(
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts
     )
-    record = Attachment(
+    full = Attachment(
         string=package_bytes(package).decode("utf-8"),
-        name=RECORD_NAME,
+        name=FULL_NAME,
         description="Assessment record (JSON) this report was built from",
         relationship="Data",
     )
-    return RenderedReport(document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[record]), digest)
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[full])
+    reader_pdf = None
+    if reader_copy:  # the same layout, written again: no second render
+        printed = Attachment(
+            string=package_bytes(printed_record(package, digest)).decode("utf-8"),
+            name=PRINTED_NAME,
+            description="What this report prints, as data; the full record (hash in the footer) stays with the unit",
+            relationship="Data",
+        )
+        reader_pdf = document.write_pdf(pdf_variant=PDF_VARIANT, attachments=[printed])
+    return RenderedReport(pdf, digest, reader_pdf)

@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import IssuedReport
 from app.services.accounts.audit import record
-from app.services.assessment.access import Action
+from app.services.assessment.access import Action, may
 from app.services.reporting.drafts import draft_pdf
 from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reporting.reports import build_report, render_report_html, report_stylesheet
@@ -47,7 +47,7 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    draft = draft_pdf(assessment, current_user.id)
+    draft = draft_pdf(assessment, current_user.id, reader=not may(current_user, Action.EXPORT, assessment.unit_id))
     if draft.busy:
         message = _("You have several draft reports being prepared already. Wait for them, then ask again.")
         return render_template("error.html", code=429, message=message), 429
