@@ -85,6 +85,11 @@ def installation_id(instance_path: str) -> str:
     return _instance_value(instance_path, "installation_id", lambda: secrets.token_hex(8))
 
 
+def installation_signing_seed(instance_path: str) -> str:
+    """The seed of this installation's Ed25519 key, which signs the packages it exports, made on first use."""
+    return _instance_value(instance_path, "installation_key", lambda: secrets.token_hex(32))
+
+
 def _instance_value(instance_path: str, name: str, make) -> str:
     path = Path(instance_path) / name
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""``flask import FILE`` and ``flask assessments export``."""
+"""``flask import FILE``, ``flask assessments export`` and (from app.cli.installations) ``flask installations``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from app.cli import installations
 from app.cli.assessments import group as assessments_group
 from app.domain.scoring import Scope
 from app.extensions import db
@@ -15,6 +16,7 @@ from app.services.exchange.exports import record_export
 from app.services.exchange.import_plan import ScopeNeeded
 from app.services.exchange.imports import PackageRefused, import_package
 from app.services.exchange.packages import build_package, package_bytes, record_hash
+from app.services.exchange.signing import sign_package
 
 
 @assessments_group.command("export")
@@ -27,14 +29,19 @@ def export(assessment_id: int, output: str) -> None:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
         raise click.ClickException(f"no assessment {assessment_id}; 'flask assessments list' shows them")
-    package = build_package(assessment)
+    package = sign_package(build_package(assessment))
     Path(output).write_bytes(package_bytes(package))
     record_export(assessment, f"json to {Path(output).name}")
     db.session.commit()
-    click.echo(f"Wrote {output}: {len(package['responses'])} responses, record {record_hash(package)[:12]}")
+    click.echo(
+        f"Wrote {output}: {len(package['responses'])} responses, record {record_hash(package)[:12]}, "
+        f"signed by this installation ({package['installation']['id']})"
+    )
 
 
 def register(app: Flask) -> None:
+    installations.register(app)  # the signing key and the trusted list belong with the exchange
+
     @app.cli.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     @click.option(
@@ -58,3 +65,5 @@ def register(app: Flask) -> None:
             click.echo(f"  created unit {a.unit.code}: {a.unit.name}")
         if outcome.created_sops:
             click.echo(f"  added to the SOP register: {', '.join(outcome.created_sops)}")
+        for note in outcome.notes:
+            click.echo(f"  {note}")

@@ -3,9 +3,11 @@
 from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review
 from app.models.audit import AuditHead, Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
+from app.models.installations import TrustedInstallation
 from app.models.organisation import ROLES, Sop, Unit, User, user_units
 from app.models.parts import SIDES, AssessmentPart
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
+from app.models.reported import ReportedReview
 from app.models.reports import IssuedReport
 from app.models.sign_ins import SignInFailure
 
@@ -28,10 +30,12 @@ __all__ = [
     "Event",
     "IssuedReport",
     "PlannedAction",
+    "ReportedReview",
     "Response",
     "Review",
     "SignInFailure",
     "Sop",
+    "TrustedInstallation",
     "Unit",
     "User",
     "action_gaps",

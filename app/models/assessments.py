@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +23,9 @@ from app.models.base import in_clause, utcnow
 from app.models.checklists import ChecklistRequirement, ChecklistVersion
 from app.models.organisation import Sop, Unit, User
 from app.models.parts import AssessmentPart
+
+if TYPE_CHECKING:
+    from app.models.reported import ReportedReview
 
 BASES = tuple(Basis)
 STANCES = ("agree", "disagree", "query")
@@ -159,6 +162,10 @@ class Response(db.Model):
         back_populates="response", order_by="Citation.position", cascade="all, delete-orphan"
     )
     review: Mapped[Review | None] = relationship(back_populates="response", cascade="all, delete-orphan")
+    #: On an imported copy: the review its package reported (app.models.reported), never a review made here.
+    reported: Mapped[ReportedReview | None] = relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def answer(self) -> Answer:

@@ -40,6 +40,8 @@ EVENT = {
     "consultation.changed": _l("Consultation record changed"),
     "report.downloaded": _l("Issued report downloaded"),
     "report.draft_downloaded": _l("Draft report downloaded"),
+    "installation.trusted": _l("Installation trusted"),
+    "installation.untrusted": _l("Installation no longer trusted"),
     "plan.gap_left_open": _l("Gap left without an action"),
     "plan.gap_taken_back": _l("Gap taken back into the plan"),
     "report.issued": _l("Report issued"),
@@ -116,6 +118,7 @@ FIELD = {
     "role": _l("Role"),
     "active": _l("Active"),
     "units": _l("Units"),
+    "fingerprint": _l("Key fingerprint"),
 }
 
 #: Fields whose stored values are codes of a vocabulary.

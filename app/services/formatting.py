@@ -138,6 +138,7 @@ LABELS = {
     "role": labels.ROLE,
     "band": labels.PRIORITY_BAND,
     "kappa": labels.KAPPA,
+    "signature": labels.SIGNATURE,
     "carry": labels.CARRY,
     "language": labels.LANGUAGE,
 }

@@ -128,6 +128,14 @@ FINDING = {
     "good_practice": _l("Good practice"),
 }
 
+#: What an imported copy's package signature showed ("legacy": imported before packages were signed).
+SIGNATURE = {
+    "trusted": _l("signature verified, trusted"),
+    "untrusted": _l("signature verified, not trusted"),
+    "unsigned": _l("unsigned"),
+    "legacy": _l("imported before packages were signed, not verified"),
+}
+
 EFFORT = {"days": _l("Days"), "weeks": _l("Weeks"), "months": _l("Months")}
 
 #: The names of the cost bands; what each costs is the installation's setting (see cost_ranges).

@@ -31,7 +31,7 @@ PAGES = {
     ],
     "assessor": [f"/assessments/{DEMO}/score?section=REC"],
     "viewer": ["/", f"/assessments/{DEMO}", f"/assessments/{DEMO}/score"],
-    "admin": ["/admin/users", "/admin/checklists", "/units/"],
+    "admin": ["/admin/users", "/admin/checklists", "/admin/installations", "/units/"],
 }
 
 

@@ -10,7 +10,8 @@ from functools import cached_property
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.calibration import Calibration, Pair, calibrate
@@ -45,10 +46,18 @@ class AssessmentLocked(AssessmentError):
 
 
 def effective_answer(response: Response) -> Answer:
-    """What the report counts: the agreed score where there is one, else the unit's own."""
+    """What the report counts: the agreed score made here where there is one, else the unit's own.
+
+    On an imported copy that no expert here has started reviewing, an agreed score its
+    trusted origin reported counts instead (it exists only from a trusted signer, and the
+    report says it is reported); once a review starts here, only what is agreed here counts.
+    """
     review = response.review
-    if review is not None and review.agreed:
-        return review.agreed_answer(response.basis)
+    if review is not None:
+        return review.agreed_answer(response.basis) if review.agreed else response.answer
+    reported = response.reported
+    if reported is not None and reported.agreed:
+        return reported.agreed_answer(response.basis)
     return response.answer
 
 
@@ -216,7 +225,7 @@ def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]
         select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
         .where(Response.assessment_id.in_([a.id for a in assessments]))
-        .options(selectinload(Response.review))
+        .options(selectinload(Response.review), selectinload(Response.reported))
     )
     answers: dict[int, dict[str, Answer]] = defaultdict(dict)
     for response, code in rows:
@@ -236,10 +245,14 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
         .options(
             selectinload(Response.updated_by),
             selectinload(Response.review).selectinload(Review.updated_by),
+            selectinload(Response.reported) if assessment.imported_record else lazyload(Response.reported),
             selectinload(Response.citations).selectinload(Citation.sop),
         )
     )
     responses = {code: response for response, code in rows}
+    if not assessment.imported_record:  # only an imported copy has a reported layer: no query for the others
+        for response in responses.values():
+            set_committed_value(response, "reported", None)
     actions = list(
         db.session.scalars(
             select(PlannedAction)

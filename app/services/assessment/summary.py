@@ -44,6 +44,9 @@ class AssessmentSummary:
     reviewed: bool
     #: Finalised without an expert's review: the unit's own internal check.
     internal_check: bool
+    #: On an imported copy no expert here has started reviewing: how many of the scores the overall
+    #: rests on are agreed scores reported by the trusted installation it came from (never "reviewed").
+    counted_reported: int = 0
 
     @property
     def overall_score(self) -> float | None:
@@ -83,7 +86,7 @@ class AssessmentSummary:
     @property
     def mixes_agreed_scores(self) -> bool:
         """True when any score the overall counts is an agreed one: the overall is then not the unit's alone."""
-        return self.counted_agreed > 0
+        return self.counted_agreed > 0 or self.counted_reported > 0
 
 
 def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
@@ -93,6 +96,13 @@ def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
     agreed = {rid for rid in requirements if (review := sheet.responses[rid].review) is not None and review.agreed}
     scored = [rid for rid in requirements if sheet.result.states[rid] is State.SCORED]
     counted_agreed = sum(1 for rid in scored if rid in agreed)
+    # An imported copy's reported agreed scores (app.models.reported) count only while nothing is reviewed here.
+    reported = {
+        rid
+        for rid in requirements
+        if sheet.responses[rid].review is None and (layer := sheet.responses[rid].reported) is not None and layer.agreed
+    }
+    counted_reported = sum(1 for rid in scored if rid in reported)
     reviewed = assessment.reviewed if assessment.is_locked else sheet.has_review
     return AssessmentSummary(
         stage=str(assessment.stage),
@@ -101,10 +111,11 @@ def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
         self_overall=sheet.self_result.overall,
         agreed=len(agreed),
         counted_agreed=counted_agreed,
-        counted_own=len(scored) - counted_agreed,
+        counted_own=len(scored) - counted_agreed - counted_reported,
         readiness=readiness_of(sheet),
         finding_counts={key: len(items) for key, items in findings(sheet).items() if key in FINDINGS},
         calibration=sheet.calibration,
         reviewed=reviewed,
         internal_check=assessment.is_locked and not assessment.reviewed,
+        counted_reported=counted_reported,
     )

@@ -30,6 +30,8 @@ class ImportOutcome:
     assessment: Assessment
     created_unit: bool
     created_sops: tuple[str, ...]
+    #: What the person importing must be told: the review kept as reported or left out, and why; where it starts.
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -44,10 +46,9 @@ class ResponseRow:
     basis: str | None
     evidence_note: str
     recommendation: str
-    reply: str
-    dissent: str
     citations: list[tuple[str, str]]  # (document code, section)
-    review: dict[str, Any] | None
+    #: The review, agreed score, reply and dissent the package reported (kept only from a trusted signer).
+    reported: dict[str, Any] | None
     #: An upgraded draft's origin of the answer, and whether it is still to re-check.
     carried_from: str = ""
     recheck: bool = False
@@ -67,12 +68,14 @@ class ImportPlan:
     new_sops: list[dict[str, Any]]
     responses: list[ResponseRow]
     actions: list[dict[str, Any]]
+    #: Where the copy starts if its answers are whole (else as a self-assessment): never beyond submitted.
     stage: Stage
     origin: dict[str, Any]
     digest: str
     modules: list[str] = field(default_factory=list)
     #: desk or onsite: as chosen at import, else as the package says (never guessed).
     scope: str = ""
+    notes: list[str] = field(default_factory=list)
 
 
 def package_date(value: str | None, where: str) -> dt.date | None:

@@ -1,23 +1,25 @@
 """Writing a checked import plan: one short transaction, a handful of bulk statements.
 
 Statements, whatever the package's size: the unit (when new), its new documents, the
-assessment, all responses, all citations, all reviews, the actions, the gaps they close and
-the consultation record. Flushes; the caller commits.
+assessment, all responses, all citations, the reported layer (only from a trusted signer),
+the actions and the gaps they close. No review, agreed score or consultation record of this
+installation is ever written: those are made here, by its experts. Flushes; the caller commits.
 """
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
+from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import (
     Assessment,
     ChecklistRequirement,
     Citation,
-    Consultation,
     PlannedAction,
+    ReportedReview,
     Response,
-    Review,
     Sop,
     Unit,
     User,
@@ -25,10 +27,13 @@ from app.models import (
 )
 from app.models.base import utcnow
 from app.services.accounts.audit import record
+from app.services.assessment.access import Action
 from app.services.assessment.assessments import record_scores, score_sheet
+from app.services.assessment.readiness import readiness_of
+from app.services.assessment.workflow import readiness_refusal
 from app.services.exchange.import_plan import ImportOutcome, ImportPlan, package_date
 
-_REVIEW_DEFAULTS = {
+_REPORTED_DEFAULTS = {
     "value": None,
     "not_applicable": False,
     "not_evidenced": False,
@@ -38,6 +43,12 @@ _REVIEW_DEFAULTS = {
     "agreed_value": None,
     "agreed_not_applicable": False,
     "agreed_not_evidenced": False,
+    "reviewed_by": "",
+    "reviewed_at": None,
+    "agreed_by": "",
+    "agreed_at": None,
+    "reply": "",
+    "dissent": "",
 }
 
 
@@ -77,7 +88,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         scope=plan.scope,
         assessors=(meta.get("assessors") or "").strip(),
         assessed_on=package_date(meta.get("assessed_on"), "assessment/assessed_on") or now.date(),
-        stage=plan.stage,
+        stage=Stage.SELF_ASSESSMENT,  # submitted below, when the plan says so and the answers are whole
         reviewed=False,
         revision=1,
         created_by=user,
@@ -110,8 +121,8 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
                 "basis": row.basis if row else None,
                 "evidence_note": row.evidence_note if row else "",
                 "recommendation": row.recommendation if row else "",
-                "reply": row.reply if row else "",
-                "dissent": row.dissent if row else "",
+                "reply": "",  # a reply or dissent answers a review: kept with the reported layer, if at all
+                "dissent": "",
                 "carried_from": (row.carried_from or None) if row else None,
                 "recheck": row.recheck if row else False,
                 "no_action_reason": row.no_action_reason if row else "",
@@ -137,18 +148,17 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
     ]
     if citations:
         db.session.execute(insert(Citation.__table__), citations)
-    reviews = [
+    reported = [
         {
-            **_REVIEW_DEFAULTS,
-            **{k: v for k, v in r.review.items() if v is not None},
+            **_REPORTED_DEFAULTS,
+            **{k: v for k, v in r.reported.items() if v is not None},
             "response_id": response_id[r.requirement],
-            "version": 1,
         }
         for r in plan.responses
-        if r.review
+        if r.reported
     ]
-    if reviews:
-        db.session.execute(insert(Review.__table__), reviews)
+    if reported:
+        db.session.execute(insert(ReportedReview.__table__), reported)
 
     gap_rows = []
     for entry in plan.actions:
@@ -169,31 +179,32 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
     if gap_rows:
         db.session.execute(insert(action_gaps), gap_rows)
 
-    minutes = plan.data.get("consultation")
-    if minutes:
-        db.session.add(
-            Consultation(
-                assessment=assessment,
-                held_on=package_date(minutes.get("held_on"), "consultation/held_on"),
-                place=(minutes.get("place") or "").strip(),
-                online=bool(minutes.get("online")),
-                participants=[
-                    {"name": p["name"], "role": p.get("role") or "", "organisation": p.get("organisation") or ""}
-                    for p in minutes.get("participants") or []
-                ],
-                minutes=minutes.get("minutes") or "",
-            )
-        )
     db.session.flush()
-    record_scores(assessment, score_sheet(assessment).result)
+    sheet = score_sheet(assessment)
+    notes = list(plan.notes)
+    if plan.stage is Stage.SUBMITTED:
+        # Submitted means whole, here as anywhere: the same readiness the submit move asks for.
+        why = readiness_refusal(readiness_of(sheet), Action.SUBMIT)
+        if why is None:
+            assessment.stage = Stage.SUBMITTED
+        else:
+            notes.append(_("It starts as a self-assessment here, not as submitted: %(why)s", why=why))
+    record_scores(assessment, sheet.result)
     origin = plan.origin
+    signature = origin["signature"]
     record(
         "assessment.imported",
         user=user,
         object_type="assessment",
         object_id=assessment.id,
         assessment=assessment,
-        summary=f"record {plan.digest[:12]} from {(origin.get('installation') or {}).get('name') or 'another installation'}",
-        after={"record": plan.digest, "reported": origin["reported"]},
+        summary=f"record {plan.digest[:12]} from {signature.get('name') or 'another installation'} ({signature['status']})",
+        after={
+            "record": plan.digest,
+            "reported": origin["reported"],
+            "signature": signature,
+            "review_kept": origin["review"]["kept"],
+            "stage": assessment.stage,
+        },
     )
-    return ImportOutcome(assessment, plan.unit is None, tuple(s["code"] for s in plan.new_sops))
+    return ImportOutcome(assessment, plan.unit is None, tuple(s["code"] for s in plan.new_sops), tuple(notes))

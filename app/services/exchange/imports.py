@@ -11,6 +11,9 @@
 An imported assessment is a copy: revision 1 here and never finalised here. What its package
 reports (stage, revision, finalisation, who changed each response and when) is kept as its
 origin and shown as history reported by the package, not as events of this installation.
+Its review is never a review made here: a package signed by a trusted installation keeps it
+as a reported layer, any other brings the unit's own answers only, and a signature that
+does not verify refuses the package (:mod:`app.services.exchange.reported`).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from app.domain.limits import LimitError, unit_code
 from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import REVIEW_FIELDS, Assessment, ChecklistVersion, Unit, User
+from app.models import Assessment, ChecklistVersion, Unit, User
 from app.services.assessment.access import Action, is_admin, may
 from app.services.content.checklists import checklist_of, find_version
 from app.services.exchange.import_plan import (
@@ -42,6 +45,15 @@ from app.services.exchange.import_plan import (
 from app.services.exchange.import_writer import write_import
 from app.services.exchange.package_schema import PACKAGE_FORMAT, PACKAGE_SCHEMA, SUPPORTED_VERSIONS
 from app.services.exchange.packages import record_hash
+from app.services.exchange.reported import (
+    carried_review,
+    carries_review,
+    import_notes,
+    landing_stage,
+    reported_consultation,
+    reported_row,
+)
+from app.services.exchange.trust import provenance_of
 
 #: Room for the largest checklist (2.0.0, 282 requirements) with every note at its limit.
 MAX_PACKAGE_BYTES = 7 * 1024 * 1024
@@ -114,14 +126,6 @@ def _reported_stage(meta: dict[str, Any]) -> Stage:
     return Stage.FINALISED if meta.get("status") == "finalised" else Stage.SELF_ASSESSMENT
 
 
-def local_stage(reported: Stage, reviewed: bool) -> Stage:
-    """Where an imported copy starts: where the package was, except that a finalisation
-    must happen here (a finalised package arrives agreed if an expert reviewed it, else open)."""
-    if reported is not Stage.FINALISED:
-        return reported
-    return Stage.AGREED if reviewed else Stage.SELF_ASSESSMENT
-
-
 def _check_version(data: dict[str, Any]) -> ChecklistVersion:
     ref = f"{data['checklist']['id']}@{data['checklist']['version']}"
     version = find_version(data["checklist"]["id"], data["checklist"]["version"])
@@ -190,7 +194,9 @@ def _scope(meta: dict[str, Any], chosen: str | None) -> str:
     return scope
 
 
-def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_codes: set[str]) -> list[ResponseRow]:
+def _response_rows(
+    plan_checklist: Checklist, data: dict, wanted: set[str], sop_codes: set[str], keep_review: bool
+) -> list[ResponseRow]:
     rows, seen = [], set()
     for index, entry in enumerate(data["responses"]):
         code = entry["requirement"]
@@ -231,7 +237,6 @@ def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_
                 review.get("agreed_not_applicable"),
                 review.get("agreed_not_evidenced"),
             )
-            review = {k: review.get(k) for k in REVIEW_FIELDS if k in review}
         rows.append(
             ResponseRow(
                 requirement=code,
@@ -242,10 +247,8 @@ def _response_rows(plan_checklist: Checklist, data: dict, wanted: set[str], sop_
                 basis=_basis(entry) if value is not None else None,
                 evidence_note=(entry.get("evidence_note") or "").strip(),
                 recommendation=(entry.get("recommendation") or "").strip(),
-                reply=(entry.get("reply") or "").strip(),
-                dissent=(entry.get("dissent") or "").strip(),
                 citations=citations,
-                review=review,
+                reported=reported_row(entry) if keep_review else None,
                 carried_from=(entry.get("carried_from") or "").strip(),
                 recheck=bool(entry.get("recheck")) and bool((entry.get("carried_from") or "").strip()),
                 no_action_reason=(entry.get("no_action_reason") or "").strip(),
@@ -290,6 +293,7 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
 
     ``scope``: desk or onsite, chosen by the person importing; by default the package's own.
     """
+    provenance = provenance_of(data)  # a signature that does not verify refuses the package here
     version = _check_version(data)
     digest = record_hash(data)
     existing = db.session.scalar(select(Assessment).where(Assessment.imported_record == digest))
@@ -324,14 +328,17 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
             new_sops.append(entry)
             register.add(entry["code"])
     wanted = {r.id for r in checklist.requirements(meta["modules"])}
-    responses = _response_rows(checklist, data, wanted, register)
+    responses = _response_rows(checklist, data, wanted, register, keep_review=provenance.trusted)
     package_date(meta.get("assessed_on"), "assessment/assessed_on")
     consultation = data.get("consultation") or {}
     package_date(consultation.get("held_on"), "consultation/held_on")
     reported = _reported_stage(meta)
-    reviewed = bool(meta.get("reviewed")) or any(r.review for r in responses)
+    carried = carried_review(data)
+    kept = provenance.trusted and carries_review(carried)
     origin = {
-        "installation": data.get("installation"),
+        "installation": {"id": provenance.installation_id, "name": provenance.name},
+        "signature": provenance.as_origin(),
+        "review": {**carried, "kept": kept},
         "exported_by": data.get("exported_by"),
         "exported_at": package_datetime(data.get("exported_at")),
         "format_version": data["format_version"],
@@ -342,6 +349,7 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
             "finalised_at": package_datetime(meta.get("finalised_at")),
             "reviewed": bool(meta.get("reviewed")),
         },
+        "consultation": reported_consultation(data) if kept else None,
         "changes": {
             e["requirement"]: [package_datetime(e.get("updated_at")), e.get("updated_by")]
             for e in data["responses"]
@@ -357,11 +365,12 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
         new_sops=new_sops,
         responses=responses,
         actions=_actions(data, {r.requirement for r in responses}),
-        stage=local_stage(reported, reviewed),
+        stage=landing_stage(reported, bool(meta.get("reviewed")) or carried["reviewed"] > 0),
         origin=origin,
         digest=digest,
         modules=sorted(set(meta["modules"])),
         scope=chosen_scope,
+        notes=import_notes(provenance, carried, bool(meta.get("reviewed"))),
     )
 
 

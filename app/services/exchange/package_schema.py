@@ -16,6 +16,8 @@ from app.domain.workflow import Stage
 from app.models import ACTION_STATUSES, FINDINGS, STANCES
 
 PACKAGE_FORMAT = "csi-sop-assessment"
+PUBLIC_KEY_PATTERN = "^[A-Za-z0-9+/]{43}=$"  # an Ed25519 public key: 32 bytes, base64
+SIGNATURE_PATTERN = "^[A-Za-z0-9+/]{86}==$"  # an Ed25519 signature: 64 bytes, base64
 SUPPORTED_VERSIONS = (1, 2)
 
 MAX_RESPONSES = 2000
@@ -118,7 +120,20 @@ PACKAGE_SCHEMA: dict[str, Any] = {
         "exported_by": text("name"),
         "installation": {
             "type": ["object", "null"],
-            "properties": {"id": text("name"), "name": text("name")},
+            "properties": {
+                "id": text("name"),
+                "name": text("name"),
+                "public_key": {"type": "string", "pattern": PUBLIC_KEY_PATTERN},
+            },
+        },
+        # Checked by app.services.exchange.signing: a signature that does not verify is refused.
+        "signature": {
+            "type": ["object", "null"],
+            "required": ["algorithm", "value"],
+            "properties": {
+                "algorithm": {"type": "string", "maxLength": 20},
+                "value": {"type": "string", "pattern": SIGNATURE_PATTERN},
+            },
         },
         "checklist": {
             "type": "object",

@@ -23,8 +23,9 @@ from app.services.assessment.workflow import consultation_of
 PACKAGE_FORMAT = "csi-sop-assessment"
 PACKAGE_VERSION = 2
 
-#: Fields about the export, not the assessment: they stay out of the record hash.
-VOLATILE = ("exported_at", "exported_by", "installation")
+#: Fields about the export, not the assessment: they stay out of the record hash (a signed
+#: package has the record hash of the same package unsigned).
+VOLATILE = ("exported_at", "exported_by", "installation", "signature")
 
 _RESPONSE_FIELDS = (
     "value",
@@ -37,6 +38,10 @@ _RESPONSE_FIELDS = (
     "reply",
     "dissent",
 )
+
+
+#: What the record of an imported copy keeps of each reported review (app.models.ReportedReview).
+REPORTED_FIELDS = (*REVIEW_FIELDS, "reviewed_by", "reviewed_at", "agreed_by", "agreed_at", "reply", "dissent")
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -133,6 +138,28 @@ def build_package(
             }
             for a in sheet.actions
         ],
+        # An imported copy says so in its record, with the review its package reported: never as a review here.
+        **({"imported_from": _imported_from(assessment, sheet)} if assessment.origin else {}),
+    }
+
+
+def _imported_from(assessment: Assessment, sheet: ScoreSheet) -> dict[str, Any]:
+    """Where an imported copy came from and the review its package reported (import never reads it back)."""
+    origin = assessment.origin or {}
+    signature = origin.get("signature") or {}
+    reported = [
+        {"requirement": req.id, **{name: getattr(layer, name) for name in REPORTED_FIELDS}}
+        for req in sheet.checklist.requirements(assessment.modules)
+        if (layer := sheet.responses[req.id].reported) is not None
+    ]
+    return {
+        "installation": signature.get("name") or (origin.get("installation") or {}).get("name"),
+        "installation_id": signature.get("installation") or (origin.get("installation") or {}).get("id"),
+        "signature": signature.get("status") or "legacy",
+        "fingerprint": signature.get("fingerprint"),
+        "record": origin.get("record"),
+        "reported_review": reported,
+        "reported_consultation": origin.get("consultation"),
     }
 
 

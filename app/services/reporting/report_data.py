@@ -23,6 +23,7 @@ from app.services.assessment.rechecks import CarriedStatus, carried_status
 from app.services.assessment.reviews import findings
 from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
+from app.services.exchange.provenance import ImportedFrom, imported_from
 from app.services.labels import PART_BY, priority_band
 
 TOP_ACTIONS = 5
@@ -117,6 +118,8 @@ class ReportData:
     carried: CarriedStatus | None = None
     #: An issued report's audit trail head (place, hash) at issue; None for drafts and previews.
     chain_head: tuple[int, str] | None = None
+    #: An imported copy: where it came from, how far that is verified, and the review its package reported.
+    imported: ImportedFrom | None = None
 
     @property
     def short_record(self) -> str:
@@ -261,6 +264,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         record_hash=record_hash,
         summary=summary_of(sheet),
         carried=carried_status(sheet),
+        imported=imported_from(assessment, sheet),
     )
 
 

@@ -13,6 +13,7 @@ from app.models import User
 from app.services.assessment.access import allowed_moves, stage_rules
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.workflow import refusal
+from app.services.exchange.provenance import imported_from
 from app.services.labels import ACTION, MOVE, ROLE, STAGE
 
 
@@ -80,7 +81,13 @@ def stage_panel(sheet: ScoreSheet, user: User) -> StagePanel:
 
 
 def render_assessment_page(template: str, sheet: ScoreSheet, **context) -> str:
-    """An assessment page: the template with the sheet, its assessment and the stage panel."""
+    """An assessment page: the template with the sheet, its assessment, the stage panel and, for an
+    imported copy, where it came from and the review its package reported."""
     return render_template(
-        template, sheet=sheet, assessment=sheet.assessment, panel=stage_panel(sheet, current_user), **context
+        template,
+        sheet=sheet,
+        assessment=sheet.assessment,
+        panel=stage_panel(sheet, current_user),
+        imported=imported_from(sheet.assessment, sheet),
+        **context,
     )

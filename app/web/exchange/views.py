@@ -13,6 +13,7 @@ from app.services.exchange.exports import record_export, responses_csv, response
 from app.services.exchange.import_plan import ScopeNeeded
 from app.services.exchange.imports import PackageRefused, import_package
 from app.services.exchange.packages import build_package, package_bytes
+from app.services.exchange.signing import sign_package
 from app.services.reporting.issuing import assessment_filename
 from app.web.decisions import in_some_unit, on_unit, requires
 from app.web.exchange.forms import ImportForm
@@ -42,7 +43,7 @@ def export(assessment_id: int, fmt: str):
     elif fmt == "xlsx":
         response = _file(responses_xlsx(assessment), XLSX, assessment, "xlsx")
     elif fmt == "json":
-        package = build_package(assessment, exported_by=current_user.name)
+        package = sign_package(build_package(assessment, exported_by=current_user.name))
         response = _file(package_bytes(package), "application/json", assessment, "json")
     else:
         abort(404)
@@ -72,6 +73,8 @@ def upload():
                 _("Imported: %(title)s (%(unit)s).", title=outcome.assessment.title, unit=outcome.assessment.unit.code),
                 "success",
             )
+            for note in outcome.notes:  # the review kept as reported or left out, and where the copy starts
+                flash(note, "info")
             return redirect(url_for("assessments.results", assessment_id=outcome.assessment.id))
     if form.errors:
         status = 400
