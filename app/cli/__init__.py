@@ -5,8 +5,8 @@ from flask import Flask
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app."""
-    from app.cli import assessments, audit, checklists, database, demo, exchange, reports, units, users
+    from app.cli import assessments, audit, checklists, database, demo, exchange, reports, seizure, units, users
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
-    for module in (database, checklists, users, units, demo, assessments, exchange, reports, audit):
+    for module in (database, checklists, users, units, demo, assessments, exchange, reports, audit, seizure):
         module.register(app)
