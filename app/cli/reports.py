@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli.output import echo
 from app.extensions import db
 from app.models import Assessment, User
 from app.services.assessment.access import Action, may
@@ -35,7 +36,7 @@ def render(assessment_id: int, output: str) -> None:
     """Render the gap report of an assessment to a PDF file (not issued)."""
     pdf = render_report_pdf(_assessment(assessment_id))
     Path(output).write_bytes(pdf)
-    click.echo(f"Wrote {output} ({len(pdf):,} bytes)")
+    echo(f"Wrote {output} ({len(pdf):,} bytes)")
 
 
 @group.command("issue")
@@ -58,7 +59,7 @@ def issue(assessment_id: int, email: str | None) -> None:
         report = issue_report(assessment, user)
     except IssueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
+    echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
 
 
 @group.command("verify")
@@ -74,15 +75,15 @@ def verify(repair: bool) -> None:
         done = repair_reports()
         db.session.commit()
         for line in done:
-            click.echo(f"REPAIRED {line}")
+            echo(f"REPAIRED {line}")
     outcomes = verify_reports()
     bad = [o for o in outcomes if o.state not in FINE]
     for outcome in outcomes:
-        click.echo(str(outcome), err=outcome.state not in FINE)
+        echo(str(outcome), err=outcome.state not in FINE)
     issued = [o for o in outcomes if o.report is not None]
     broken = sum(1 for o in issued if o.state not in FINE)
     others = len(outcomes) - len(issued)
-    click.echo(
+    echo(
         f"{len(issued)} issued reports checked, {broken} missing or altered, "
         f"{others} files in the reports folder that no record accounts for"
         + ("" if not others or repair else " (flask report verify --repair deals with them)")
