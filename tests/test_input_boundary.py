@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from flask import request
 
-from app.domain.limits import CONTROL, TERMINAL_UNSAFE, escape_controls, forbidden_in
+from app.domain.limits import CONTROL, TERMINAL_UNSAFE, escape_controls, forbidden_in, path_text
 from app.extensions import db
 from app.models import Assessment, Sop, Unit
 from app.services.accounts.audit import record
@@ -57,7 +57,10 @@ def test_a_json_body_to_the_sign_in_page_is_refused_as_unsupported_not_a_crash(c
     assert response.status_code == 415
     body = response.get_json()
     assert body["error"] == "unsupported_media_type"
-    assert "takes application/x-www-form-urlencoded or multipart/form-data, not application/json" in body["message"]
+    assert (
+        "takes a form (application/x-www-form-urlencoded or multipart/form-data), not application/json"
+        in body["message"]
+    )
     with client.session_transaction() as session:
         assert "_user_id" not in session  # not signed in
 
@@ -79,7 +82,7 @@ def test_a_browser_posting_plain_text_gets_a_page_saying_the_address_takes_a_for
     response = client.post("/units/", data="code=NEW&name=New", content_type="text/plain")
     assert response.status_code == 415
     assert "text/html" in response.content_type
-    assert "This address takes application/x-www-form-urlencoded or multipart/form-data, not text/plain" in (
+    assert "This address takes a form (application/x-www-form-urlencoded or multipart/form-data), not text/plain" in (
         text_of(response)
     )
     assert units() == []
@@ -190,7 +193,8 @@ def test_the_limit_checks_name_every_kind_of_character():
         assert CONTROL.search(f"a{char}b"), repr(char)
     for char in ["\t", "\n", "\r", " ", "é", "Ж", "\u200f", "\u2028", "\ufffd", "😀"]:
         assert not CONTROL.search(f"a{char}b"), repr(char)
-    assert forbidden_in({"a": [1, None, {"b": "x\x9b"}]}) == ("a/2/b", "U+009B")
+    assert forbidden_in({"a": [1, None, {"b": "x\x9b"}]}) == (("a", 2, "b"), "U+009B")
+    assert path_text(forbidden_in({"a": {"k\x00": 1}})[0]) == "a/k\\x00"
     assert forbidden_in(["fine", {"ok": "\t\n"}]) is None
     assert escape_controls("a\x1b[2J\u202e\tb\n", keep="\n") == "a\\x1b[2J\\u202e\\tb\n"
 
@@ -283,3 +287,16 @@ def test_commands_print_only_through_the_escaping_helper():
         if re.search(r"\bclick\.(echo|secho)\(|\bprint\(", line)
     ]
     assert direct == []
+
+
+def test_a_checklist_with_an_escaped_control_character_is_refused_at_its_line(runner, tmp_path):
+    mini = (Path(__file__).parent / "data" / "mini.yaml").read_text().splitlines()
+    at = next(i for i, line in enumerate(mini) if "title:" in line)
+    indent = mini[at][: mini[at].index("title:")]
+    mini[at] = f'{indent}title: "Scene \\e[31m work \\u202e"'  # YAML escapes: ESC, then a bidi override
+    path = tmp_path / "bad.yaml"
+    path.write_text("\n".join(mini))
+    result = runner.invoke(args=["checklists", "validate", str(path)])
+    assert result.exit_code != 0
+    assert f"bad.yaml:{at + 1}:" in result.output and "a control character (U+001B)" in result.output
+    assert _raw_controls(result.output) == []

@@ -66,29 +66,33 @@ def control_character(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-def forbidden_in(data) -> tuple[str, str] | None:
+def forbidden_in(data) -> tuple[tuple, str] | None:
     """The first string in ``data`` (nested dicts and lists, keys too) holding a forbidden character.
 
-    Returns where it is ("responses/3/evidence_note"; a key is named as itself) and the
+    Returns the path to it (keys and list positions; a bad key ends the path) and the
     character as U+XXXX, or None. Walks without recursion: the depth is the caller's to bound.
     """
-    stack: list[tuple[object, str]] = [(data, "")]
+    stack: list[tuple[object, tuple]] = [(data, ())]
     while stack:
-        value, where = stack.pop()
+        value, path = stack.pop()
         if isinstance(value, str):
             bad = control_character(value)
             if bad:
-                return where, bad
+                return path, bad
         elif isinstance(value, dict):
             for key, item in value.items():
-                inside = f"{where}/{key}" if where else str(key)
                 bad = control_character(key) if isinstance(key, str) else None
                 if bad:
-                    return (f"{where}/" if where else "") + escape_controls(key), bad
-                stack.append((item, inside))
+                    return (*path, key), bad
+                stack.append((item, (*path, key)))
         elif isinstance(value, list):
-            stack.extend((item, f"{where}/{i}" if where else str(i)) for i, item in enumerate(value))
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
     return None
+
+
+def path_text(path: tuple) -> str:
+    """A path into nested data as people read it: ``responses/3/evidence_note``, escapes shown."""
+    return "/".join(escape_controls(str(step)) for step in path)
 
 
 def escape_controls(text: str, *, keep: str = "") -> str:

@@ -20,7 +20,7 @@ from typing import TypeVar
 from flask import Flask, abort, current_app, request
 from flask_babel import gettext as _
 
-from app.domain.limits import control_character, escape_controls, forbidden_in
+from app.domain.limits import control_character, escape_controls, forbidden_in, path_text
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 JSON_TYPE = "application/json"
@@ -64,7 +64,8 @@ def _refuse_unsupported_body(takes_json: bool) -> None:
     abort(
         415,
         description=_(
-            "This address takes %(accepted)s, not %(sent)s, so nothing was saved. Send it from the page's own form.",
+            "This address takes a form (%(accepted)s), not %(sent)s, so nothing was saved. "
+            "Send it from the page's own form.",
             accepted=_(" or ").join(accepted),
             sent=escape_controls(declared) or _("a body without a type"),
         ),
@@ -91,7 +92,7 @@ def _refuse_forbidden_characters(takes_json: bool) -> None:
             abort(400, description=_("The body is not valid JSON, so nothing was saved."))
         found = forbidden_in(body)
         if found:
-            _refuse(found[0] or _("the body"), found[1])
+            _refuse(path_text(found[0]) or _("the body"), found[1])
 
 
 def _refuse_field(name: str, value: str) -> None:

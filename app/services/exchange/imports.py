@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.checklist import Checklist
-from app.domain.limits import LimitError, forbidden_in, unit_code
+from app.domain.limits import LimitError, forbidden_in, path_text, unit_code
 from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
@@ -110,7 +110,7 @@ def read_package(raw: bytes) -> dict[str, Any]:
                 "The package holds a control character (%(char)s) at %(where)s, which nothing here may store. "
                 "Nothing was imported; remove it from the original and export the package again.",
                 char=found[1],
-                where=found[0] or _("its top level"),
+                where=path_text(found[0]) or _("its top level"),
             )
         )
     if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
