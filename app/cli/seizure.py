@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli.output import echo
 from app.services.content.seizure_records import check_seizure_file, seizure_record
 
 group = AppGroup("seizure-record", help="The harmonised seizure record (firearms, ammunition, explosives).")
@@ -17,11 +18,11 @@ group = AppGroup("seizure-record", help="The harmonised seizure record (firearms
 def show() -> None:
     """List the record's columns, which are required, and each code list."""
     record = seizure_record()
-    click.echo(f"{record.title} (version {record.version}); {len(record.fields)} columns, * required")
+    echo(f"{record.title} (version {record.version}); {len(record.fields)} columns, * required")
     for field in record.fields:
-        click.echo(f"{field.name}{' *' if field.required else ''}\t{field.type}\t{field.title}")
+        echo(f"{field.name}{' *' if field.required else ''}\t{field.type}\t{field.title}")
         for code in field.codes:
-            click.echo(f"    {code.value}\t{code.label}")
+            echo(f"    {code.value}\t{code.label}")
 
 
 @group.command("check")
@@ -30,11 +31,11 @@ def check(path: str) -> None:
     """Check a CSV of seizure records (UTF-8, header row) against the record; exit 1 naming each problem."""
     problems = check_seizure_file(path)
     for problem in problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if problems:
-        click.echo(f"{path}: {len(problems)} problems; 'flask seizure-record show' lists the columns and codes")
+        echo(f"{path}: {len(problems)} problems; 'flask seizure-record show' lists the columns and codes")
         sys.exit(1)
-    click.echo(f"{path}: follows the harmonised seizure record")
+    echo(f"{path}: follows the harmonised seizure record")
 
 
 def register(app: Flask) -> None:
