@@ -109,7 +109,7 @@ def test_downloading_a_draft_or_an_issued_pdf_is_recorded(scored, client, make_u
     viewer = login(make_user("viewer", units=[assessment.unit], email="director@x.example"))
     assert client.get(f"/reports/{report.id}.pdf").status_code == 200
     (issued,) = events("report.downloaded")
-    assert issued.user_email == viewer.email and issued.object_id == report.filename
+    assert issued.user_email == viewer.email and issued.object_id == report.reader_filename  # the copy they took
 
 
 def test_the_history_of_an_action_reads_in_words(scored, post, make_user, login, client):
