@@ -195,7 +195,7 @@ def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_1_1_0_with_e
 def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_2_0_0(runner, make_unit, make_user):
     """Every answer that maps is carried (merged ones at their most cautious), changed ones to re-check."""
     shipped = DATA.parent.parent / "checklists"
-    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi.yaml"):
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.0.0.yaml"):
         checklist, text = load_checklist_file(shipped / name)
         store_checklist(checklist, text, name)
     first = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.0.0"))
@@ -294,7 +294,7 @@ def test_after_an_upgrade_to_the_newest_version_no_older_later_version_is_offere
     from app.services.assessment.upgrades import later_versions
 
     shipped = DATA.parent.parent / "checklists"
-    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi.yaml"):
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi-2.0.0.yaml"):
         checklist, text = load_checklist_file(shipped / name)
         store_checklist(checklist, text, name)
     versions = {v.version: v for v in db.session.scalars(select(ChecklistVersion))}
