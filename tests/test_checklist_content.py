@@ -464,6 +464,64 @@ def test_the_glossary_names_the_regional_legal_forms():
     assert "uviđaj" in equivalents and "zapisnik" in equivalents
 
 
+KOSOVO_FOOTNOTE = (
+    "(* This designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 "
+    "and the ICJ Opinion on the Kosovo declaration of independence.)"
+)
+
+
+def printed_texts(node, path=()):
+    """Every string of the checklist that can be printed: all but provenance, ids and keys."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("provenance", "confirmed_by", "criticality_reason"):
+                yield from printed_texts(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from printed_texts(value, (*path, i))
+    elif isinstance(node, str):
+        yield path, " ".join(node.split())
+
+
+def kosovo_problems(text: str) -> list[str]:
+    """What is wrong with how a text names Kosovo: a bare name, or an asterisk without its footnote."""
+    rest = text.replace(KOSOVO_FOOTNOTE, "")
+    problems = [m.group(0) for m in re.finditer(r"Kosovo(?!\*)\S*", rest)]
+    if "Kosovo*" in rest and KOSOVO_FOOTNOTE not in text:
+        problems.append("asterisk without the footnote")
+    return problems
+
+
+def test_every_printed_text_naming_kosovo_carries_the_asterisk_and_its_footnote():
+    wrong = {path: kosovo_problems(text) for path, text in printed_texts(CHECKLIST.document)}
+    assert {path: p for path, p in wrong.items() if p} == {}
+    named = [path for path, text in printed_texts(CHECKLIST.document) if "Kosovo*" in text]
+    assert len(named) >= 10
+
+
+def test_templates_never_name_kosovo_without_the_asterisk_and_footnote():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    wrong = {str(f): kosovo_problems(" ".join(f.read_text().split())) for f in templates.rglob("*.html")}
+    assert {f: p for f, p in wrong.items() if p} == {}
+
+
+def test_kosovo_check_catches_a_bare_name_and_a_missing_footnote():
+    assert kosovo_problems("Units in Kosovo and Serbia") == ["Kosovo"]
+    assert kosovo_problems("Kosovo* is not a member.") == ["asterisk without the footnote"]
+    assert kosovo_problems("Kosovo* is not a member. " + KOSOVO_FOOTNOTE) == []
+
+
+def test_the_glossary_uses_the_terms_of_the_region_not_of_croatia():
+    terms = {str(g.term): g.equivalents for g in CHECKLIST.glossary}
+    assert "mjesto zločina" not in terms["crime scene"].get("bs", "")
+    assert {"mjesto događaja", "lice mjesta"} <= set(terms["crime scene"]["bs"].split(" / "))
+    assert terms["prosecutor"]["hr"] == "tužitelj"
+    assert terms["pre-trial judge (investigating judge)"]["hr"] == "sudac za prethodni postupak"
+    everything = " ".join(w for eq in terms.values() for w in eq.values())
+    for croatia_only in ("državni odvjetnik", "sudac istrage", "upravina ocjena", "priziv"):
+        assert croatia_only not in everything, croatia_only
+
+
 def test_the_firearms_module_is_written_for_the_region():
     text = " ".join(str(r.statement) + " " + str(r.guidance) + " " + str(r.applicability or "") for r in FIREARMS)
     text = text.lower()
