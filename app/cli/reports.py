@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli.output import echo
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.services.assessment.access import Action, may
@@ -42,7 +43,7 @@ def render(assessment_id: int, output: str) -> None:
     """Render the gap report of an assessment to a PDF file (not issued)."""
     pdf = render_report_pdf(_assessment(assessment_id))
     Path(output).write_bytes(pdf)
-    click.echo(f"Wrote {output} ({len(pdf):,} bytes)")
+    echo(f"Wrote {output} ({len(pdf):,} bytes)")
 
 
 @group.command("issue")
@@ -65,7 +66,7 @@ def issue(assessment_id: int, email: str | None) -> None:
         report = issue_report(assessment, user)
     except IssueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
+    echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
 
 
 @group.command("verify")
@@ -81,16 +82,16 @@ def verify(repair: bool) -> None:
         done = repair_reports()
         db.session.commit()
         for line in done:
-            click.echo(f"REPAIRED {line}")
+            echo(f"REPAIRED {line}")
     outcomes = verify_reports()
     bad = [o for o in outcomes if o.state not in FINE]
     for outcome in outcomes:
-        click.echo(str(outcome), err=outcome.state not in FINE)
+        echo(str(outcome), err=outcome.state not in FINE)
     issued = [o for o in outcomes if o.report is not None]
     reports = {o.report.id for o in issued}
     broken = len({o.report.id for o in issued if o.state not in FINE})
     others = len(outcomes) - len(issued)
-    click.echo(
+    echo(
         f"{len(reports)} issued reports checked, {broken} missing or altered, "
         f"{others} files in the reports folder that no record accounts for"
         + ("" if not others or repair else " (flask report verify --repair deals with them)")
@@ -106,11 +107,11 @@ def reader_copies() -> None:
     ).all()
     for report in waiting:
         try:
-            click.echo(file_reader_copy(report))
+            echo(file_reader_copy(report))
         except IssueError as exc:
             raise click.ClickException(str(exc)) from None
     filed = sum(1 for report in waiting if report.reader_filename)
-    click.echo(f"{filed} of {len(waiting)} reports without a reader's copy have one now")
+    echo(f"{filed} of {len(waiting)} reports without a reader's copy have one now")
 
 
 def register(app: Flask) -> None:
