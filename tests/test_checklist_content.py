@@ -1,9 +1,11 @@
-"""The shipped checklist 2.0.0: the rules an accreditation assessor asked of its content.
+"""The shipped checklist 2.1.0: the rules an accreditation assessor asked of its content.
 
-Criticality follows the rule written at the top of the file; every requirement carries one
-duty with its basis, scoring anchors and recommendations that close the gap; citations are
-traceable (ISO/IEC 17020 by sub-clause, ENFSI and ILAC-G19 by stable keys mapped to edition
-numbers); no near duplicates; every 1.0.0 requirement is carried on or retired with a reason.
+Criticality follows the duty (the rule written at the top of the file), never the order of the
+references; every requirement carries one duty with its basis, scoring anchors and
+recommendations that close the gap; every cited clause names the document its topic was
+confirmed against (ISO/IEC 17020 by sub-clause only where the sub-clause is confirmed, ENFSI and
+ILAC-G19 by stable keys mapped to edition numbers that say which edition); the second review's
+corrections are made; no near duplicates; every earlier requirement is carried on or retired.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ SHIPPED = FOLDER / "csi-sop-enfsi.yaml"
 CHECKLIST, TEXT = load_checklist_file(SHIPPED)  # raises on any schema or semantic problem
 V1_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.0.0.yaml")
 V1_1, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.1.0.yaml")
+V2_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-2.0.0.yaml")
 ALL = list(CHECKLIST.requirements(["firearms"]))
 CORE = [r for r in ALL if r.module is None]
 FIREARMS = [r for r in ALL if r.module == "firearms"]
@@ -48,27 +51,32 @@ OUTLINE = [
 ]
 NEW_SCENE_TYPES = ["FIR", "VEH", "DEC", "DVI", "CBR"]
 
-#: ISO/IEC 17020:2012 sub-clauses from 4.1 to 8.8 (numbers checked against its table of contents).
-ISO17020_SUBCLAUSES = (
+#: ISO/IEC 17020:2012 clauses the checklist tracks: every sub-clause whose topic is confirmed, and
+#: the clause above those whose topic is not (6.3, 7.2, 8.2). 6.2.8 and 7.4.3 are confirmed but do
+#: not apply to CSI units (see the source's provenance).
+ISO17020_TRACKED = (
     [f"4.1.{i}" for i in range(1, 7)]
     + [f"4.2.{i}" for i in range(1, 4)]
     + [f"5.1.{i}" for i in range(1, 6)]
     + [f"5.2.{i}" for i in range(1, 8)]
     + [f"6.1.{i}" for i in range(1, 14)]
-    + [f"6.2.{i}" for i in range(1, 16)]
-    + [f"6.3.{i}" for i in range(1, 5)]
+    + [f"6.2.{i}" for i in range(1, 16) if i != 8]
+    + ["6.3", "6.3.3", "6.3.4"]
     + [f"7.1.{i}" for i in range(1, 10)]
-    + [f"7.2.{i}" for i in range(1, 5)]
+    + ["7.2", "7.2.1", "7.2.4"]
     + ["7.3.1", "7.3.2"]
-    + [f"7.4.{i}" for i in range(1, 6)]
+    + ["7.4.1", "7.4.2", "7.4.4", "7.4.5"]
     + [f"7.5.{i}" for i in range(1, 6)]
     + [f"7.6.{i}" for i in range(1, 6)]
     + ["8.1.1", "8.1.2", "8.1.3"]
-    + [f"8.2.{i}" for i in range(1, 6)]
+    + ["8.2", "8.2.1", "8.2.3"]
     + ["8.3.1", "8.3.2", "8.4.1", "8.4.2", "8.5.1", "8.5.2", "8.5.3", "8.6.1", "8.6.2", "8.6.3"]
     + [f"8.7.{i}" for i in range(1, 5)]
     + ["8.8"]
 )
+#: Sub-clauses whose topic could not be confirmed (the second review's medium-confidence list and
+#: the 8.2 titles it found shifted or guessed): never cited, the clause above is cited instead.
+UNCONFIRMED_SUBCLAUSES = ("7.2.2", "7.2.3", "6.3.1", "6.3.2", "8.2.2", "8.2.4", "8.2.5", "8.6.4")
 
 STOPWORDS = set(
     [
@@ -117,16 +125,22 @@ def words(text) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", str(text).lower()) if w not in STOPWORDS}
 
 
-def first_core(requirement) -> bool:
-    ref = requirement.references[0]
-    return ref.source == "ISO17020" and ref.clause in CHECKLIST.source("ISO17020").core
+def rests_on_core_duty(requirement) -> bool:
+    """Whether any reference, first or not, names a core ISO/IEC 17020 clause."""
+    core = CHECKLIST.source("ISO17020").core
+    return any(ref.source == "ISO17020" and ref.clause in core for ref in requirement.references)
+
+
+def cites(requirement, source, clause=None) -> bool:
+    return any(ref.source == source and (clause is None or ref.clause == clause) for ref in requirement.references)
 
 
 # --- structure ---------------------------------------------------------------------------
 
 
 def test_version_2_keeps_the_outline_and_adds_the_missing_scene_types():
-    assert CHECKLIST.version == "2.0.0" and V1_0.version == "1.0.0" and V1_1.version == "1.1.0"
+    assert CHECKLIST.version == "2.1.0" and V2_0.version == "2.0.0"
+    assert V1_0.version == "1.0.0" and V1_1.version == "1.1.0"
     core_sections = [s.id for s in CHECKLIST.sections if s.module is None]
     assert core_sections[: len(OUTLINE)] == OUTLINE
     assert set(NEW_SCENE_TYPES) <= set(core_sections)
@@ -135,21 +149,62 @@ def test_version_2_keeps_the_outline_and_adds_the_missing_scene_types():
 
 
 def test_the_criticality_rule_is_written_at_the_top_of_the_file():
-    assert "criticality rule" in TEXT[:2000].lower()
-    assert CHECKLIST.criticality_rule and "core" in str(CHECKLIST.criticality_rule)
+    assert "criticality rule" in TEXT[:3000].lower()
+    rule = " ".join(str(CHECKLIST.criticality_rule).split())
+    assert "duty" in rule and "not the order of its references" in rule
+    assert "records that show such a duty is done are as essential as the procedure" in rule
+    assert "first reference" not in rule
 
 
 # --- criticality -------------------------------------------------------------------------
 
 
-def test_every_requirement_resting_first_on_a_core_iso17020_clause_is_essential():
-    wrong = [r.id for r in ALL if first_core(r) and r.criticality != "essential"]
-    assert wrong == []
+def test_every_requirement_resting_on_a_core_duty_is_essential_or_says_why():
+    """Wherever the core clause sits among the references: essential, or a written reason."""
+    silent = [r.id for r in ALL if rests_on_core_duty(r) and r.criticality != "essential" and not r.criticality_reason]
+    assert silent == []
+    reasoned = [r.id for r in ALL if r.criticality_reason and r.criticality == "essential"]
+    assert reasoned == [], "an essential requirement needs no reason"
+
+
+def test_a_criticality_reason_names_where_the_duty_is_scored_essential():
+    named = re.compile(r"essential under ((?:[A-Z]{3}-\d{2}(?:, | and )?)+)")
+    for r in ALL:
+        if not r.criticality_reason:
+            continue
+        reason = " ".join(str(r.criticality_reason).split())
+        found = named.search(reason)
+        assert found, (r.id, "the reason names the essential requirement that carries the duty")
+        for other in re.findall(r"[A-Z]{3}-\d{2}", found.group(1)):
+            assert CHECKLIST.requirement(other).criticality == "essential", (r.id, other)
+
+
+def test_records_of_a_core_duty_are_as_essential_as_its_procedure():
+    """The second review: a written procedure was essential while its records twin was important."""
+    twins = {"EQP-12": "EQP-02", "MGT-17": "MGT-07", "NCW-07": "NCW-01", "NCW-10": "NCW-04",
+             "INI-13": "INI-12", "PER-11": "PER-07", "FST-02": "FST-01", "REC-14": "REC-01"}  # fmt: skip
+    for records, procedure in twins.items():
+        assert CHECKLIST.requirement(procedure).criticality == "essential"
+        assert CHECKLIST.requirement(records).decided_from == "records"
+        assert CHECKLIST.requirement(records).criticality == "essential", records
+    unreasoned = [r.id for r in ALL if r.decided_from == "records" and rests_on_core_duty(r)
+                  and r.criticality != "essential" and not r.criticality_reason]  # fmt: skip
+    assert unreasoned == []
+
+
+def test_the_accreditation_blockers_of_the_second_review_are_essential():
+    blockers = ["EQP-12", "MET-03", "MET-04", "MET-06", "MET-11", "CUS-11", "REC-14", "GOV-10", "GOV-01",
+                "MGT-02", "REP-07"]  # fmt: skip
+    assert [b for b in blockers if CHECKLIST.requirement(b).criticality != "essential"] == []
+    # essential on none of the rule's grounds in 2.0.0; risks and opportunities matter more since G19:2022
+    assert CHECKLIST.requirement("QAC-01").criticality == "important"
+    assert CHECKLIST.requirement("MGT-11").criticality == "important"
+    assert V2_0.requirement("QAC-01").criticality == "essential"  # 2.0.0 itself is unchanged
 
 
 def test_the_accreditation_blocking_duties_are_essential():
     """Internal audit, management review, complaints, appeals, nonconforming work, proficiency testing."""
-    for clause in ("8.6.1", "8.5.1", "7.5.1", "7.6.1", "8.7.1", "4.1.3", "6.1.10"):
+    for clause in ("8.6.1", "8.5.1", "7.5.1", "7.6.1", "8.7.1", "4.1.3", "6.1.10", "7.2.4", "8.2.3", "5.1.1"):
         citing = [r for r in ALL if any(ref.source == "ISO17020" and ref.clause == clause for ref in r.references)]
         assert any(r.criticality == "essential" for r in citing), clause
     proficiency = [r for r in ALL if "proficiency" in str(r.title).lower()]
@@ -166,7 +221,7 @@ def test_the_accreditation_blocking_duties_are_essential():
 
 def test_essentials_are_at_most_about_a_third():
     share = sum(r.criticality == "essential" for r in ALL) / len(ALL)
-    assert share <= 0.36, f"{share:.0%} essential"
+    assert 0.25 <= share <= 0.36, f"{share:.0%} essential"
     core_share = sum(r.criticality == "essential" for r in CORE) / len(CORE)
     assert core_share <= 0.38, f"{core_share:.0%} of the core essential"
 
@@ -220,7 +275,7 @@ def test_no_two_statements_are_near_duplicates():
 def test_the_near_duplicates_of_1_0_0_are_merged():
     pairs = [("EQP-08", "RCV-09"), ("EQP-07", "CUS-04"), ("FID-03", "FID-07"), ("FIN-04", "FSD-01"),
              ("FIN-05", "FSD-03"), ("STR-06", "REP-04"), ("RCV-03", "CON-10"), ("HSE-08", "MGT-08")]  # fmt: skip
-    carried = lineage(V1_0, CHECKLIST)
+    carried = lineage(V1_0, CHECKLIST, [V2_0])
     for a, b in pairs:
         assert set(carried.successors(a)) & set(carried.successors(b)), (a, b)
 
@@ -228,9 +283,9 @@ def test_the_near_duplicates_of_1_0_0_are_merged():
 # --- citations ---------------------------------------------------------------------------
 
 
-def test_flask_checklists_matrix_lists_every_iso17020_sub_clause_and_none_is_uncited():
+def test_flask_checklists_matrix_lists_every_tracked_iso17020_clause_and_none_is_uncited():
     rows = [row for row in coverage_matrix(CHECKLIST) if row.source == "ISO17020"]
-    assert [row.clause for row in rows] == ISO17020_SUBCLAUSES
+    assert [row.clause for row in rows] == ISO17020_TRACKED
     assert uncited_clauses(CHECKLIST, ACCREDITATION_SOURCES) == []
 
 
@@ -245,7 +300,7 @@ def test_citations_name_declared_clauses_never_a_whole_iso17020_clause():
 def test_enfsi_and_ilac_citations_use_stable_keys_with_edition_numbers():
     enfsi, g19 = CHECKLIST.source("ENFSI-SOC"), CHECKLIST.source("ILAC-G19")
     assert enfsi.cite("recording") == "ENFSI-SOC Recording the scene (5.3 in v1.0)"
-    assert g19.cite("contract-review").endswith("(4.1.1 in 08/2014)")
+    assert g19.cite("contract-review").endswith("(4.1.1 in 08/2014 as KAN-G-19 numbers it)")
     assert all(key in enfsi.numbers for key in enfsi.clauses), "every ENFSI key maps to the v1.0 number"
 
 
@@ -263,6 +318,113 @@ def test_the_citations_the_review_found_wrong_are_corrected():
     assert proof and all(not cites(r, "EU-FIREARMS", "Art. 4") or cites(r, "CIP") for r in proof)
     assert any(cites(r, "EU-DEACT") for r in FIREARMS)
     assert not any(cites(r, "ISO17020", "8.8") and "risks and opportunities" in str(r.title).lower() for r in ALL)
+
+
+#: The second review's "Citations to correct" table: requirement, clause it must cite, clause it must not.
+SECOND_REVIEW = (
+    [(r, "6.2.13", "6.2.14") for r in ("REC-03", "REC-08", "REC-09", "REC-10", "REC-18", "MET-06", "MET-12", "MET-13")]
+    + [("EQP-04", "6.2.14", "6.2.15")]
+    + [(r, "6.2.11", "6.2.12") for r in ("EQP-05", "EQP-11", "EQP-13", "EQP-15", "CON-08")]
+    + [("EQP-06", "6.2.11", "6.2.13"), ("EQP-06", "6.2.12", "6.2.13")]
+    + [(r, "6.2.10", "6.2.11") for r in ("MET-04", "MET-10")]
+    + [(r, "6.2.9", "6.2.10") for r in ("EQP-03", "EQP-12")]
+    + [(r, "6.2.7", "6.2.8") for r in ("EQP-03", "MET-09", "FBA-03")]
+    + [("EQP-01", "6.2.15", None)]
+    + [
+        (r, "7.2.4", "7.2.3")
+        for r in (
+            "CUS-01",
+            "CUS-03",
+            "CUS-04",
+            "CUS-09",
+            "CUS-10",
+            "RCV-08",
+            "RCV-10",
+            "CON-04",
+            "FIR-04",
+            "VEH-01",
+            "FAS-06",
+            "FBA-04",
+            "FST-01",
+            "FST-02",
+        )
+    ]
+    + [("REP-07", "7.4.2", "7.4.3"), ("INI-12", "7.1.1", "7.1.3")]
+    + [("MET-02", "7.1.3", "7.1.2"), ("MET-12", "7.1.3", "7.1.2")]
+    + [("DVI-03", "6.3", "6.3.2"), ("MGT-21", "6.3", "6.3.2")]
+)
+
+
+@pytest.mark.parametrize(("rid", "right", "wrong"), SECOND_REVIEW, ids=lambda v: str(v))
+def test_the_second_reviews_citations_are_corrected(rid, right, wrong):
+    requirement = CHECKLIST.requirement(rid)
+    assert cites(requirement, "ISO17020", right)
+    assert wrong is None or not cites(requirement, "ISO17020", wrong)
+
+
+def test_custody_is_the_core_clause_7_2_4_and_report_approval_comes_first_at_7_4_2_e():
+    iso = CHECKLIST.source("ISO17020")
+    assert "7.2.4" in iso.core and "deterioration" in iso.clauses["7.2.4"]
+    rep_07 = CHECKLIST.requirement("REP-07")
+    assert (rep_07.references[0].source, rep_07.references[0].clause) == ("ISO17020", "7.4.2")
+    assert rep_07.references[0].note == "item e)" and rep_07.criticality == "essential"
+
+
+def test_the_retitled_iso17020_clauses_say_what_the_standard_covers_there():
+    titles = CHECKLIST.source("ISO17020").clauses
+    expected = {"6.2.7": "traceab", "6.2.9": "between calibrations", "6.2.10": "reference materials",
+                "6.2.11": "suppliers", "6.2.12": "stored items", "6.2.13": "computers", "6.2.14": "defective",
+                "6.2.15": "records", "7.1.1": "unsuitable", "7.1.2": "planning, sampling", "7.1.3": "non-standard",
+                "7.2.4": "deterioration", "8.2.3": "management representative"}  # fmt: skip
+    wrong = {k: titles[k] for k, word in expected.items() if word not in titles[k].lower()}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("source", [s for s in CHECKLIST.sources if s.clauses], ids=lambda s: s.id)
+def test_every_cited_clause_names_the_document_its_topic_was_confirmed_against(source):
+    """A printed citation prints the clause's title: the title must have been checked, never guessed."""
+    cited = {source.tracked_clause(ref.clause) for r in ALL for ref in r.references if ref.source == source.id}
+    unconfirmed = sorted(c for c in cited if not source.confirmed_by.get(c, "").strip())
+    assert unconfirmed == []
+
+
+def test_a_sub_clause_whose_topic_is_unconfirmed_is_never_cited():
+    iso = CHECKLIST.source("ISO17020")
+    assert not set(UNCONFIRMED_SUBCLAUSES) & set(iso.clauses)
+    cited = {ref.clause for r in ALL for ref in r.references if ref.source == "ISO17020"}
+    assert not set(UNCONFIRMED_SUBCLAUSES) & cited
+    assert {"6.3", "7.2", "8.2"} <= cited  # the clause above is cited instead
+
+
+def test_edition_lines_say_which_edition_a_number_comes_from():
+    enfsi, g19 = CHECKLIST.source("ENFSI-SOC"), CHECKLIST.source("ILAC-G19")
+    assert enfsi.edition == "v1.0 numbering; the later manual not yet mapped"
+    assert "06/2022" in g19.edition and "08/2014" in g19.edition
+    labels = {edition for numbers in g19.numbers.values() for edition in numbers}
+    assert labels == {"08/2014 as KAN-G-19 numbers it"}
+    printed = [g19.cite(key) for key in g19.numbers]
+    assert printed and all(label.endswith("in 08/2014 as KAN-G-19 numbers it)") for label in printed)
+    assert "equipment" not in g19.clauses, "no G19 module of that name was confirmed"
+
+
+def test_the_sources_the_second_review_asked_for_are_cited():
+    assert any(cites(r, "EU-FAP") for r in [CHECKLIST.requirement("FIN-03")])
+    radiological = [CHECKLIST.requirement(r) for r in ("CBR-01", "CBR-02", "CBR-04", "CBR-05")]
+    assert all(cites(r, "IAEA-NSS22G") and cites(r, "UNODC-CHEM") for r in radiological)
+    digital = [r for r in ALL if r.section_id == "DIG"]
+    assert len(digital) == 6 and all(cites(r, "ENFSI-FIT") for r in digital)
+    measuring = [CHECKLIST.requirement(r) for r in ("EQP-03", "MET-09", "FBA-03")]
+    assert all(cites(r, "ILAC-G27") for r in measuring)
+    p15 = {ref.clause for r in ALL for ref in r.references if ref.source == "ILAC-P15"}
+    assert "7.1" not in p15 and "7.1.3" in p15
+
+
+def test_met_09_is_split_into_a_document_and_a_records_requirement():
+    method, estimates = CHECKLIST.requirement("MET-09"), CHECKLIST.requirement("MET-15")
+    assert method.decided_from == "document" and estimates.decided_from == "records"
+    assert method.replaces == ("MET-09",) and estimates.replaces == ("MET-09",)
+    assert sorted(lineage(V2_0, CHECKLIST).successors("MET-09")) == ["MET-09", "MET-15"]
+    assert "records" in str(estimates.statement).lower()
 
 
 def test_iso_21043_2_is_cited_sparingly_as_a_whole_part():
@@ -302,6 +464,64 @@ def test_the_glossary_names_the_regional_legal_forms():
     assert "uviđaj" in equivalents and "zapisnik" in equivalents
 
 
+KOSOVO_FOOTNOTE = (
+    "(* This designation is without prejudice to positions on status, and is in line with UNSCR 1244/1999 "
+    "and the ICJ Opinion on the Kosovo declaration of independence.)"
+)
+
+
+def printed_texts(node, path=()):
+    """Every string of the checklist that can be printed: all but provenance, ids and keys."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key not in ("provenance", "confirmed_by", "criticality_reason"):
+                yield from printed_texts(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from printed_texts(value, (*path, i))
+    elif isinstance(node, str):
+        yield path, " ".join(node.split())
+
+
+def kosovo_problems(text: str) -> list[str]:
+    """What is wrong with how a text names Kosovo: a bare name, or an asterisk without its footnote."""
+    rest = text.replace(KOSOVO_FOOTNOTE, "")
+    problems = [m.group(0) for m in re.finditer(r"Kosovo(?!\*)\S*", rest)]
+    if "Kosovo*" in rest and KOSOVO_FOOTNOTE not in text:
+        problems.append("asterisk without the footnote")
+    return problems
+
+
+def test_every_printed_text_naming_kosovo_carries_the_asterisk_and_its_footnote():
+    wrong = {path: kosovo_problems(text) for path, text in printed_texts(CHECKLIST.document)}
+    assert {path: p for path, p in wrong.items() if p} == {}
+    named = [path for path, text in printed_texts(CHECKLIST.document) if "Kosovo*" in text]
+    assert len(named) >= 10
+
+
+def test_templates_never_name_kosovo_without_the_asterisk_and_footnote():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    wrong = {str(f): kosovo_problems(" ".join(f.read_text().split())) for f in templates.rglob("*.html")}
+    assert {f: p for f, p in wrong.items() if p} == {}
+
+
+def test_kosovo_check_catches_a_bare_name_and_a_missing_footnote():
+    assert kosovo_problems("Units in Kosovo and Serbia") == ["Kosovo"]
+    assert kosovo_problems("Kosovo* is not a member.") == ["asterisk without the footnote"]
+    assert kosovo_problems("Kosovo* is not a member. " + KOSOVO_FOOTNOTE) == []
+
+
+def test_the_glossary_uses_the_terms_of_the_region_not_of_croatia():
+    terms = {str(g.term): g.equivalents for g in CHECKLIST.glossary}
+    assert "mjesto zločina" not in terms["crime scene"].get("bs", "")
+    assert {"mjesto događaja", "lice mjesta"} <= set(terms["crime scene"]["bs"].split(" / "))
+    assert terms["prosecutor"]["hr"] == "tužitelj"
+    assert terms["pre-trial judge (investigating judge)"]["hr"] == "sudac za prethodni postupak"
+    everything = " ".join(w for eq in terms.values() for w in eq.values())
+    for croatia_only in ("državni odvjetnik", "sudac istrage", "upravina ocjena", "priziv"):
+        assert croatia_only not in everything, croatia_only
+
+
 def test_the_firearms_module_is_written_for_the_region():
     text = " ".join(str(r.statement) + " " + str(r.guidance) + " " + str(r.applicability or "") for r in FIREARMS)
     text = text.lower()
@@ -315,18 +535,22 @@ def test_the_firearms_module_is_written_for_the_region():
 # --- upgrades keep answers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("earlier", [V1_0, V1_1], ids=lambda c: c.version)
+@pytest.mark.parametrize("earlier", [V1_0, V1_1, V2_0], ids=lambda c: c.version)
 def test_every_earlier_requirement_is_carried_on_or_retired_with_a_reason(earlier):
-    carried = lineage(earlier, CHECKLIST)
+    carried = lineage(earlier, CHECKLIST, [] if earlier is V2_0 else [V2_0])
     assert carried.unaccounted == ()
     assert all(reason and len(str(reason)) > 20 for reason in carried.retired.values())
     assert len(carried.retired) <= 10, "a retired answer is lost to the unit: retire little"
 
 
 def test_a_requirement_keeps_an_earlier_id_only_for_the_same_duty():
-    old_ids = {r.id for r in V1_0.requirements(["firearms"])}
-    reused = [r.id for r in ALL if r.id in old_ids and r.id not in r.replaces]
+    """2.1.0 carries 2.0.0 answers by id; a new requirement never takes an id an earlier version used."""
+    assert CHECKLIST.carries_from == V2_0.version
+    earlier_ids = {r.id for v in (V1_0, V1_1, V2_0) for r in v.requirements(["firearms"])}
+    current_2_0 = {r.id for r in V2_0.requirements(["firearms"])}
+    reused = [r.id for r in ALL if r.id in earlier_ids - current_2_0]
     assert reused == []
+    assert all(set(r.replaces) <= current_2_0 for r in ALL), "replaces names 2.0.0 requirements"
 
 
 def test_every_requirement_named_in_the_text_exists():

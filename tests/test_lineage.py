@@ -116,7 +116,7 @@ def test_the_shipped_upgrade_to_2_0_0_carries_six_nearly_identical_statements_wi
     shipped = Path(__file__).parent.parent / "checklists"
     found = lineage(
         parse_checklist((shipped / "csi-sop-enfsi-1.0.0.yaml").read_text()),
-        parse_checklist((shipped / "csi-sop-enfsi.yaml").read_text()),
+        parse_checklist((shipped / "csi-sop-enfsi-2.0.0.yaml").read_text()),
     )
     assert sorted(c.requirement_id for c in found.carries.values() if c.near_identical) == [
         "DIG-04",

@@ -195,7 +195,7 @@ def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_1_1_0_with_e
 def test_a_fully_scored_assessment_on_the_shipped_1_0_0_upgrades_to_2_0_0(runner, make_unit, make_user):
     """Every answer that maps is carried (merged ones at their most cautious), changed ones to re-check."""
     shipped = DATA.parent.parent / "checklists"
-    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi.yaml"):
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.0.0.yaml"):
         checklist, text = load_checklist_file(shipped / name)
         store_checklist(checklist, text, name)
     first = db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.0.0"))
@@ -294,7 +294,7 @@ def test_after_an_upgrade_to_the_newest_version_no_older_later_version_is_offere
     from app.services.assessment.upgrades import later_versions
 
     shipped = DATA.parent.parent / "checklists"
-    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi.yaml"):
+    for name in ("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-1.1.0.yaml", "csi-sop-enfsi-2.0.0.yaml"):
         checklist, text = load_checklist_file(shipped / name)
         store_checklist(checklist, text, name)
     versions = {v.version: v for v in db.session.scalars(select(ChecklistVersion))}
@@ -305,3 +305,91 @@ def test_after_an_upgrade_to_the_newest_version_no_older_later_version_is_offere
     upgrade_assessment(assessment, versions["2.0.0"], head)
     db.session.commit()
     assert later_versions(assessment) == []
+
+
+def _store_shipped(*names: str) -> dict[str, ChecklistVersion]:
+    shipped = DATA.parent.parent / "checklists"
+    for name in names:
+        checklist, text = load_checklist_file(shipped / name)
+        store_checklist(checklist, text, name)
+    return {v.version: v for v in db.session.scalars(select(ChecklistVersion))}
+
+
+def _answer_everything(assessment) -> dict[str, tuple]:
+    for i, response in enumerate(assessment.responses):
+        response.value, response.basis, response.evidence_note = (i * 7) % 4, "sop_text", f"note-{i}."
+    db.session.commit()
+    return {r.requirement.code: (r.value, r.evidence_note) for r in assessment.responses}
+
+
+def test_an_assessment_on_2_0_0_upgrades_to_2_1_0_keeping_every_answer(runner, make_unit, make_user):
+    """Same ids carry; changed citations alone are no re-check; MET-09's answer goes to both halves."""
+    versions = _store_shipped("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("BIH")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(
+        unit=unit, version=versions["2.0.0"], title="On 2.0", modules=["firearms"], user=head
+    )
+    before = _answer_everything(assessment)
+
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.1.0"])
+
+    assert f"carried over {len(before)} of {len(before)} answers" in result.output.splitlines(), result.output
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    after = {r.requirement.code: r for r in new.responses}
+    assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
+    assert (after["MET-15"].value, after["MET-15"].evidence_note) == before["MET-09"]
+    assert after["MET-15"].carried_from == "2.0.0 MET-09 (split)" and after["MET-15"].recheck
+    # CUS-01 now cites 7.2.4 instead of 7.2.3, REP-07 7.4.2 e) instead of 7.4.3: the same duty, nothing to re-check
+    for code in ("CUS-01", "REP-07", "EQP-04"):
+        assert after[code].carried_from == f"2.0.0 {code}" and not after[code].recheck, code
+    changed = {c for c in before if c != "MET-09"}
+    earlier, later = checklist_of(versions["2.0.0"]), checklist_of(versions["2.1.0"])
+    reworded = {c for c in changed if earlier.requirement(c).statement != later.requirement(c).statement}
+    assert {c for c in changed if after[c].recheck} == reworded
+
+
+def test_an_assessment_on_1_0_0_upgrades_to_2_1_0_through_2_0_0(runner, make_unit, make_user):
+    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("SRB")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(unit=unit, version=versions["1.0.0"], title="Old", modules=["firearms"], user=head)
+    before = _answer_everything(assessment)
+    earlier, middle, latest = (checklist_of(versions[v]) for v in ("1.0.0", "2.0.0", "2.1.0"))
+
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.1.0"])
+
+    direct = lineage(earlier, middle)  # what 1.0.0 -> 2.0.0 carried; 2.1.0 keeps every 2.0.0 answer
+    assert f"carried over {len(before) - len(direct.retired)} of {len(before)} answers" in result.output.splitlines()
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert new.checklist_version.version == "2.1.0"
+    after = {r.requirement.code: r for r in new.responses}
+    chained = lineage(earlier, latest, [middle])
+    for code, carry in chained.carries.items():
+        if carry.kind == "new":
+            assert after[code].value is None, code
+            continue
+        assert after[code].value == min(before[e][0] for e in carry.earlier), code
+        assert after[code].carried_from.startswith("1.0.0 "), code
+    assert set(chained.successors("MET-09")) == {"MET-09", "MET-15"}
+    assert chained.carries["MET-15"].earlier == direct.carries["MET-09"].earlier
+
+
+def test_an_upgrade_through_a_version_that_is_not_loaded_is_refused_in_words(make_unit, make_user):
+    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("MKD")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(unit=unit, version=versions["1.0.0"], title="Old", modules=[], user=head)
+    db.session.commit()
+    with pytest.raises(UpgradeRefused, match=r"goes through version 2\.0\.0, which is not loaded"):
+        plan_upgrade(assessment, versions["2.1.0"])
+    assert db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id)) is None
+
+
+def test_flask_checklists_load_stores_all_four_shipped_versions_and_2_1_0_is_the_latest(runner):
+    result = runner.invoke(args=["checklists", "load"])
+    assert result.exit_code == 0, result.output
+    stored = sorted(v.version for v in db.session.scalars(select(ChecklistVersion)))
+    assert {"1.0.0", "1.1.0", "2.0.0", "2.1.0"} <= set(stored)
+    again = runner.invoke(args=["checklists", "load"])  # loading twice stores nothing new
+    assert again.exit_code == 0 and sorted(v.version for v in db.session.scalars(select(ChecklistVersion))) == stored

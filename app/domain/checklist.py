@@ -65,6 +65,8 @@ class Source:
     numbers: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Clauses an accreditation cannot be granted without (see the checklist's criticality rule).
     core: frozenset[str] = frozenset()
+    #: Clause -> the retrievable document its topic was checked against (never printed).
+    confirmed_by: dict[str, str] = field(default_factory=dict)
 
     def number(self, clause: str | None) -> str | None:
         """The clause's number in each edition whose numbering is known (``5.3 in v1.0``), or None."""
@@ -143,6 +145,8 @@ class Requirement:
     anchors: dict[int, Text] = field(default_factory=dict)
     #: Where national law or the unit's mandate decides whether and how it applies.
     applicability: Text | None = None
+    #: Why a requirement resting on a core duty is not essential (see the criticality rule).
+    criticality_reason: Text | None = None
 
     @property
     def needs_site_visit(self) -> bool:
@@ -197,6 +201,8 @@ class Checklist:
     retired: dict[str, Text] = field(default_factory=dict)
     #: How criticality is decided, in the file's own words.
     criticality_rule: Text | None = None
+    #: The version whose requirement ids ``replaces`` names; older versions upgrade through it.
+    carries_from: str | None = None
     glossary: tuple[GlossaryEntry, ...] = ()
     content_hash: str = ""
     #: The checked content as JSON data (what is stored and hashed).

@@ -20,6 +20,7 @@ onto another basis (a requirement now decided from records or practice) is alway
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -116,23 +117,70 @@ def _carry(earlier: Checklist, later: Checklist, requirement_id: str, named: tup
     return Carry(requirement_id, named, kind, ratio, changed)
 
 
-def lineage(earlier: Checklist, later: Checklist) -> Lineage:
-    """How the answers of an assessment on ``earlier`` carry over to ``later``."""
+def _step(earlier: Checklist, later: Checklist) -> tuple[dict[str, tuple[str, ...]], dict[str, Text | None]]:
+    """For one upgrade step: the earlier requirements each later one takes, and those retired."""
     earlier_ids = {r.id for s in earlier.sections for r in s.requirements}
     later_requirements = [r for s in later.sections for r in s.requirements]
-    claimed: dict[str, list[str]] = {}
+    claimed: set[str] = set()
     sources: dict[str, tuple[str, ...]] = {}
     for req in later_requirements:
         named = tuple(old for old in req.replaces if old in earlier_ids)
         sources[req.id] = named
-        for old in named:
-            claimed.setdefault(old, []).append(req.id)
+        claimed.update(named)
     for req in later_requirements:  # by id, when the file names nothing and nothing else claims it
         if not req.replaces and req.id in earlier_ids and req.id not in claimed and req.id not in later.retired:
             sources[req.id] = (req.id,)
-            claimed[req.id] = [req.id]
+            claimed.add(req.id)
+    retired = {old: later.retired.get(old) for old in sorted(earlier_ids) if old in later.retired}
+    return sources, retired
+
+
+def upgrade_path(earlier_version: str, later: Checklist, find) -> list[Checklist]:
+    """The versions an upgrade from ``earlier_version`` to ``later`` goes through, oldest first.
+
+    A version that names the version its ``replaces`` speak of (``carries_from``) is reached
+    from anything older through that version. ``find(version)`` returns the stored checklist
+    or None; a missing step raises LookupError naming the version to load.
+    """
+    path: list[Checklist] = []
+    current = later
+    while current.carries_from and _key(earlier_version) < _key(current.carries_from):
+        step = find(current.carries_from)
+        if step is None:
+            raise LookupError(current.carries_from)
+        path.insert(0, step)
+        current = step
+    return path
+
+
+def _key(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split("."))
+
+
+def lineage(earlier: Checklist, later: Checklist, through: Sequence[Checklist] = ()) -> Lineage:
+    """How the answers of an assessment on ``earlier`` carry over to ``later``.
+
+    ``through``: the versions in between, oldest first, when ``later`` names its requirements'
+    predecessors in one of them (see :func:`upgrade_path`); each answer follows every step.
+    """
+    chain = [earlier, *through, later]
+    sources, retired = _step(chain[0], chain[1])
+    for before, after in itertools.pairwise(chain[1:]):
+        step_sources, step_retired = _step(before, after)
+        for mid, reason in step_retired.items():  # what reached a retired requirement goes no further
+            for old in sources.get(mid, ()):
+                retired.setdefault(old, reason)
+        sources = {
+            rid: tuple(dict.fromkeys(old for mid in named for old in sources.get(mid, ())))
+            for rid, named in step_sources.items()
+        }
+    claimed: dict[str, list[str]] = {}
+    for rid, named in sources.items():
+        for old in named:
+            claimed.setdefault(old, []).append(rid)
+    retired = {old: reason for old, reason in sorted(retired.items()) if old not in claimed}
     carries = {}
-    for req in later_requirements:
+    for req in (r for s in later.sections for r in s.requirements):
         named = sources[req.id]
         if not named:
             kind = Kind.NEW
@@ -145,7 +193,6 @@ def lineage(earlier: Checklist, later: Checklist) -> Lineage:
         else:
             kind = Kind.REWORDED
         carries[req.id] = _carry(earlier, later, req.id, named, kind)
-    retired = {old: later.retired.get(old) for old in sorted(earlier_ids) if old in later.retired}
     unaccounted = tuple(
         r.id for s in earlier.sections for r in s.requirements if r.id not in claimed and r.id not in retired
     )

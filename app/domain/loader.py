@@ -441,6 +441,7 @@ def _build(doc: dict, digest: str) -> Checklist:
                     replaces=tuple(req.get("replaces") or ()),
                     anchors={int(k): text(v) for k, v in (req.get("anchors") or {}).items()},
                     applicability=text(req.get("applicability")),
+                    criticality_reason=text(req.get("criticality_reason")),
                 )
             )
         sections.append(
@@ -481,6 +482,11 @@ def _build(doc: dict, digest: str) -> Checklist:
                     if isinstance(v, dict) and v.get("numbers")
                 },
                 core=frozenset(k for k, v in (s.get("clauses") or {}).items() if isinstance(v, dict) and v.get("core")),
+                confirmed_by={
+                    k: v["confirmed_by"]
+                    for k, v in (s.get("clauses") or {}).items()
+                    if isinstance(v, dict) and v.get("confirmed_by")
+                },
             )
             for s in doc["sources"]
         ),
@@ -497,6 +503,7 @@ def _build(doc: dict, digest: str) -> Checklist:
         ),
         retired={r["id"]: text(r["reason"]) for r in doc.get("retired") or ()},
         criticality_rule=text(header.get("criticality_rule")),
+        carries_from=header.get("carries_from"),
         glossary=tuple(
             GlossaryEntry(
                 term=text(g["term"]),

@@ -12,12 +12,12 @@ import threading
 from dataclasses import dataclass, field
 
 from app.domain.checklist import Requirement
-from app.domain.lineage import Carry, Lineage, lineage
+from app.domain.lineage import Carry, Lineage
 from app.domain.scoring import SITE_BASES
 from app.domain.wording import Comparison, compare
 from app.models import Response
 from app.services.assessment.assessments import ScoreSheet
-from app.services.content.checklists import checklist_of, find_version
+from app.services.content.checklists import UpgradeStepMissing, find_version, stored_lineage
 
 #: Below this share of words kept, the wording was rewritten: marking nearly every word as
 #: removed or added helps nobody (and a screen reader would say "removed", "added" all along),
@@ -33,7 +33,7 @@ def _lineage(earlier_version, later_version) -> Lineage:
     key = (earlier_version.content_hash, later_version.content_hash)
     found = _lineages.get(key)
     if found is None:
-        found = lineage(checklist_of(earlier_version), checklist_of(later_version))
+        found = stored_lineage(earlier_version, later_version)
         with _lock:
             _lineages[key] = found
     return found
@@ -143,7 +143,11 @@ def carried_answers(sheet: ScoreSheet) -> CarriedAnswers:
         earlier = find_version(assessment.checklist_version.checklist_id, number)
     if earlier is None:
         return CarriedAnswers(sheet, number, None)
-    return CarriedAnswers(sheet, number, _lineage(earlier, assessment.checklist_version))
+    try:
+        found = _lineage(earlier, assessment.checklist_version)
+    except UpgradeStepMissing:  # a version in between is not loaded here: no one lineage to show
+        return CarriedAnswers(sheet, number, None)
+    return CarriedAnswers(sheet, number, found)
 
 
 @dataclass(frozen=True)

@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, lineage, merge
+from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, merge
 from app.domain.results import score_assessment
 from app.domain.scoring import Scope
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Citation, PlannedAction, Response, User
 from app.services.accounts.audit import record
 from app.services.assessment.assessments import create_assessment, record_scores
-from app.services.content.checklists import checklist_of, version_key
+from app.services.content.checklists import UpgradeStepMissing, checklist_of, stored_lineage, version_key
 
 
 class UpgradeRefused(Exception):
@@ -130,8 +130,19 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
         )
     if refused := _already_upgraded(assessment, version):
         raise refused
-    earlier, later = checklist_of(current), checklist_of(version)
-    found = lineage(earlier, later)
+    later = checklist_of(version)
+    try:
+        found = stored_lineage(current, version)
+    except UpgradeStepMissing as missing:
+        raise UpgradeRefused(
+            _(
+                "An upgrade from %(from)s to %(to)s goes through version %(step)s, which is not loaded. "
+                "Ask an administrator to load it ('flask checklists load'), then upgrade again.",
+                to=version.version,
+                step=missing.version,
+                **{"from": current.version},
+            )
+        ) from None
     declared = {m.id for m in later.modules}
     modules = [m for m in assessment.modules if m in declared]
     in_scope = {r.id for r in later.requirements(modules)}

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.domain.checklist import Checklist
+from app.domain.lineage import Lineage, lineage, upgrade_path
 from app.domain.loader import (
     ChecklistInvalid,
     Problem,
@@ -164,3 +165,26 @@ def find_version(checklist_id: str, version: str) -> ChecklistVersion | None:
             ChecklistVersion.checklist_id == checklist_id, ChecklistVersion.version == version
         )
     )
+
+
+class UpgradeStepMissing(LookupError):
+    """An upgrade goes through a version that is not loaded; ``version`` names it."""
+
+    def __init__(self, checklist_id: str, version: str) -> None:
+        super().__init__(f"{checklist_id}@{version}")
+        self.checklist_id = checklist_id
+        self.version = version
+
+
+def stored_lineage(earlier: ChecklistVersion, later: ChecklistVersion) -> Lineage:
+    """The lineage between two stored versions, through every version the later one names as its step."""
+
+    def find(version: str) -> Checklist | None:
+        row = find_version(later.checklist_id, version)
+        return checklist_of(row) if row is not None else None
+
+    try:
+        path = upgrade_path(earlier.version, checklist_of(later), find)
+    except LookupError as missing:
+        raise UpgradeStepMissing(later.checklist_id, str(missing.args[0])) from None
+    return lineage(checklist_of(earlier), checklist_of(later), path)
