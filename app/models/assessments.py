@@ -88,8 +88,12 @@ class Assessment(db.Model):
     requirement_count: Mapped[int] = mapped_column(default=0)
     major_gaps: Mapped[int] = mapped_column(default=0)
     scored_at: Mapped[dt.datetime | None]
-    #: Optimistic locking: two changes made from the same state cannot both land, so the kept
-    #: scores always reflect every saved response (a save that loses the race is redone).
+    #: Raised by every save of a card, with ``scored_at`` cleared, in one UPDATE that leaves
+    #: ``version`` alone; kept figures are written back only for the generation they were
+    #: computed from, so a concurrent save is never overwritten by older figures.
+    scores_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Optimistic locking of the assessment's own fields (stage, scope, title, finalisation):
+    #: two such changes made from the same state cannot both land. Saving a card leaves it alone.
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}

@@ -15,9 +15,9 @@ from enum import StrEnum
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
+from app.services.assessment.busy import is_busy  # noqa: F401  (the web's handlers import it from here)
 
 
 class Refusal(StrEnum):
@@ -51,10 +51,6 @@ CODE_OF_STATUS = {
     429: Refusal.THROTTLED,
     500: Refusal.SERVER_ERROR,
 }
-
-#: PostgreSQL states that mean "busy, try again": lock not available, statement or lock
-#: timeout (query cancelled), deadlock, serialisation failure.
-BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
 
 def wants_json() -> bool:
@@ -95,15 +91,6 @@ def signed_out_message() -> str:
 def signed_out():
     """401 for a script whose session has ended: the page keeps the input and offers to sign in."""
     return refusal(401, Refusal.SIGNED_OUT, signed_out_message(), sign_in=url_for("auth.login"))
-
-
-def is_busy(error: OperationalError) -> bool:
-    """True when the database was only busy (locked, timed out, deadlocked): trying again helps."""
-    original = error.orig
-    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
-        return True
-    text = str(original).lower()
-    return "database is locked" in text or "database table is locked" in text
 
 
 def busy():

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.calibration import Calibration, Pair, calibrate
 from app.domain.checklist import Checklist
@@ -34,6 +34,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.accounts.audit import record
 from app.services.assessment.access import visible_units_clause
+from app.services.assessment.busy import is_busy
 from app.services.content.checklists import checklist_of
 
 
@@ -69,6 +70,9 @@ class ScoreSheet:
     checklist: Checklist
     responses: dict[str, Response]
     actions: list[PlannedAction] = field(default_factory=list)
+    #: The assessment's ``scores_generation`` read before its responses: a change saved since
+    #: then has raised it (see :func:`claim_for_save`).
+    generation: int = 0
 
     @property
     def scope(self) -> str:
@@ -98,7 +102,7 @@ class ScoreSheet:
     def reload(self) -> None:
         """Read everything again, as others have committed it (after a rollback)."""
         fresh = score_sheet(self.assessment)
-        self.responses, self.actions = fresh.responses, fresh.actions
+        self.responses, self.actions, self.generation = fresh.responses, fresh.actions, fresh.generation
         self.refresh()
 
     def refresh(self) -> None:
@@ -143,30 +147,109 @@ class ScoreSheet:
         return {gap.id: action for action in self.actions for gap in action.gaps}
 
 
-def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
-    """Keep the overall figures on the assessment, for lists that must not rescore every response."""
+def _figures(result: AssessmentResult) -> dict:
     overall = result.overall
-    assessment.score, assessment.coverage, assessment.completeness = (
-        overall.score,
-        overall.coverage,
-        overall.completeness,
-    )
-    assessment.answered, assessment.requirement_count = overall.answered, overall.total
-    assessment.major_gaps = overall.major_gaps
+    return {
+        "score": overall.score,
+        "coverage": overall.coverage,
+        "completeness": overall.completeness,
+        "answered": overall.answered,
+        "requirement_count": overall.total,
+        "major_gaps": overall.major_gaps,
+    }
+
+
+def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
+    """Keep the overall figures on a new assessment (or one written whole), for lists that must not rescore it.
+
+    A change to one card never calls this: it marks the figures stale (:func:`claim_for_save`)
+    and the lists recompute them (:func:`ensure_scores`).
+    """
+    for name, value in _figures(result).items():
+        setattr(assessment, name, value)
     assessment.scored_at = utcnow()
 
 
+def forget_scores(assessment: Assessment) -> None:
+    """Mark the kept figures stale in a change that already writes the assessment (a scope change)."""
+    assessment.scored_at = None
+    assessment.scores_generation = Assessment.scores_generation + 1
+
+
+def claim_for_save(assessment: Assessment, stage: str) -> bool:
+    """The assessment's part of saving one card: True while it is still at ``stage``, else False.
+
+    One UPDATE both checks the stage (a move made meanwhile wins) and marks the kept figures
+    stale under a new generation. It leaves the version alone: people saving different cards
+    never refuse each other, and a stage move is not refused because someone saved a card.
+    It is the save's first write, so saves and moves take the assessment's lock first.
+    """
+    table = Assessment.__table__
+    now = utcnow()
+    claimed = db.session.execute(
+        update(table)
+        .where(table.c.id == assessment.id, table.c.stage == stage)
+        .values(scored_at=None, scores_generation=table.c.scores_generation + 1, updated_at=now)
+    ).rowcount
+    if claimed:
+        set_committed_value(assessment, "updated_at", now)
+        set_committed_value(assessment, "scored_at", None)
+    return bool(claimed)
+
+
+def lock_for_move(assessment: Assessment) -> int:
+    """Take the assessment's write lock for a stage move (saves wait); its scores generation now."""
+    table = Assessment.__table__
+    db.session.flush()
+    db.session.execute(
+        update(table)
+        .where(table.c.id == assessment.id)
+        .values(scores_generation=table.c.scores_generation, updated_at=table.c.updated_at)
+    )
+    return db.session.scalar(select(table.c.scores_generation).where(table.c.id == assessment.id))
+
+
 def ensure_scores(assessments: Iterable[Assessment]) -> None:
-    """Score the assessments that have no kept scores yet (made before scores were kept), and keep them."""
+    """Score the assessments whose kept figures are stale (or were never kept), show them and keep them.
+
+    The figures are written back only for the generation they were computed from: a card saved
+    meanwhile has raised it, so its newer figures are never overwritten by older ones (they are
+    recomputed on the next view instead).
+    """
     missing = [a for a in assessments if a.scored_at is None]
-    if missing:
-        results = results_of(missing)
-        for assessment in missing:
-            record_scores(assessment, results[assessment.id])
-        try:
-            db.session.commit()
-        except StaleDataError:  # saved by someone meanwhile, with its scores: nothing to keep
-            db.session.rollback()
+    if not missing:
+        return
+    table = Assessment.__table__
+    # The generations first, then the responses: figures computed from them are at least that new.
+    generations = dict(
+        db.session.execute(
+            select(table.c.id, table.c.scores_generation).where(
+                table.c.id.in_([a.id for a in missing]), table.c.scored_at.is_(None)
+            )
+        ).all()
+    )
+    results = results_of(missing)
+    figures = {a.id: _figures(results[a.id]) for a in missing}
+    now = utcnow()
+    try:
+        for assessment_id, generation in generations.items():
+            db.session.execute(
+                update(table)
+                .where(
+                    table.c.id == assessment_id,
+                    table.c.scores_generation == generation,
+                    table.c.scored_at.is_(None),
+                )
+                .values(**figures[assessment_id], scored_at=now)
+            )
+        db.session.commit()
+    except DBAPIError as exc:  # the database is busy: the figures are only a cache, show them unkept
+        if not is_busy(exc):
+            raise
+        db.session.rollback()
+    for assessment in missing:
+        for name, value in figures[assessment.id].items():
+            set_committed_value(assessment, name, value)
 
 
 @dataclass(frozen=True)
@@ -238,6 +321,7 @@ def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]
 
 def score_sheet(assessment: Assessment) -> ScoreSheet:
     """Load everything needed to show or score an assessment, in a fixed number of queries."""
+    generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
     rows = db.session.execute(
         select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
@@ -261,7 +345,7 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
             .order_by(PlannedAction.id)
         )
     )
-    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions)
+    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions, generation)
 
 
 def default_modules(checklist: Checklist) -> list[str]:
