@@ -170,12 +170,6 @@ def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
     assessment.scored_at = utcnow()
 
 
-def forget_scores(assessment: Assessment) -> None:
-    """Mark the kept figures stale in a change that already writes the assessment (a scope change)."""
-    assessment.scored_at = None
-    assessment.scores_generation = Assessment.scores_generation + 1
-
-
 def claim_for_save(assessment: Assessment, stage: str) -> bool:
     """The assessment's part of saving one card: True while it is still at ``stage``, else False.
 
@@ -197,16 +191,28 @@ def claim_for_save(assessment: Assessment, stage: str) -> bool:
     return bool(claimed)
 
 
-def lock_for_move(assessment: Assessment) -> int:
-    """Take the assessment's write lock for a stage move (saves wait); its scores generation now."""
+def hold(sheet: ScoreSheet) -> bool:
+    """Take the assessment's write lock for a change of its own (a stage move, the scope).
+
+    Saves still to come wait for the commit, then find the change. Whatever was saved since
+    the sheet was read is read again, so the change decides on what is stored, never on a
+    page's older copy. True when another change of the assessment's own fields (its version)
+    landed meanwhile: the caller refuses, as two such changes made from one state must not both land.
+    """
+    assessment, version = sheet.assessment, sheet.assessment.version
     table = Assessment.__table__
     db.session.flush()
-    db.session.execute(
+    db.session.execute(  # a write that changes nothing: the lock, on SQLite and PostgreSQL alike
         update(table)
         .where(table.c.id == assessment.id)
         .values(scores_generation=table.c.scores_generation, updated_at=table.c.updated_at)
     )
-    return db.session.scalar(select(table.c.scores_generation).where(table.c.id == assessment.id))
+    generation = db.session.scalar(select(table.c.scores_generation).where(table.c.id == assessment.id))
+    if generation == sheet.generation:
+        return False
+    db.session.expire_all()
+    sheet.reload()
+    return sheet.assessment.version != version
 
 
 def ensure_scores(assessments: Iterable[Assessment]) -> None:

@@ -17,7 +17,7 @@ from app.domain.scoring import Scope, State
 from app.domain.workflow import Stage
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action, open_in
-from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, forget_scores
+from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, hold, record_scores
 from app.services.labels import STAGE
 
 
@@ -67,7 +67,9 @@ def plan_scope_change(sheet: ScoreSheet, scope: str) -> ScopeChange:
 
 
 def change_scope(sheet: ScoreSheet, scope: str, user) -> ScopeChange:
-    """Set the draft's scope (flushed by the caller's commit), mark its kept scores stale and record the change."""
+    """Set the draft's scope (flushed by the caller's commit), keep its scores and record the change."""
+    if hold(sheet):  # the figures kept below count every card saved until the commit
+        raise AssessmentLocked(_("Someone changed this assessment at that moment; the scope is unchanged. Try again."))
     stage = Stage(sheet.assessment.stage)
     if not open_in(Action.SET_SCOPE, stage):
         raise AssessmentLocked(
@@ -81,7 +83,7 @@ def change_scope(sheet: ScoreSheet, scope: str, user) -> ScopeChange:
         return change
     assessment = sheet.assessment
     assessment.scope = scope
-    forget_scores(assessment)  # the lists recompute them: a card saved meanwhile counts too
+    record_scores(assessment, change.then)
     sheet.refresh()
     record(
         "assessment.scope_changed",

@@ -19,7 +19,7 @@ from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.accounts.audit import MOVE_EVENTS, changes, record
 from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for, side_refusal
-from app.services.assessment.assessments import AssessmentError, ScoreSheet, lock_for_move
+from app.services.assessment.assessments import AssessmentError, ScoreSheet, hold
 from app.services.assessment.parts import take_part
 from app.services.assessment.readiness import Readiness, readiness_of
 from app.services.assessment.responses import ensure_review
@@ -169,21 +169,10 @@ def _conflict() -> MoveRefused:
     return MoveRefused(_("Someone saved a change to this assessment at that moment; nothing moved. Try again."))
 
 
-def _hold(sheet: ScoreSheet) -> None:
-    """Take the assessment's lock before deciding: saves made since the sheet was read are read
-    again (a move decides on what is stored, never on a page's stale copy), and saves still to
-    come wait for the move, then find the new stage. Another move made meanwhile is a conflict."""
-    version = sheet.assessment.version
-    if lock_for_move(sheet.assessment) != sheet.generation:
-        db.session.expire_all()
-        sheet.reload()
-        if sheet.assessment.version != version:
-            raise _conflict()
-
-
 def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
     """Make the move, or raise :class:`MoveRefused` saying why not; returns the new stage."""
-    _hold(sheet)
+    if hold(sheet):  # saves wait for the move; those made since the page was read are read again
+        raise _conflict()
     refused = _refusal(sheet, move_, user)
     if refused:
         raise refused
