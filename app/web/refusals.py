@@ -31,7 +31,7 @@ class Refusal(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CONFLICT = "conflict"  # someone else saved this since it was loaded
     STAGE_MOVED = "stage_moved"  # the assessment moved to a stage where this cannot be done
-    BUSY = "busy"  # the database was busy, or too many saved at once: try again
+    BUSY = "busy"  # the database stayed busy through the server's retries: try again
     TOO_LARGE = "too_large"
     INVALID = "invalid"  # field errors, in "errors"
     THROTTLED = "throttled"

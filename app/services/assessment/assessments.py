@@ -238,7 +238,7 @@ def ensure_scores(assessments: Iterable[Assessment]) -> None:
     figures = {a.id: _figures(results[a.id]) for a in missing}
     now = utcnow()
     try:
-        for assessment_id, generation in generations.items():
+        for assessment_id, generation in sorted(generations.items()):  # one lock order: no deadlock between lists
             db.session.execute(
                 update(table)
                 .where(
