@@ -131,8 +131,7 @@ def test_people_saving_different_cards_at_the_same_moment_never_refuse_each_othe
         assert stored == {code: (ROUNDS - 1 + n) % 4 for n, code in enumerate(CARDS)}
         kept = _kept(crowd)
         assert kept.version == version_before  # saves leave the assessment's own version alone
-        assert kept.scored_at is None  # ... and mark its kept figures stale
-        ensure_scores([kept])  # as the dashboard reads them
+        ensure_scores([kept])  # as the dashboard reads them: kept by the last save, or recomputed
         fresh = results_of([kept])[kept.id].overall
         assert (kept.score, kept.answered) == (pytest.approx(fresh.score), fresh.answered)
         assert _kept(crowd).scored_at is not None  # kept for the next reader
@@ -212,9 +211,39 @@ def test_a_save_whose_assessment_moves_on_before_it_is_written_is_refused_with_t
     assert later["error"] == "stage_moved" and "finalised" in later["message"].lower()
 
 
+def test_a_save_alone_keeps_the_figures_and_one_made_beside_another_leaves_them_to_the_lists(crowd, monkeypatch):
+    """A save keeps the overall figures only when nobody saved since its page was read: else its
+    figures would miss the other save, and the lists recompute them instead."""
+    from app.services.assessment import responses
+
+    people = [_client(crowd, f"p{n}@crowd.example") for n in range(2)]
+    _assert_status(_save(crowd, people[0], "AAA-01", "3"), 200)
+    with crowd.app_context():
+        kept = _kept(crowd)
+        assert kept.scored_at is not None and kept.score == pytest.approx(1.0)  # AAA-01 alone, fully met
+    real_check = responses.check_response
+
+    def another_save_meanwhile(sheet, data):
+        monkeypatch.setattr(responses, "check_response", real_check)
+        _elsewhere(lambda: _assert_status(_save(crowd, people[1], "BBB-01", "0"), 200))
+        return real_check(sheet, data)
+
+    monkeypatch.setattr(responses, "check_response", another_save_meanwhile)
+    _assert_status(_save(crowd, people[0], "AAA-02", "3"), 200)
+    with crowd.app_context():
+        kept = _kept(crowd)
+        assert kept.scored_at is None  # not the figures of a page that missed BBB-01
+        ensure_scores([kept])
+        assert kept.score == pytest.approx(results_of([kept])[kept.id].overall.score)
+        assert kept.score < 1.0  # BBB-01 at 0 counts
+
+
 def test_kept_figures_are_never_written_over_a_save_made_while_they_were_computed(crowd, monkeypatch):
     person = _client(crowd, "p0@crowd.example")
     _assert_status(_save(crowd, person, "AAA-01", "1"), 200)
+    with crowd.app_context():  # stale, as a save made beside another leaves them
+        db.session.execute(db.update(Assessment).values(scored_at=None))
+        db.session.commit()
     real_results = results_of
 
     def results_then_a_save(assessments):
@@ -224,14 +253,13 @@ def test_kept_figures_are_never_written_over_a_save_made_while_they_were_compute
 
     with crowd.app_context():
         monkeypatch.setattr(assessments_service, "results_of", results_then_a_save)
-        ensure_scores([_kept(crowd)])
-        assert _kept(crowd).scored_at is None  # the older figures were not kept
+        ensure_scores([_kept(crowd)])  # computed with AAA-01 at 1; AAA-01 saved at 3 before it could keep them
         monkeypatch.setattr(assessments_service, "results_of", real_results)
         kept = _kept(crowd)
+        # The save's own figures stand (AAA-01 at 3, the only one scored: a full score), not the older 1 of 3.
+        assert kept.scored_at is not None and kept.score == pytest.approx(1.0)
         ensure_scores([kept])
-        # AAA-01 at 3 is the only one scored: a full score (the 1 is gone).
         assert kept.score == pytest.approx(1.0)
-        assert _kept(crowd).score == pytest.approx(1.0) and _kept(crowd).scored_at is not None
 
 
 @pytest.mark.parametrize(
@@ -250,11 +278,11 @@ def test_a_busy_database_is_retried_on_the_server_and_the_save_lands(crowd, monk
     real_claim = responses.claim_for_save
     calls = []
 
-    def busy_once(assessment, stage):
+    def busy_once(assessment, stage, **kwargs):
         calls.append(stage)
         if len(calls) == 1:
             raise OperationalError("UPDATE assessments ...", {}, busy)
-        return real_claim(assessment, stage)
+        return real_claim(assessment, stage, **kwargs)
 
     monkeypatch.setattr(responses, "claim_for_save", busy_once)
     answer = _save(crowd, person, "BBB-01", "2")
@@ -270,7 +298,7 @@ def test_a_database_busy_on_every_attempt_gets_the_busy_refusal_and_nothing_is_s
     person = _client(crowd, "p0@crowd.example")
     calls = []
 
-    def always_busy(assessment, stage):
+    def always_busy(assessment, stage, **kwargs):
         calls.append(stage)
         raise OperationalError("UPDATE assessments ...", {}, Exception("database is locked"))
 
@@ -291,7 +319,7 @@ def test_a_same_card_conflict_is_never_retried_away(crowd, monkeypatch):
     _assert_status(_save(crowd, people[0], "FFF-01", "1"), 200)
     claims = []
     real_claim = responses.claim_for_save
-    monkeypatch.setattr(responses, "claim_for_save", lambda a, s: claims.append(s) or real_claim(a, s))
+    monkeypatch.setattr(responses, "claim_for_save", lambda a, s, **kw: claims.append(s) or real_claim(a, s, **kw))
     answer = _save(crowd, people[1], "FFF-01", "3", version=1)  # the form as it was before the first save
     body = answer.get_json()
     assert (answer.status_code, body["error"]) == (409, "conflict") and body["version"] == 2

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, literal, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -147,7 +147,8 @@ class ScoreSheet:
         return {gap.id: action for action in self.actions for gap in action.gaps}
 
 
-def _figures(result: AssessmentResult) -> dict:
+def figures_of(result: AssessmentResult) -> dict:
+    """The overall figures an assessment keeps, from its scores."""
     overall = result.overall
     return {
         "score": overall.score,
@@ -165,29 +166,38 @@ def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
     A change to one card never calls this: it marks the figures stale (:func:`claim_for_save`)
     and the lists recompute them (:func:`ensure_scores`).
     """
-    for name, value in _figures(result).items():
+    for name, value in figures_of(result).items():
         setattr(assessment, name, value)
     assessment.scored_at = utcnow()
 
 
-def claim_for_save(assessment: Assessment, stage: str) -> bool:
+def claim_for_save(assessment: Assessment, stage: str, *, generation: int, figures: dict | None = None) -> bool:
     """The assessment's part of saving one card: True while it is still at ``stage``, else False.
 
-    One UPDATE both checks the stage (a move made meanwhile wins) and marks the kept figures
-    stale under a new generation. It leaves the version alone: people saving different cards
-    never refuse each other, and a stage move is not refused because someone saved a card.
+    One UPDATE checks the stage (a move made meanwhile wins) and raises the scores generation,
+    leaving the version alone: people saving different cards never refuse each other, and a
+    stage move is not refused because someone saved a card. ``figures`` (the overall figures
+    with this save, from the responses read at ``generation``) are kept when nobody saved
+    since; else the kept figures are marked stale and the lists recompute them. None: the
+    save does not change the scores, and the kept figures stay as they are.
     It is the save's first write, so saves and moves take the assessment's lock first.
     """
     table = Assessment.__table__
     now = utcnow()
-    claimed = db.session.execute(
-        update(table)
-        .where(table.c.id == assessment.id, table.c.stage == stage)
-        .values(scored_at=None, scores_generation=table.c.scores_generation + 1, updated_at=now)
-    ).rowcount
+    values = {"scores_generation": table.c.scores_generation + 1, "updated_at": now}
+    if figures is not None:
+        alone = table.c.scores_generation == generation  # as of the row's latest committed state
+        values |= {
+            name: case((alone, literal(value, table.c[name].type)), else_=table.c[name])
+            for name, value in figures.items()
+        }
+        values["scored_at"] = case((alone, literal(now, table.c.scored_at.type)), else_=None)
+    with db.session.no_autoflush:  # the save's own change is written after the claim, not before
+        claimed = db.session.execute(
+            update(table).where(table.c.id == assessment.id, table.c.stage == stage).values(**values)
+        ).rowcount
     if claimed:
         set_committed_value(assessment, "updated_at", now)
-        set_committed_value(assessment, "scored_at", None)
     return bool(claimed)
 
 
@@ -235,18 +245,21 @@ def ensure_scores(assessments: Iterable[Assessment]) -> None:
         ).all()
     )
     results = results_of(missing)
-    figures = {a.id: _figures(results[a.id]) for a in missing}
+    figures = {a.id: figures_of(results[a.id]) for a in missing}
     now = utcnow()
     try:
         for assessment_id, generation in sorted(generations.items()):  # one lock order: no deadlock between lists
-            db.session.execute(
-                update(table)
+            # A row a save holds is skipped (PostgreSQL): its generation is moving on anyway.
+            unchanged = (
+                select(table.c.id)
                 .where(
-                    table.c.id == assessment_id,
-                    table.c.scores_generation == generation,
-                    table.c.scored_at.is_(None),
+                    table.c.id == assessment_id, table.c.scores_generation == generation, table.c.scored_at.is_(None)
                 )
-                .values(**figures[assessment_id], scored_at=now)
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            db.session.execute(
+                update(table).where(table.c.id == unchanged).values(**figures[assessment_id], scored_at=now)
             )
         db.session.commit()
     except DBAPIError as exc:  # the database is busy: the figures are only a cache, show them unkept

@@ -27,7 +27,13 @@ from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, R
 from app.models.base import utcnow
 from app.services.accounts.audit import changes, record
 from app.services.assessment.access import Action, open_in
-from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, claim_for_save
+from app.services.assessment.assessments import (
+    AssessmentError,
+    AssessmentLocked,
+    ScoreSheet,
+    claim_for_save,
+    figures_of,
+)
 from app.services.labels import STAGE
 
 MAX_CITATIONS = 10
@@ -166,15 +172,23 @@ def _check_version(row: Response | Review, expected_version: int | None) -> None
 STAGE_FOLLOWS = 2
 
 
-def claim_stage(sheet: ScoreSheet, *actions: Action) -> None:
+def claim_stage(sheet: ScoreSheet, *actions: Action, scored: bool = False) -> None:
     """The save's stage guard in the database, where a move cannot slip past it; refused with
-    the stage message when the assessment has moved to a stage that does not take ``actions``."""
+    the stage message when the assessment has moved to a stage that does not take ``actions``.
+
+    ``scored``: the save changes what the scores count; the sheet holds the change already (not
+    yet written), and its figures are kept when nobody saved since the sheet was read.
+    """
     assessment = sheet.assessment
+    figures = None
+    if scored:
+        sheet.refresh()
+        figures = figures_of(sheet.result)  # before the lock: nothing slow while it is held
     for _follow in range(STAGE_FOLLOWS + 1):
-        if claim_for_save(assessment, assessment.stage):
+        if claim_for_save(assessment, assessment.stage, generation=sheet.generation, figures=figures):
             return
-        table = Assessment.__table__  # a core query: nothing of this save is flushed before the guard
-        stage = db.session.scalar(select(table.c.stage).where(table.c.id == assessment.id))
+        with db.session.no_autoflush:  # nothing of this save is written before the guard
+            stage = db.session.scalar(select(Assessment.stage).where(Assessment.id == assessment.id))
         if stage is None:
             raise AssessmentLocked(_("This assessment was deleted; nothing was saved."))
         set_committed_value(assessment, "stage", stage)
@@ -224,7 +238,6 @@ def save_response(
     if errors:
         raise InvalidResponse(errors)
     _check_version(response, expected_version)
-    claim_stage(sheet, Action.SCORE)
     before = _snapshot(response, SELF_FIELDS)
     scored = data.value is not None
     response.value = data.value
@@ -245,8 +258,8 @@ def save_response(
         # not a check; "Still holds" (confirm_response) says so on purpose.
         response.recheck = False
     _touch(response, user)
+    claim_stage(sheet, Action.SCORE, scored=True)  # the change above is written after the claim
     _flushed(response)
-    sheet.refresh()
     _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
     return response
 
@@ -346,10 +359,7 @@ def save_review(
     errors = check_review(sheet, data)
     if errors:
         raise InvalidResponse(errors)
-    if response.review is not None:
-        _check_version(response.review, expected_version)
-    claim_stage(sheet, *actions)  # before the review row is made: the assessment's lock comes first
-    review = ensure_review(response)
+    review = ensure_review(response)  # made when the review started: a write here only for an older card
     _check_version(review, expected_version)
     before = _snapshot(review, REVIEW_FIELDS)
     review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
@@ -367,8 +377,8 @@ def save_review(
             review.agreed_at = utcnow() if given else None
     review.updated_by = user
     review.updated_at = utcnow()
+    claim_stage(sheet, *actions, scored=True)  # the change above is written after the claim
     _flushed(review)
-    sheet.refresh()
     _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
     return review
 
