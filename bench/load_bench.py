@@ -210,11 +210,14 @@ def assessor(base, results, lock, n, assessment_id, stop, crowd: bool = False):
     kind = f"save (one assessment, {CROWD} people)" if crowd else "save"
     _status, page = client.request("scoring page", f"/assessments/{assessment_id}/score")
     if crowd:  # two pages of every card (20 a page): two cards each for the crowd
-        for number in (1, 2):
-            _status, more = client.request(
-                "scoring page", f"/assessments/{assessment_id}/score?filter=all&page={number}"
-            )
-            page = more if number == 1 else page + more
+        for _try in range(5):  # a page that failed under load is asked again
+            pages = [
+                client.request("scoring page", f"/assessments/{assessment_id}/score?filter=all&page={number}")[1]
+                for number in (1, 2)
+            ]
+            page = b"".join(pages)
+            if len(set(re.findall(rb'id="req-([A-Z]+-\d+)"', page))) >= CROWD:
+                break
     cards = re.findall(rb'id="req-([A-Z]+-\d+)"', page)
     versions = {
         c.decode(): int(v) for c, v in re.findall(rb'name="([A-Z]+-\d+)-version" type="hidden" value="(\d+)"', page)
@@ -225,6 +228,9 @@ def assessor(base, results, lock, n, assessment_id, stop, crowd: bool = False):
     codes = list(dict.fromkeys(c.decode() for c in cards)) or list(versions)
     if crowd:
         codes = codes[n::CROWD]
+    if not codes:
+        print(f"  {'crowd' if crowd else 'assessor'} {n} found no cards to save on its pages", file=sys.stderr)
+        return
     i = 0
     while not stop.is_set():
         code = codes[i % len(codes)]
@@ -288,7 +294,12 @@ def importer(base, results, lock, assessment_id, stop):
         _status, page = client.request("import page", "/assessments/import")
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
         kind = f"import ({len(content) / 1e6:.1f} MB package)"
-        client.request(kind, "/assessments/import", {"csrf_token": token}, files={"package": ("p.json", content)})
+        status, answer = client.request(
+            kind, "/assessments/import", {"csrf_token": token}, files={"package": ("p.json", content)}
+        )
+        if status not in (200, 302) and n == 1:  # say once why, beside the count of errors
+            why = re.findall(rb'class="error"[^>]*>([^<]+)<', answer)[:2]
+            print(f"  import refused ({status}): {b' / '.join(why).decode(errors='replace')[:300]}", file=sys.stderr)
         stop.wait(PAGE_PAUSE)
 
 
