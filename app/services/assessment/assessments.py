@@ -163,8 +163,8 @@ def figures_of(result: AssessmentResult) -> dict:
 def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
     """Keep the overall figures on a new assessment (or one written whole), for lists that must not rescore it.
 
-    A change to one card never calls this: it marks the figures stale (:func:`claim_for_save`)
-    and the lists recompute them (:func:`ensure_scores`).
+    A save of one card never calls this: it keeps its figures only when nobody saved beside it,
+    else marks them stale (:func:`claim_for_save`), and the lists recompute them (:func:`ensure_scores`).
     """
     for name, value in figures_of(result).items():
         setattr(assessment, name, value)
