@@ -209,15 +209,17 @@ def assessor(base, results, lock, n, assessment_id, stop, crowd: bool = False):
     client.sign_in(f"crowd{n}@load.example" if crowd else f"assessor{n}@load.example")
     kind = f"save (one assessment, {CROWD} people)" if crowd else "save"
     _status, page = client.request("scoring page", f"/assessments/{assessment_id}/score")
-    if crowd:  # two pages of every card (20 a page): two cards each for the crowd
-        for _try in range(5):  # a page that failed under load is asked again
-            pages = [
-                client.request("scoring page", f"/assessments/{assessment_id}/score?filter=all&page={number}")[1]
-                for number in (1, 2)
-            ]
-            page = b"".join(pages)
-            if len(set(re.findall(rb'id="req-([A-Z]+-\d+)"', page))) >= CROWD:
+    if crowd:  # the cards of the first sections, at least one each for the crowd
+        sections = list(dict.fromkeys(re.findall(rb"section=([A-Za-z0-9_-]+)", page)))
+        pages = []
+        for section in sections:
+            _status, more = client.request(
+                "scoring page", f"/assessments/{assessment_id}/score?section={section.decode()}"
+            )
+            pages.append(more)
+            if len(set(re.findall(rb'id="req-([A-Z]+-\d+)"', b"".join(pages)))) >= 2 * CROWD:
                 break
+        page = b"".join(pages)
     cards = re.findall(rb'id="req-([A-Z]+-\d+)"', page)
     versions = {
         c.decode(): int(v) for c, v in re.findall(rb'name="([A-Z]+-\d+)-version" type="hidden" value="(\d+)"', page)
