@@ -290,3 +290,111 @@ def test_a_recorded_file_is_never_replaced(app, make_unit, make_user, make_asses
     db.session.commit()
     with pytest.raises(IssueError, match="exists already in the reports folder"):
         issue_report(db.session.get(Assessment, a.id), head)
+
+
+def test_a_viewer_downloads_the_readers_copy_of_an_issued_report(app, client, finalised, login, make_user, post):
+    assessment, head = finalised
+    report = issue_report(assessment, head)
+    folder = reports_folder(app)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([report.filename, report.reader_filename])
+    assert report.reader_filename == report.filename.replace(".pdf", "-reader.pdf")
+    full = (folder / report.filename).read_bytes()
+    copy = (folder / report.reader_filename).read_bytes()
+    assert report.reader_sha256 == hashlib.sha256(copy).hexdigest() and report.reader_size == len(copy)
+    assert list(PdfReader(folder / report.reader_filename).attachments) == ["report-record.json"]
+
+    assert client.get(f"/reports/{report.id}.pdf").data == full  # the unit head may export: the whole record
+    post("/logout")
+    login(make_user("viewer", units=[assessment.unit], email="director@x.example"))
+    response = client.get(f"/reports/{report.id}.pdf")
+    assert response.status_code == 200 and response.data == copy
+    assert report.reader_filename in response.headers["Content-Disposition"]
+    assert response.headers["ETag"].strip('"') == report.reader_sha256
+    page = text_of(client.get(f"/assessments/{assessment.id}"))
+    assert report.reader_sha256[:12] in page and report.short_hash not in page
+    assert "Your copies carry only what the report prints" in page
+    downloads = db.session.scalars(select(Event).where(Event.name == "report.downloaded")).all()
+    assert [e.summary for e in downloads] == [report.filename, report.reader_filename]
+
+
+def test_a_report_issued_before_readers_copies_is_refused_to_a_viewer_with_a_reason(
+    app, client, finalised, login, make_user, post
+):
+    assessment, head = finalised
+    report = issue_report(assessment, head)
+    report.reader_filename = report.reader_sha256 = report.reader_size = None  # as issued by an earlier version
+    db.session.commit()
+    assert client.get(f"/reports/{report.id}.pdf").status_code == 200
+    post("/logout")
+    login(make_user("viewer", units=[assessment.unit], email="director@x.example"))
+    response = client.get(f"/reports/{report.id}.pdf")
+    assert response.status_code == 403
+    assert "issued before reader's copies were filed" in text_of(response)
+    assert response.mimetype == "text/html"
+
+
+def test_verify_checks_the_readers_copy_too(app, runner, make_unit, make_user, make_assessment):
+    a, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="COPY")
+    report = issue_report(a, head)
+    path = reports_folder(app) / report.reader_filename
+    os.chmod(path, 0o644)
+    path.write_bytes(path.read_bytes() + b"%")
+    result = runner.invoke(args=["report", "verify"])
+    assert result.exit_code == 1
+    assert f"ALTERED  {report.reader_filename}" in result.output
+    assert f"OK       {report.filename}" in result.output
+    assert "1 issued reports checked, 1 missing or altered, 0 files" in result.output
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_full_disk_while_issuing_says_so_and_leaves_nothing(app, client, finalised, post, monkeypatch, which):
+    import errno
+
+    from app.services.reporting import issuing
+
+    assessment, _head = finalised
+    real_write = issuing._write_once
+    calls = []
+
+    def full_disk(path, data):
+        calls.append(path)
+        if len(calls) > which:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(issuing, "_write_once", full_disk)
+    response = post(f"/assessments/{assessment.id}/issue", follow_redirects=True)
+    assert response.status_code == 200
+    assert "disk is full: the report was not issued and nothing was filed" in text_of(response)
+    assert list(reports_folder(app).iterdir()) == []  # no file, no temporary file
+    assert db.session.query(IssuedReport).count() == 0
+    assert db.session.scalar(select(Event).where(Event.name == "report.issued")) is None
+    monkeypatch.setattr(issuing, "_write_once", real_write)
+    again = post(f"/assessments/{assessment.id}/issue", follow_redirects=True)
+    assert "Report issued: revision 1" in text_of(again)
+
+
+def test_reader_copies_are_filed_for_reports_issued_before_while_the_record_is_unchanged(
+    app, runner, make_unit, make_user, make_assessment, client, login
+):
+    kept, head = _unit_with_finalised(make_unit, make_user, make_assessment, code="OLD")
+    changed, other_head = _unit_with_finalised(make_unit, make_user, make_assessment, code="MOVED")
+    reports = [issue_report(kept, head), issue_report(changed, other_head)]
+    for report in reports:  # as issued by an earlier version: no reader's copy
+        (reports_folder(app) / report.reader_filename).unlink()
+        report.reader_filename = report.reader_sha256 = report.reader_size = None
+    move_to(changed, "reopen", other_head)
+    db.session.commit()
+    result = runner.invoke(args=["report", "reader-copies"])
+    assert result.exit_code == 0, result.output
+    assert "assessment has changed since it was issued (now revision 2)" in result.output
+    assert "1 of 2 reports without a reader's copy have one now" in result.output
+    db.session.expire_all()
+    filed = db.session.get(IssuedReport, reports[0].id)
+    assert filed.reader_filename == filed.filename.replace(".pdf", "-reader.pdf")
+    assert db.session.get(IssuedReport, reports[1].id).reader_filename is None
+    assert list(PdfReader(reports_folder(app) / filed.reader_filename).attachments) == ["report-record.json"]
+    assert runner.invoke(args=["report", "verify"]).exit_code == 0
+    login(make_user("viewer", units=[kept.unit], email="director@old.example"))
+    assert client.get(f"/reports/{filed.id}.pdf").status_code == 200
+    assert db.session.scalar(select(Event).where(Event.name == "report.reader_copy_filed")) is not None

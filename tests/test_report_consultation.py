@@ -99,3 +99,11 @@ def test_html_preview_has_landmarks_and_the_same_sections(client, login, demo, m
     assert "What to fund first" in text_of(page) and "Where the unit, the expert and the agreement differ" in text_of(
         page
     )
+
+
+def test_the_firearms_module_prints_the_harmonised_seizure_record(pages):
+    annex = " ".join(pages[pages.index(next(p for p in pages if "Annex D. The harmonised seizure record" in p)) :])
+    for column in ("seizure_context", "serial_status", "tracing_status", "exchange_basis", "quantity_unit"):
+        assert column in annex
+    assert "border_crossing" in annex and "printed_3d" in annex  # code lists, not only column names
+    assert "UNSCR 1244/1999" in annex  # Kosovo* carries its footnote

@@ -2,11 +2,16 @@
 
 from flask import Flask
 
+from app.cli.output import check_arguments
+
 
 def register_commands(app: Flask) -> None:
-    """Attach every command group to the app."""
-    from app.cli import assessments, audit, checklists, database, demo, exchange, reports, units, users
+    """Attach every command group to the app; each argument meets the character rule."""
+    from app.cli import assessments, audit, checklists, database, demo, exchange, reports, seizure, units, users
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
-    for module in (database, checklists, users, units, demo, assessments, exchange, reports, audit):
+    before = set(app.cli.commands)
+    for module in (database, checklists, users, units, demo, assessments, exchange, reports, audit, seizure):
         module.register(app)
+    for name in set(app.cli.commands) - before:
+        check_arguments(app.cli.commands[name])

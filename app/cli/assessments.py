@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.cli.output import echo, field
 from app.domain.scoring import Scope
 from app.domain.workflow import Move
 from app.extensions import db
@@ -46,7 +47,7 @@ def list_assessments() -> None:
         .order_by(Assessment.id)
     )
     for a in db.session.scalars(query):
-        click.echo(f"{a.id}\t{a.unit.code}\t{a.checklist_version.ref}\t{a.status}\t{a.title}")
+        echo(f"{a.id}\t{a.unit.code}\t{field(a.checklist_version.ref)}\t{a.status}\t{field(a.title)}")
 
 
 @group.command("create")
@@ -87,7 +88,7 @@ def create(
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     count = len(list(checklist_of(version).requirements(assessment.modules)))
-    click.echo(
+    echo(
         f"Created assessment {assessment.id} of {unit.code}: {assessment.title} "
         f"({version.ref}, {scope}, {count} requirements)"
     )
@@ -136,17 +137,17 @@ def finalise(assessment_id: int, email: str) -> None:
     except MoveRefused as exc:
         if exc.readiness is None:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"Cannot finalise assessment {assessment.id}: {exc}")
-        click.echo(f"unanswered in scope: {len(exc.readiness.unanswered)}")
-        click.echo(f"re-check left: {len(exc.readiness.recheck)}")
-        click.echo(f"gaps without action: {len(exc.readiness.unplanned_gaps)}")
+        echo(f"Cannot finalise assessment {assessment.id}: {exc}")
+        echo(f"unanswered in scope: {len(exc.readiness.unanswered)}")
+        echo(f"re-check left: {len(exc.readiness.recheck)}")
+        echo(f"gaps without action: {len(exc.readiness.unplanned_gaps)}")
         raise click.exceptions.Exit(1) from None
     db.session.commit()
     sheet = score_sheet(assessment)
     open_items = sheet.result.overall.unassessed
     note = f"; {open_items} requirements were unanswered" if open_items else ""
     kind = "after expert review" if assessment.reviewed else "internal check, no expert review"
-    click.echo(f"Finalised assessment {assessment.id} revision {assessment.revision} ({kind}){note}")
+    echo(f"Finalised assessment {assessment.id} revision {assessment.revision} ({kind}){note}")
 
 
 @group.command("reopen")
@@ -155,7 +156,7 @@ def finalise(assessment_id: int, email: str) -> None:
 def reopen(assessment_id: int, email: str) -> None:
     """Unlock a finalised assessment as a new revision; issued reports stay as they are."""
     assessment = _move(assessment_id, email, Move.REOPEN)
-    click.echo(f"Reopened assessment {assessment.id} as revision {assessment.revision} ({assessment.stage})")
+    echo(f"Reopened assessment {assessment.id} as revision {assessment.revision} ({assessment.stage})")
 
 
 @group.command("upgrade")
@@ -183,18 +184,18 @@ def upgrade(assessment_id: int, to_version: str, email: str | None, scope: str |
     except UpgradeRefused as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(
+    echo(
         f"Created assessment {new.id} on {version.checklist_id}@{version.version} from assessment {assessment.id}"
         f" ({new.scope})"
     )
-    click.echo(plan.summary)
+    echo(plan.summary)
     if plan.to_recheck:
-        click.echo(
+        echo(
             f"{len(plan.to_recheck)} to re-check, most changed first: "
             + ", ".join(c.requirement_id for c in plan.to_recheck)
         )
     for requirement_id, reason in plan.left:
-        click.echo(f"not carried: {requirement_id} ({reason})")
+        echo(f"not carried: {requirement_id} ({reason})")
 
 
 def register(app: Flask) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli.output import echo, field, json_field
 from app.services.accounts.audit import find_events
 from app.services.accounts.chain import verify_chain
 from app.services.accounts.trail_protection import trail_warnings
@@ -25,11 +24,9 @@ def list_events(limit: int, email: str | None, name: str | None) -> None:
         obj = f"{event.object_type}:{event.object_id}" if event.object_type else "-"
         changes = ""
         if event.before or event.after:
-            changes = " " + json.dumps(
-                {"before": event.before, "after": event.after}, ensure_ascii=False, sort_keys=True
-            )
-        fields = (f"{event.at:%Y-%m-%dT%H:%M:%SZ}", event.name, event.user_email or "-", event.address or "-", obj)
-        click.echo("\t".join((*fields, _one_line(event.summary) + changes)))
+            changes = " " + json_field({"before": event.before, "after": event.after})
+        fields = (event.name, event.user_email or "-", event.address or "-", obj, event.summary)
+        echo("\t".join((f"{event.at:%Y-%m-%dT%H:%M:%SZ}", *(field(f) for f in fields))) + changes)
 
 
 @group.command("verify")
@@ -37,10 +34,10 @@ def verify() -> None:
     """Walk the chain of events; exit 1 naming the first broken link."""
     check = verify_chain()
     if not check.intact:
-        click.echo(f"The audit trail is broken: {check.broken}")
-        click.echo(f"(checked {check.events} events before the break; the head says {check.head_seq})")
+        echo(f"The audit trail is broken: {check.broken}")
+        echo(f"(checked {check.events} events before the break; the head says {check.head_seq})")
         raise SystemExit(1)
-    click.echo(f"The audit trail is intact: {check.events} events, head {check.head_hash}")
+    echo(f"The audit trail is intact: {check.events} events, head {check.head_hash}")
 
 
 @group.command("protection")
@@ -48,14 +45,9 @@ def protection() -> None:
     """Warn when the application's own database account could rewrite the trail (make serve runs it)."""
     warnings = trail_warnings()
     for warning in warnings:
-        click.echo(f"WARNING: {warning}", err=True)
+        echo(f"WARNING: {warning}", err=True)
     if not warnings:
-        click.echo("The application's database role can read and add audit events, not change them.")
-
-
-def _one_line(text: str) -> str:
-    """A field that cannot break the line or the columns (titles come from users)."""
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        echo("The application's database role can read and add audit events, not change them.")
 
 
 def register(app: Flask) -> None:

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.cli.output import echo
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
 from app.services.content.checklists import load_checklist_files, shipped_checklist_paths, version_key
@@ -36,10 +37,10 @@ def validate(paths: tuple[str, ...]) -> None:
         except ChecklistInvalid as exc:
             failed = True
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                echo(str(problem), err=True)
         else:
             count = sum(1 for _ in checklist.requirements([m.id for m in checklist.modules]))
-            click.echo(f"{path}: {checklist.ref} valid: {len(checklist.sections)} sections, {count} requirements")
+            echo(f"{path}: {checklist.ref} valid: {len(checklist.sections)} sections, {count} requirements")
     sys.exit(1 if failed else 0)
 
 
@@ -50,11 +51,11 @@ def load(paths: tuple[str, ...]) -> None:
     failed = False
     for outcome in load_checklist_files(_paths(paths)):
         if outcome.ok:
-            click.echo(f"{outcome.path}: {outcome.message}")
+            echo(f"{outcome.path}: {outcome.message}")
         else:
             failed = True
             for line in outcome.message.splitlines():
-                click.echo(line if outcome.status == "invalid" else f"{outcome.path}: {line}", err=True)
+                echo(line if outcome.status == "invalid" else f"{outcome.path}: {line}", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -73,25 +74,25 @@ def matrix(path: str | None) -> None:
             checklist = max(shipped, key=lambda c: version_key(c.version))
     except ChecklistInvalid as exc:
         for problem in exc.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         sys.exit(1)
-    click.echo(f"{checklist.ref}")
+    echo(f"{checklist.ref}")
     current = None
     for row in coverage_matrix(checklist):
         if row.source != current:
             current = row.source
-            click.echo(f"\n{row.source}: {checklist.source(row.source).title}")
+            echo(f"\n{row.source}: {checklist.source(row.source).title}")
         label = row.clause or "(whole document)"
         source = checklist.source(row.source)
         number = source.number(row.clause)
         heading = f" ({row.heading}{'; ' + number if number else ''})" if row.heading else ""
         ids = ", ".join(r.id for r in row.requirements) or "-- not cited --"
-        click.echo(f"  {label}{heading}: {ids}")
+        echo(f"  {label}{heading}: {ids}")
     missing = uncited_clauses(checklist)
-    click.echo("")
+    echo("")
     for source in ACCREDITATION_SOURCES:
         gaps = [row.clause for row in missing if row.source == source]
-        click.echo(f"Uncited {source} clauses: {', '.join(gaps) if gaps else 'none'}")
+        echo(f"Uncited {source} clauses: {', '.join(gaps) if gaps else 'none'}")
     sys.exit(1 if missing else 0)
 
 

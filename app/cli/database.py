@@ -4,6 +4,7 @@ import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
 
+from app.cli.output import echo
 from app.services.accounts.trail_protection import ProtectionError, grant_runtime_privileges
 
 
@@ -17,10 +18,10 @@ def register(app: Flask) -> None:
     def init_db(app_role: str | None) -> None:
         """Create or upgrade the database schema to the latest migration."""
         upgrade(directory=current_app.extensions["migrate"].directory)
-        click.echo(f"Database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+        echo(f"Database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
         if app_role:
             try:
                 grant_runtime_privileges(app_role)
             except ProtectionError as exc:
                 raise click.ClickException(str(exc)) from None
-            click.echo(f"Granted {app_role} what the application needs; on events only reading and adding")
+            echo(f"Granted {app_role} what the application needs; on events only reading and adding")

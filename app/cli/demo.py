@@ -3,6 +3,7 @@
 import click
 from flask import Flask
 
+from app.cli.output import echo
 from app.services.demo.demo import PEOPLE, make_demo
 
 
@@ -16,9 +17,9 @@ def register(app: Flask) -> None:
         outcome = make_demo(full=full)
         verb = "Created" if outcome.created else "Found existing"
         a = outcome.assessment
-        click.echo(f"{verb} assessment {a.id} of {outcome.unit.name}: {a.title} ({a.stage})")
+        echo(f"{verb} assessment {a.id} of {outcome.unit.name}: {a.title} ({a.stage})")
         if outcome.passwords:
             titles = {email: title for _role, email, _name, title in PEOPLE}
-            click.echo("People (passwords are shown this once; change them after signing in):")
+            echo("People (passwords are shown this once; change them after signing in):")
             for user, password in outcome.passwords:
-                click.echo(f"  {user.email:34} {password}  {user.name}, {titles.get(user.email, user.role)}")
+                echo(f"  {user.email:34} {password}  {user.name}, {titles.get(user.email, user.role)}")

@@ -9,6 +9,7 @@ from flask import Flask
 
 from app.cli import installations
 from app.cli.assessments import group as assessments_group
+from app.cli.output import echo
 from app.domain.scoring import Scope
 from app.extensions import db
 from app.models import Assessment
@@ -33,7 +34,7 @@ def export(assessment_id: int, output: str) -> None:
     Path(output).write_bytes(package_bytes(package))
     record_export(assessment, f"json to {Path(output).name}")
     db.session.commit()
-    click.echo(
+    echo(
         f"Wrote {output}: {len(package['responses'])} responses, record {record_hash(package)[:12]}, "
         f"signed by this installation ({package['installation']['id']})"
     )
@@ -58,12 +59,10 @@ def register(app: Flask) -> None:
         except PackageRefused as exc:
             raise click.ClickException(str(exc)) from None
         a = outcome.assessment
-        click.echo(
-            f"Imported assessment {a.id} of {a.unit.code}: {a.title} ({a.status}, revision {a.revision}, {a.scope})"
-        )
+        echo(f"Imported assessment {a.id} of {a.unit.code}: {a.title} ({a.status}, revision {a.revision}, {a.scope})")
         if outcome.created_unit:
-            click.echo(f"  created unit {a.unit.code}: {a.unit.name}")
+            echo(f"  created unit {a.unit.code}: {a.unit.name}")
         if outcome.created_sops:
-            click.echo(f"  added to the SOP register: {', '.join(outcome.created_sops)}")
+            echo(f"  added to the SOP register: {', '.join(outcome.created_sops)}")
         for note in outcome.notes:
-            click.echo(f"  {note}")
+            echo(f"  {note}")

@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli.output import echo, field
 from app.extensions import db
 from app.services.exchange.packages import this_installation
 from app.services.exchange.signing import fingerprint, own_public_key
@@ -19,10 +20,10 @@ def this() -> None:
     """This installation's id, name, public key and fingerprint: what another installation needs to trust it."""
     here = this_installation()
     key = own_public_key()
-    click.echo(f"id: {here['id']}")
-    click.echo(f"name: {here['name']}")
-    click.echo(f"public key: {key}")
-    click.echo(f"fingerprint: {fingerprint(key)}")
+    echo(f"id: {here['id']}")
+    echo(f"name: {here['name']}")
+    echo(f"public key: {key}")
+    echo(f"fingerprint: {fingerprint(key)}")
 
 
 @group.command("list")
@@ -30,7 +31,7 @@ def list_trusted() -> None:
     """One line each: installation id, fingerprint, added, name."""
     for trusted in trusted_installations():
         added = trusted.added_at.strftime("%Y-%m-%d")
-        click.echo(f"{trusted.installation_id}\t{fingerprint(trusted.public_key)}\t{added}\t{trusted.name}")
+        echo(f"{trusted.installation_id}\t{fingerprint(trusted.public_key)}\t{added}\t{field(trusted.name)}")
 
 
 @group.command("trust")
@@ -47,14 +48,14 @@ def trust(installation_id: str, name: str, public_key: str, yes: bool) -> None:
     except ValueError:
         raise click.ClickException("that is not a public key: 44 characters of base64 ending in '='") from None
     if not yes:
-        click.echo(f"Fingerprint: {print_}")
+        echo(f"Fingerprint: {print_}")
         click.confirm("Is it the fingerprint its administrator reads to you?", abort=True)
     try:
         trusted = trust_installation(installation_id, name, public_key, None)
     except TrustError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Trusted {trusted.name} ({trusted.installation_id}), key {print_}")
+    echo(f"Trusted {trusted.name} ({trusted.installation_id}), key {print_}")
 
 
 @group.command("untrust")
@@ -66,7 +67,7 @@ def untrust(installation_id: str) -> None:
     except TrustError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"No longer trusted: {removed.name} ({removed.installation_id})")
+    echo(f"No longer trusted: {removed.name} ({removed.installation_id})")
 
 
 def register(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""``flask report render|issue|verify``."""
+"""``flask report render|issue|verify|reader-copies``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,18 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.cli.output import echo
 from app.extensions import db
-from app.models import Assessment, User
+from app.models import Assessment, IssuedReport, User
 from app.services.assessment.access import Action, may
-from app.services.reporting.issuing import FINE, IssueError, issue_report, repair_reports, verify_reports
+from app.services.reporting.issuing import (
+    FINE,
+    IssueError,
+    file_reader_copy,
+    issue_report,
+    repair_reports,
+    verify_reports,
+)
 from app.services.reporting.reports import render_report_pdf
 
 group = AppGroup("report", help="Render, issue and verify gap reports.")
@@ -35,7 +43,7 @@ def render(assessment_id: int, output: str) -> None:
     """Render the gap report of an assessment to a PDF file (not issued)."""
     pdf = render_report_pdf(_assessment(assessment_id))
     Path(output).write_bytes(pdf)
-    click.echo(f"Wrote {output} ({len(pdf):,} bytes)")
+    echo(f"Wrote {output} ({len(pdf):,} bytes)")
 
 
 @group.command("issue")
@@ -58,7 +66,7 @@ def issue(assessment_id: int, email: str | None) -> None:
         report = issue_report(assessment, user)
     except IssueError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
+    echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
 
 
 @group.command("verify")
@@ -74,20 +82,36 @@ def verify(repair: bool) -> None:
         done = repair_reports()
         db.session.commit()
         for line in done:
-            click.echo(f"REPAIRED {line}")
+            echo(f"REPAIRED {line}")
     outcomes = verify_reports()
     bad = [o for o in outcomes if o.state not in FINE]
     for outcome in outcomes:
-        click.echo(str(outcome), err=outcome.state not in FINE)
+        echo(str(outcome), err=outcome.state not in FINE)
     issued = [o for o in outcomes if o.report is not None]
-    broken = sum(1 for o in issued if o.state not in FINE)
+    reports = {o.report.id for o in issued}
+    broken = len({o.report.id for o in issued if o.state not in FINE})
     others = len(outcomes) - len(issued)
-    click.echo(
-        f"{len(issued)} issued reports checked, {broken} missing or altered, "
+    echo(
+        f"{len(reports)} issued reports checked, {broken} missing or altered, "
         f"{others} files in the reports folder that no record accounts for"
         + ("" if not others or repair else " (flask report verify --repair deals with them)")
     )
     sys.exit(1 if bad else 0)
+
+
+@group.command("reader-copies")
+def reader_copies() -> None:
+    """File reader's copies (only what the report prints attached) of reports issued before they existed."""
+    waiting = db.session.scalars(
+        select(IssuedReport).where(IssuedReport.reader_filename.is_(None)).order_by(IssuedReport.id)
+    ).all()
+    for report in waiting:
+        try:
+            echo(file_reader_copy(report))
+        except IssueError as exc:
+            raise click.ClickException(str(exc)) from None
+    filed = sum(1 for report in waiting if report.reader_filename)
+    echo(f"{filed} of {len(waiting)} reports without a reader's copy have one now")
 
 
 def register(app: Flask) -> None:

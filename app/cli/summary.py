@@ -11,6 +11,7 @@ from __future__ import annotations
 import click
 
 from app.cli.assessments import assessment_by_id, group
+from app.cli.output import echo
 from app.services.assessment.assessments import score_sheet
 from app.services.assessment.summary import AssessmentSummary, summary_of
 
@@ -55,4 +56,4 @@ def summary(assessment_id: int) -> None:
     """Where an assessment stands: one "name: value" line each (stage, scope, completeness, ... good practices)."""
     sheet = score_sheet(assessment_by_id(assessment_id))
     for name, value in summary_lines(summary_of(sheet)):
-        click.echo(f"{name}: {value}")
+        echo(f"{name}: {value}")

@@ -4,6 +4,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.cli.output import echo
 from app.services.accounts.users import UserError, create_unit
 
 group = AppGroup("units", help="Manage CSI units.")
@@ -19,7 +20,7 @@ def create(code: str, name: str, jurisdiction: str) -> None:
         unit = create_unit(code, name, jurisdiction)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Created unit {unit.code}: {unit.name} ({unit.jurisdiction})")
+    echo(f"Created unit {unit.code}: {unit.name} ({unit.jurisdiction})")
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.cli.output import echo, field
 from app.extensions import db
 from app.models import ROLES, Unit, User
 from app.services.accounts.audit import record
@@ -47,14 +48,14 @@ def create(email: str, role: str, unit_codes: tuple[str, ...], name: str) -> Non
             raise click.ClickException(f"no unit with code {code}; create it with 'flask units create'")
         units.append(unit)
     if role in ("unit_head", "assessor", "viewer", "expert") and not units:
-        click.echo(f"note: a {role} without a unit sees nothing until given one", err=True)
+        echo(f"note: a {role} without a unit sees nothing until given one", err=True)
     try:
         user, _temporary = create_user(email, _read_password(), role, name, units)
     except UserError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"Created {user.email} ({user.role}){' for ' + ', '.join(u.code for u in units) if units else ''}")
+    echo(f"Created {user.email} ({user.role}){' for ' + ', '.join(u.code for u in units) if units else ''}")
 
 
 def _user(email: str) -> User:
@@ -78,7 +79,7 @@ def set_password_command(email: str) -> None:
         "auth.password_changed", object_type="user", object_id=user.id, summary=f"{user.email}, from the command line"
     )
     db.session.commit()
-    click.echo(f"Password of {user.email} changed; their sessions have ended.")
+    echo(f"Password of {user.email} changed; their sessions have ended.")
 
 
 @group.command("disable")
@@ -88,7 +89,7 @@ def disable(email: str) -> None:
     user = _user(email)
     set_active(user, False)
     db.session.commit()
-    click.echo(f"Disabled {user.email}; their sessions have ended.")
+    echo(f"Disabled {user.email}; their sessions have ended.")
 
 
 @group.command("enable")
@@ -98,7 +99,7 @@ def enable(email: str) -> None:
     user = _user(email)
     set_active(user, True)
     db.session.commit()
-    click.echo(f"Enabled {user.email}.")
+    echo(f"Enabled {user.email}.")
 
 
 @group.command("sign-out")
@@ -113,7 +114,7 @@ def sign_out(email: str | None, everyone: bool) -> None:
         user.end_sessions()
         record("user.signed_out", object_type="user", object_id=user.id, summary=f"{user.email}, from the command line")
     db.session.commit()
-    click.echo(f"Signed out {'every user' if everyone else people[0].email} ({len(people)}).")
+    echo(f"Signed out {'every user' if everyone else people[0].email} ({len(people)}).")
 
 
 @group.command("mfa-reset")
@@ -125,11 +126,9 @@ def mfa_reset(email: str) -> None:
     reset_second_factor(user)
     db.session.commit()
     if had:
-        click.echo(
-            f"Second factor of {user.email} removed; their sessions have ended. They set it up at the next sign-in."
-        )
+        echo(f"Second factor of {user.email} removed; their sessions have ended. They set it up at the next sign-in.")
     else:
-        click.echo(f"{user.email} had no second factor; their sessions have ended.")
+        echo(f"{user.email} had no second factor; their sessions have ended.")
 
 
 @group.command("list")
@@ -139,7 +138,7 @@ def list_users() -> None:
     for user in users:
         state = "disabled" if not user.active else ("temporary-password" if user.must_change_password else "active")
         units = ",".join(u.code for u in user.units) or "-"
-        click.echo(f"{user.email}\t{user.role}\t{units}\t{state}\t{user.name}")
+        echo(f"{field(user.email)}\t{user.role}\t{units}\t{state}\t{field(user.name)}")
 
 
 @group.command("bootstrap")
@@ -149,12 +148,12 @@ def bootstrap() -> None:
     if created is None:
         return
     user, password = created
-    click.echo("")
-    click.echo("  First administrator created. Sign in at http://127.0.0.1:5000 with")
-    click.echo(f"    email:    {user.email}")
-    click.echo(f"    password: {password}")
-    click.echo("  This password is shown only once: note it now. You will choose your own at the first sign-in.")
-    click.echo("")
+    echo("")
+    echo("  First administrator created. Sign in at http://127.0.0.1:5000 with")
+    echo(f"    email:    {user.email}")
+    echo(f"    password: {password}")
+    echo("  This password is shown only once: note it now. You will choose your own at the first sign-in.")
+    echo("")
 
 
 def register(app: Flask) -> None:

@@ -14,8 +14,16 @@ import re
 UNIT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,31}$")
 UNIT_CODE_HELP = "1 to 32 characters: letters, digits, '-' and '_', starting with a letter or digit"
 
-#: Control characters no text may hold (tab, line feed and carriage return are allowed).
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: The one character rule: what no text may hold, wherever it comes from (a form, a script's
+#: JSON, an address, a package, the command line). C0 controls but tab, line feed and carriage
+#: return (PostgreSQL cannot store NUL; the rest drive terminals); DEL and the C1 controls
+#: (U+0080-U+009F: terminals obey some, such as CSI); the bidirectional embeddings, overrides
+#: and isolates (they make a code or a name read differently from what is stored); and lone
+#: surrogates (not text at all: no UTF-8 encoder writes them, so the page or database fails).
+FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+CONTROL = re.compile(f"[{FORBIDDEN}]")
+#: What a terminal must never receive raw: the rule above plus tab, line feed and carriage return.
+TERMINAL_UNSAFE = re.compile(f"[\t\n\r{FORBIDDEN}]")
 
 #: Dates people enter: an SOP issue date, a due date, a consultation date.
 EARLIEST_DATE = dt.date(1900, 1, 1)
@@ -56,6 +64,52 @@ def control_character(text: str) -> str | None:
     """The first forbidden control character in ``text`` as U+XXXX, or None."""
     found = CONTROL.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
+
+
+def forbidden_in(data) -> tuple[tuple, str] | None:
+    """The first string in ``data`` (nested dicts and lists, keys too) holding a forbidden character.
+
+    Returns the path to it (keys and list positions; a bad key ends the path) and the
+    character as U+XXXX, or None. Walks without recursion: the depth is the caller's to bound.
+    """
+    stack: list[tuple[object, tuple]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            bad = control_character(value)
+            if bad:
+                return path, bad
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                bad = control_character(key) if isinstance(key, str) else None
+                if bad:
+                    return (*path, key), bad
+                stack.append((item, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, i)) for i, item in enumerate(value))
+    return None
+
+
+def path_text(path: tuple) -> str:
+    """A path into nested data as people read it: ``responses/3/evidence_note``, escapes shown."""
+    return "/".join(escape_controls(str(step)) for step in path)
+
+
+def escape_controls(text: str, *, keep: str = "") -> str:
+    """``text`` with every control character written as an escape (\\x1b, \\u202e, \\t), for terminals.
+
+    Characters in ``keep`` (a line's own tabs and line feeds) pass unchanged.
+    """
+
+    def escaped(found: re.Match) -> str:
+        char = found.group()
+        if char in keep:
+            return char
+        if char in "\t\n\r":
+            return {"\t": "\\t", "\n": "\\n", "\r": "\\r"}[char]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return TERMINAL_UNSAFE.sub(escaped, text)
 
 
 def check_text(value: str, what: str, kind: str) -> str:

@@ -31,6 +31,7 @@ from app.domain.checklist import (
     Section,
     Source,
 )
+from app.domain.limits import forbidden_in
 from app.domain.text import Text
 
 #: Larger files are refused before parsing; the full shipped checklist is well under 1 MB.
@@ -104,6 +105,11 @@ def parse_checklist(source: str | bytes, filename: str = "<checklist>", *, trust
     document = _jsonable(data)
     located = _Locator(filename, lines, document)
 
+    # The one character rule for all input: a YAML escape such as "\e" or "\u202e" would pass it.
+    found = None if trusted else forbidden_in(document)
+    if found:
+        message = f"a control character ({found[1]}) is not allowed in checklist text"
+        raise ChecklistInvalid([located.problem(list(found[0]), message)])
     problems = (
         []
         if trusted

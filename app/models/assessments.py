@@ -80,7 +80,7 @@ class Assessment(db.Model):
     #: The assessment this one was upgraded from (a later checklist version), if it was.
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
     # The scores as of the last change, kept so that lists need not score every response of
-    # every assessment on every view (recorded by app.services.assessment.assessments.record_scores).
+    # every assessment on every view (kept by record_scores and saves, recomputed by ensure_scores when stale).
     score: Mapped[float | None] = mapped_column(Float)
     coverage: Mapped[float | None] = mapped_column(Float)
     completeness: Mapped[float | None] = mapped_column(Float)

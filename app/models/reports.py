@@ -35,6 +35,11 @@ class IssuedReport(db.Model):
     #: a chain rewritten later no longer has this hash at this place.
     chain_seq: Mapped[int | None]
     chain_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The reader's copy, filed beside it: the same pages with only what the report prints
+    #: attached, for those who may not export the assessment (none on reports issued before).
+    reader_filename: Mapped[str | None] = mapped_column(String(200), unique=True)
+    reader_sha256: Mapped[str | None] = mapped_column(String(64))
+    reader_size: Mapped[int | None]
 
     assessment: Mapped[Assessment] = relationship()
     signed_off_by: Mapped[User | None] = relationship()

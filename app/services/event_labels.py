@@ -46,6 +46,7 @@ EVENT = {
     "plan.gap_taken_back": _l("Gap taken back into the plan"),
     "report.issued": _l("Report issued"),
     "report.verify_repaired": _l("Reports folder repaired"),
+    "report.reader_copy_filed": _l("Reader's copy of an issued report filed"),
     "auth.mfa_enabled": _l("Second factor set up"),
     "auth.mfa_disabled": _l("Second factor turned off"),
     "auth.recovery_code_used": _l("Recovery code used"),

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, redirect, request, url_for
+from flask import Flask, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import InternalServerError
 
-from app.domain.limits import control_character
 from app.extensions import db, login_manager
 from app.services.accounts.audit import record
 from app.services.accounts.second_factor import needs_setup as needs_second_factor
 from app.web.i18n import register_i18n
+from app.web.input_boundary import register_input_boundary
 from app.web.page_texts import register_page_texts
 from app.web.refusals import (
     CODE_OF_STATUS,
@@ -55,6 +55,7 @@ def register_web(app: Flask) -> None:
     register_i18n(app)
     register_session_status(app)
     register_page_texts(app)
+    register_input_boundary(app)
 
     @app.before_request
     def _require_sign_in():
@@ -74,26 +75,6 @@ def register_web(app: Flask) -> None:
                 message = _("Set up your second factor first (in a new tab); your input is kept on the page.")
                 return refusal(403, Refusal.FORBIDDEN, message)
             return redirect(url_for("auth.setup_second_factor"))
-        return None
-
-    @app.before_request
-    def _refuse_control_characters():
-        # PostgreSQL cannot store a NUL byte and no field needs a control character: refuse
-        # them here, once, whatever the form, with the field named.
-        for source in (request.args, request.form):
-            for name, value in source.items(multi=True):
-                bad = control_character(value)
-                if bad:
-                    field = name.rsplit("-", 1)[-1]
-                    abort(
-                        400,
-                        description=_(
-                            "The field '%(field)s' contains a control character (%(char)s). Nothing was saved; "
-                            "remove it and try again.",
-                            field=field,
-                            char=bad,
-                        ),
-                    )
         return None
 
     @app.after_request
@@ -185,6 +166,11 @@ def register_web(app: Flask) -> None:
             409,
             lambda: _("This cannot be done at the assessment's current stage. Reload the page to see where it stands."),
             lambda: _("This cannot be done at the assessment's current stage."),
+        ),
+        (
+            415,
+            lambda: _("This address takes a form. Nothing was saved; go back and send it from the page's own form."),
+            lambda: _("This address takes a form, so nothing was saved. Your input is kept on the page."),
         ),
         (
             413,

@@ -33,6 +33,7 @@ class Refusal(StrEnum):
     STAGE_MOVED = "stage_moved"  # the assessment moved to a stage where this cannot be done
     BUSY = "busy"  # the database stayed busy through the server's retries: try again
     TOO_LARGE = "too_large"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # a body the address does not take (JSON to a form)
     INVALID = "invalid"  # field errors, in "errors"
     THROTTLED = "throttled"
     SERVER_ERROR = "server_error"
@@ -47,6 +48,7 @@ CODE_OF_STATUS = {
     405: Refusal.METHOD_NOT_ALLOWED,
     409: Refusal.STAGE_MOVED,
     413: Refusal.TOO_LARGE,
+    415: Refusal.UNSUPPORTED_MEDIA_TYPE,
     422: Refusal.INVALID,
     429: Refusal.THROTTLED,
     500: Refusal.SERVER_ERROR,

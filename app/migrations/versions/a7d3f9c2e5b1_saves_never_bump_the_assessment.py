@@ -5,7 +5,7 @@ scores_generation in one UPDATE without touching the assessment's version; figur
 recomputed later are written back only for the generation they were computed from.
 
 Revision ID: a7d3f9c2e5b1
-Revises: e8c4b2d7f1a6
+Revises: f3a9c1e7b5d2
 Create Date: 2026-12-09 05:00:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7d3f9c2e5b1'
-down_revision = 'e8c4b2d7f1a6'
+down_revision = 'f3a9c1e7b5d2'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Bringing an assessment package from another installation into this one: bounded and honest.
 
-1. :func:`read_package`: size, UTF-8, JSON (nesting bounded), then the schema (types,
-   lengths, ranges, counts) built from the one set of input limits;
+1. :func:`read_package`: size, UTF-8, JSON (nesting bounded), the one character rule, then
+   the schema (types, lengths, ranges, counts) built from the one set of input limits;
 2. :func:`plan_import`: every check against this installation (checklist version and
    content, modules, one entry per requirement, scale values, N/A justifications, cited
    documents, actions, who may import where). Nothing is written until all pass;
@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.domain.checklist import Checklist
-from app.domain.limits import LimitError, unit_code
+from app.domain.limits import LimitError, forbidden_in, path_text, unit_code
 from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
@@ -102,6 +102,17 @@ def read_package(raw: bytes) -> dict[str, Any]:
         raise PackageRefused(_("The file nests deeper than any package does; it is not a package.")) from None
     if _too_deep(data):
         raise PackageRefused(_("The file nests deeper than any package does; it is not a package."))
+    # Before anything quotes the package: a lone surrogate cannot even be shown on a page.
+    found = forbidden_in(data)
+    if found:
+        raise PackageRefused(
+            _(
+                "The package holds a control character (%(char)s) at %(where)s, which nothing here may store. "
+                "Nothing was imported; remove it from the original and export the package again.",
+                char=found[1],
+                where=path_text(found[0]) or _("its top level"),
+            )
+        )
     if not isinstance(data, dict) or data.get("format") != PACKAGE_FORMAT:
         raise PackageRefused(_("This is not an assessment package exported by this product."))
     if data.get("format_version") not in SUPPORTED_VERSIONS:

@@ -1,8 +1,9 @@
 """The JSON Schema an assessment package must meet, built from the one set of input limits.
 
-Every string has the length its column holds and no control characters; every number and
-date a range; every list a bound. A package that passes can be written on SQLite and
-PostgreSQL alike.
+Every string has the length its column holds; every number and date a range; every list a
+bound. Characters are checked before the schema, by the one rule for all input
+(:func:`app.domain.limits.forbidden_in`, called by ``read_package``). A package that passes
+can be written on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -28,14 +29,10 @@ MAX_PARTICIPANTS = 40
 MAX_REVISION = 10_000
 MAX_SCALE_VALUE = 100
 
-# Text without the control characters PostgreSQL cannot store or no field needs.
-_PRINTABLE = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
-
 
 def text(kind: str, *, required: bool = False) -> dict[str, Any]:
     """A string of at most ``LENGTH[kind]`` characters (or null unless ``required``)."""
     schema: dict[str, Any] = {"type": "string" if required else ["string", "null"], "maxLength": LENGTH[kind]}
-    schema["pattern"] = _PRINTABLE
     if required:
         schema["minLength"] = 1
     return schema

@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from app.domain.checklist import Requirement
-from app.models import Assessment, ReportedReview, Response
+from app.models import FINDINGS, Assessment, ReportedReview, Response
 from app.services.assessment.assessments import ScoreSheet
 from app.services.labels import SIGNATURE
 
@@ -81,12 +81,12 @@ class ImportedFrom:
 
     @property
     def findings(self) -> dict[str, list[Requirement]]:
-        """Reported findings by class."""
+        """Reported findings by class, most serious first (as the unit's own findings are listed)."""
         found: dict[str, list[Requirement]] = {}
         for req, _resp, layer in self.reported:
             if layer.finding:
                 found.setdefault(layer.finding, []).append(req)
-        return found
+        return {key: found[key] for key in FINDINGS if key in found}
 
 
 def imported_from(assessment: Assessment, sheet: ScoreSheet | None = None) -> ImportedFrom | None:

@@ -7,6 +7,7 @@ earlier issued reports stay as they were.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
@@ -25,6 +27,9 @@ from app.services.accounts.audit import record
 from app.services.accounts.chain import chain_head
 from app.services.assessment.assessments import AssessmentError
 from app.services.reporting.reports import PDF_VARIANT, render_report
+
+#: The reader's copy of an issued report is filed beside it under the same name with this suffix.
+READER_SUFFIX = "-reader"
 
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
 ORPHANS = ".unrecorded"
@@ -107,37 +112,31 @@ def _set_aside(path: Path) -> Path:
 def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     """Render, file and record the report of the assessment's current (finalised) revision.
 
-    The record is flushed first, the file written next, and the record committed last. If
-    the commit fails the file is removed again, so neither remains; if the process dies
-    between the two, the file stays without a record: ``flask report verify`` names it, and
-    the next attempt sets it aside and completes the issue.
+    Two files are filed from one layout: the report with the whole assessment record
+    attached, and the reader's copy (the same pages, with only what the report prints
+    attached) for those who may not export the assessment.
+
+    The record is flushed first (that claims the revision: a second person issuing at the
+    same moment waits there, then is told it is issued), the files are written next, and the
+    record is committed last. If writing or the commit fails the files are removed again, so
+    neither remains; if the process dies between the two, the files stay without a record:
+    ``flask report verify`` names them, and the next attempt sets them aside and completes.
     """
-    if not assessment.is_locked:
-        raise IssueError(_("Finalise the assessment before issuing its report."))
-    if current_issue(assessment) is not None:
-        raise IssueError(
-            _("Revision %(rev)s is issued already; reopen the assessment to issue a new one.", rev=assessment.revision)
-        )
+    _check_issuable(assessment)
     head = chain_head()  # printed on the cover and kept: the trail as it stood when this was issued
-    rendered = render_report(assessment, chain_head=head)
-    pdf = rendered.pdf
-    path = reports_dir() / assessment_filename(assessment)
-    if path.exists():
-        recorded = db.session.scalar(select(IssuedReport.id).where(IssuedReport.filename == path.name))
-        if recorded is not None:
-            raise IssueError(
-                _(
-                    "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.",
-                    name=path.name,
-                )
-            )
-        _set_aside(path)  # left by an attempt that failed before its record was committed
+    rendered = render_report(assessment, chain_head=head, reader_copy=True)
+    folder = reports_dir()
+    path = folder / assessment_filename(assessment)
+    reader_path = folder / assessment_filename(assessment, suffix=READER_SUFFIX)
     issued = IssuedReport(
         assessment=assessment,
         revision=assessment.revision,
         filename=path.name,
-        sha256=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
+        sha256=hashlib.sha256(rendered.pdf).hexdigest(),
+        size=len(rendered.pdf),
+        reader_filename=reader_path.name,
+        reader_sha256=hashlib.sha256(rendered.reader_pdf).hexdigest(),
+        reader_size=len(rendered.reader_pdf),
         checklist_ref=assessment.checklist_version.ref,
         checklist_hash=assessment.checklist_version.content_hash,
         record_hash=rendered.record_hash,
@@ -147,8 +146,16 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         chain_seq=head[0],
         chain_hash=head[1],
     )
+    assessment_id, revision = assessment.id, assessment.revision
     db.session.add(issued)
-    db.session.flush()  # a conflicting record fails here, before any file is written
+    try:
+        db.session.flush()  # claims the revision; someone issuing it at the same moment fails here
+    except IntegrityError:
+        db.session.rollback()
+        raise IssueError(_issued_meanwhile(assessment_id, revision, (path.name, reader_path.name))) from None
+    for taken in (path, reader_path):
+        if taken.exists():
+            _make_way(taken, issued)
     record(
         "report.issued",
         user=user,
@@ -156,30 +163,171 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         object_id=issued.id,
         assessment=assessment,
         summary=f"{issued.filename} sha256 {issued.sha256[:12]}",
-        after={"filename": issued.filename, "sha256": issued.sha256, "revision": issued.revision},
+        after={
+            "filename": issued.filename,
+            "sha256": issued.sha256,
+            "revision": issued.revision,
+            "reader_filename": issued.reader_filename,
+            "reader_sha256": issued.reader_sha256,
+        },
     )
-    _write_once(path, pdf)
+    written: list[Path] = []
     try:
+        for target, data in ((path, rendered.pdf), (reader_path, rendered.reader_pdf)):
+            _write_once(target, data)
+            written.append(target)
         db.session.commit()
-    except BaseException:
+    except BaseException as exc:
         db.session.rollback()
-        path.unlink(missing_ok=True)
+        for target in written:
+            target.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise IssueError(_unwritable(exc)) from None
         raise
     return issued
 
 
-def read_issued(report: IssuedReport) -> bytes:
-    """The issued file's bytes, after checking them against the recorded hash."""
-    path = reports_dir() / report.filename
+def file_reader_copy(report: IssuedReport, user: User | None = None) -> str:
+    """File the reader's copy of a report issued before reader's copies were filed; say what was done.
+
+    The copy is rendered again from the assessment, so it is filed only while the assessment
+    still holds exactly the record that was issued (same revision, still finalised, the same
+    record hash); otherwise the report keeps no reader's copy and viewers are told why.
+    """
+    assessment = report.assessment
+    if report.reader_filename:
+        return _("%(name)s has its reader's copy already.", name=report.filename)
+    if assessment.revision != report.revision or not assessment.is_locked:
+        return _(
+            "%(name)s: the assessment has changed since it was issued (now revision %(rev)s); "
+            "no reader's copy can be made from it.",
+            name=report.filename,
+            rev=assessment.revision,
+        )
+    head = (report.chain_seq, report.chain_hash) if report.chain_seq is not None else None
+    rendered = render_report(assessment, chain_head=head, reader_copy=True)
+    if rendered.record_hash != report.record_hash:
+        return _(
+            "%(name)s: the assessment's record no longer matches the issued one; no reader's copy was made.",
+            name=report.filename,
+        )
+    path = reports_dir() / report.filename.replace(".pdf", f"{READER_SUFFIX}.pdf")
+    report.reader_filename = path.name
+    report.reader_sha256 = hashlib.sha256(rendered.reader_pdf).hexdigest()
+    report.reader_size = len(rendered.reader_pdf)
+    if path.exists():
+        _make_way(path, report)
+    record(
+        "report.reader_copy_filed",
+        user=user,
+        object_type="report",
+        object_id=report.id,
+        assessment=assessment,
+        summary=f"{path.name} sha256 {report.reader_sha256[:12]}",
+        after={"reader_filename": path.name, "reader_sha256": report.reader_sha256},
+    )
+    try:
+        _write_once(path, rendered.reader_pdf)
+        db.session.commit()
+    except BaseException as exc:
+        db.session.rollback()
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise IssueError(_unwritable(exc)) from None
+        raise
+    return _("%(name)s: filed its reader's copy %(copy)s.", name=report.filename, copy=path.name)
+
+
+def _check_issuable(assessment: Assessment) -> None:
+    if not assessment.is_locked:
+        raise IssueError(_("Finalise the assessment before issuing its report."))
+    if current_issue(assessment) is not None:
+        raise IssueError(
+            _("Revision %(rev)s is issued already; reopen the assessment to issue a new one.", rev=assessment.revision)
+        )
+
+
+def _issued_meanwhile(assessment_id: int, revision: int, names: tuple[str, ...]) -> str:
+    """What a person is told whose issue lost to another made at the same moment."""
+    other = db.session.scalar(
+        select(IssuedReport).where(IssuedReport.assessment_id == assessment_id, IssuedReport.revision == revision)
+    )
+    if other is None:
+        owned = db.session.scalar(
+            select(IssuedReport.filename).where(
+                IssuedReport.filename.in_(names) | IssuedReport.reader_filename.in_(names)
+            )
+        )
+        if owned is not None:  # another record holds the name: never replace what it filed
+            return _(
+                "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.", name=owned
+            )
+        # the other issue did not complete either
+        return _("Someone else was issuing this report at the same moment; nothing was issued. Issue it again.")
+    who = other.signed_off_by.name if other.signed_off_by else _("someone")
+    return _(
+        "%(who)s issued revision %(rev)s a moment ago (SHA-256 %(hash)s); it was not issued twice.",
+        who=who,
+        rev=revision,
+        hash=other.short_hash,
+    )
+
+
+def _make_way(path: Path, issued: IssuedReport) -> None:
+    """Set aside a file an earlier, failed attempt left under this name; refuse if a record owns it."""
+    owner = db.session.scalar(
+        select(IssuedReport.id).where(
+            IssuedReport.id != issued.id,
+            (IssuedReport.filename == path.name) | (IssuedReport.reader_filename == path.name),
+        )
+    )
+    if owner is not None:
+        db.session.rollback()
+        raise IssueError(
+            _(
+                "%(name)s exists already in the reports folder; it is not replaced. Ask an administrator.",
+                name=path.name,
+            )
+        )
+    _set_aside(path)
+
+
+def _unwritable(exc: OSError) -> str:
+    """The message for a report that could not be filed (nothing was kept)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _(
+            "The reports folder's disk is full: the report was not issued and nothing was filed. "
+            "Ask an administrator to free space, then issue it again."
+        )
+    return _(
+        "The report could not be written to the reports folder (%(reason)s): it was not issued and nothing "
+        "was filed. Ask an administrator.",
+        reason=exc.strerror or type(exc).__name__,
+    )
+
+
+def read_issued(report: IssuedReport, *, reader: bool = False) -> bytes:
+    """The issued file's bytes, after checking them against the recorded hash.
+
+    ``reader``: the reader's copy (only what the report prints attached), for someone who
+    may not export the assessment; reports issued before reader's copies were filed have none.
+    """
+    name, expected = (report.reader_filename, report.reader_sha256) if reader else (report.filename, report.sha256)
+    if name is None:
+        raise IssueError(
+            _(
+                "This report was issued before reader's copies were filed, and its file carries the whole "
+                "assessment record, which your role may not take. Ask the unit head or an administrator for it."
+            )
+        )
+    path = reports_dir() / name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        raise IssueError(_("The issued file %(name)s is missing from the reports folder.", name=name)) from None
+    if hashlib.sha256(data).hexdigest() != expected:
         raise IssueError(
-            _("The issued file %(name)s is missing from the reports folder.", name=report.filename)
-        ) from None
-    if hashlib.sha256(data).hexdigest() != report.sha256:
-        raise IssueError(
-            _("The issued file %(name)s no longer matches its recorded hash; it is not served.", name=report.filename)
+            _("The issued file %(name)s no longer matches its recorded hash; it is not served.", name=name)
         )
     return data
 
@@ -206,7 +354,10 @@ class VerifyOutcome:
     def __str__(self) -> str:
         r = self.report
         if r is not None:
-            return f"{self.state.upper():8} {r.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {r.short_hash}"
+            digest = r.short_hash if self.filename == r.filename else (r.reader_sha256 or "")[:12]
+            return (
+                f"{self.state.upper():8} {self.filename}  assessment {r.assessment_id} r{r.revision}  sha256 {digest}"
+            )
         why = {
             "unknown": "no issued report records this file",
             "temporary": "left by an issue that did not finish; --repair removes it",
@@ -228,9 +379,13 @@ def verify_reports() -> list[VerifyOutcome]:
     outcomes = []
     folder = reports_dir()
     for report in db.session.scalars(select(IssuedReport).order_by(IssuedReport.id)):
-        path = folder / report.filename
-        state = "missing" if not path.is_file() else "ok" if _sha256(path) == report.sha256 else "altered"
-        outcomes.append(VerifyOutcome(report, state, report.filename))
+        filed = [(report.filename, report.sha256)]
+        if report.reader_filename:  # the reader's copy is checked as strictly as the report
+            filed.append((report.reader_filename, report.reader_sha256))
+        for name, expected in filed:
+            path = folder / name
+            state = "missing" if not path.is_file() else "ok" if _sha256(path) == expected else "altered"
+            outcomes.append(VerifyOutcome(report, state, name))
     recorded = {o.filename for o in outcomes}
     for path in sorted(folder.iterdir()):
         if not path.is_file() or path.name in recorded or path.name == ".gitkeep":

@@ -11,6 +11,8 @@ from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
 from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, shown_score, summarise
+from app.domain.seizure_record import REQUIREMENT_ID as SEIZURE_REQUIREMENT
+from app.domain.seizure_record import SeizureRecord
 from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
@@ -23,6 +25,7 @@ from app.services.assessment.rechecks import CarriedStatus, carried_status
 from app.services.assessment.reviews import findings
 from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
+from app.services.content.seizure_records import seizure_record
 from app.services.exchange.provenance import ImportedFrom, imported_from
 from app.services.labels import PART_BY, priority_band
 
@@ -120,6 +123,8 @@ class ReportData:
     chain_head: tuple[int, str] | None = None
     #: An imported copy: where it came from, how far that is verified, and the review its package reported.
     imported: ImportedFrom | None = None
+    #: The harmonised seizure record, printed as an annex where its requirement is assessed.
+    seizure_record: SeizureRecord | None = None
 
     @property
     def short_record(self) -> str:
@@ -265,6 +270,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         summary=summary_of(sheet),
         carried=carried_status(sheet),
         imported=imported_from(assessment, sheet),
+        seizure_record=seizure_record() if any(r.id == SEIZURE_REQUIREMENT for r in requirements) else None,
     )
 
 

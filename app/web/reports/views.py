@@ -16,6 +16,7 @@ from app.services.reporting.reports import build_report, render_report_html, rep
 from app.web.auth import second_factor
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
+from app.web.refusals import error_page
 
 bp = Blueprint("reports", __name__)
 
@@ -67,19 +68,22 @@ def _downloaded(name: str, assessment, what: str) -> None:
 @bp.get("/reports/<int:report_id>.pdf")
 @requires(on_unit(Action.VIEW))
 def issued(report_id: int):
-    """An issued report, byte for byte as filed."""
+    """An issued report, byte for byte as filed: the one with the whole record for those who may
+    export the assessment, the reader's copy (only what the report prints attached) for everyone else."""
     report = db.session.get(IssuedReport, report_id)
     if report is None:
         abort(404)
-    assessment_for(report.assessment_id)
-    if report.sha256 in request.if_none_match:
-        return Response(status=304, headers={"ETag": f'"{report.sha256}"'})
+    assessment = assessment_for(report.assessment_id)
+    reader = not may(current_user, Action.EXPORT, assessment.unit_id)
+    name, digest = (report.reader_filename, report.reader_sha256) if reader else (report.filename, report.sha256)
+    if digest and digest in request.if_none_match:
+        return Response(status=304, headers={"ETag": f'"{digest}"'})
     try:
-        data = read_issued(report)
+        data = read_issued(report, reader=reader)
     except IssueError as exc:
-        return _error(str(exc))
-    _downloaded("report.downloaded", report.assessment, report.filename)
-    return _pdf(data, report.filename, etag=report.sha256)
+        return error_page(403 if name is None else 409, str(exc))  # 403: no reader's copy to give
+    _downloaded("report.downloaded", report.assessment, name)
+    return _pdf(data, name, etag=digest)
 
 
 @bp.post("/assessments/<int:assessment_id>/issue")
@@ -101,10 +105,6 @@ def issue(assessment_id: int):
             "success",
         )
     return redirect(results)
-
-
-def _error(message: str):
-    return render_template("error.html", code=409, message=message), 409
 
 
 @bp.get("/reports/report.css")
