@@ -11,12 +11,16 @@ Seeds 50 units, 500 assessments (each a full copy of the shipped checklist, 40 a
 - in a last phase, the same assessors while an administrator imports packages near the
   largest a package may be (every note long), one after another: saves must not stall
   while an import writes (the test suite checks that every save succeeds; this measures
-  how long they wait).
+  how long they wait);
+- then 20 people of one unit saving different cards of ONE assessment about once a second
+  each (``--crowd-seconds``, 45 by default): saves of different cards must never refuse
+  each other (refusals counted by code: conflict, busy, stage_moved).
 
 Prints requests, errors, median and 95th percentile latency per kind, on SQLite and on
 PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none).
 
     make bench-load          # or: .venv/bin/python bench/load_bench.py [--seconds 20] [--only sqlite]
+                             #     [--crowd-seconds 45] [--crowd-only]
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ sys.path.insert(0, str(ROOT))
 
 UNITS, ASSESSMENTS_PER_UNIT, ANSWERED = 50, 10, 40
 ASSESSORS, ADMINS, PREVIEWERS = 20, 10, 5
+#: People of the first unit who save different cards of its first assessment at once.
+CROWD = 20
 #: Seconds between one person's requests: autosave fires about a second after typing stops.
 SAVE_PAUSE, PAGE_PAUSE = 1.0, 2.0
 PASSWORD = "load bench password"
@@ -91,9 +97,16 @@ def seed(database_url: str) -> None:
         ]
         db.session.add_all(users)
         db.session.flush()
+        crowd = [
+            User(email=f"crowd{n}@load.example", name=f"Crowd {n}", role="assessor", password_hash=password)
+            for n in range(CROWD)
+        ]
+        db.session.add_all(crowd)
+        db.session.flush()
         db.session.execute(
             insert(user_units),
-            [{"user_id": u.id, "unit_id": units[n].id} for n, u in enumerate(users[ADMINS:])],
+            [{"user_id": u.id, "unit_id": units[n].id} for n, u in enumerate(users[ADMINS:])]
+            + [{"user_id": u.id, "unit_id": units[0].id} for u in crowd],
         )
         for unit in units:
             for k in range(ASSESSMENTS_PER_UNIT):
@@ -186,11 +199,27 @@ def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
-def assessor(base, results, lock, n, assessment_id, stop):
-    """Save distinct responses of the own assessment, reading pages in between."""
+def assessor(base, results, lock, n, assessment_id, stop, crowd: bool = False):
+    """Save distinct responses of the own assessment, reading pages in between.
+
+    In the crowd (``crowd``), person ``n`` of :data:`CROWD` saves only the cards ``n``,
+    ``n + CROWD``, ... of one shared assessment: nobody saves a card another person saves.
+    """
     client = Client(base, results, lock)
-    client.sign_in(f"assessor{n}@load.example")
+    client.sign_in(f"crowd{n}@load.example" if crowd else f"assessor{n}@load.example")
+    kind = f"save (one assessment, {CROWD} people)" if crowd else "save"
     _status, page = client.request("scoring page", f"/assessments/{assessment_id}/score")
+    if crowd:  # the cards of the first sections, at least one each for the crowd
+        sections = list(dict.fromkeys(re.findall(rb"section=([A-Za-z0-9_-]+)", page)))
+        pages = []
+        for section in sections:
+            _status, more = client.request(
+                "scoring page", f"/assessments/{assessment_id}/score?section={section.decode()}"
+            )
+            pages.append(more)
+            if len(set(re.findall(rb'id="req-([A-Z]+-\d+)"', b"".join(pages)))) >= 2 * CROWD:
+                break
+        page = b"".join(pages)
     cards = re.findall(rb'id="req-([A-Z]+-\d+)"', page)
     versions = {
         c.decode(): int(v) for c, v in re.findall(rb'name="([A-Z]+-\d+)-version" type="hidden" value="(\d+)"', page)
@@ -198,7 +227,12 @@ def assessor(base, results, lock, n, assessment_id, stop):
     token = html.unescape(
         re.search(rb'name="[A-Z]+-\d+-csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
     )
-    codes = [c.decode() for c in cards] or list(versions)
+    codes = list(dict.fromkeys(c.decode() for c in cards)) or list(versions)
+    if crowd:
+        codes = codes[n::CROWD]
+    if not codes:
+        print(f"  {'crowd' if crowd else 'assessor'} {n} found no cards to save on its pages", file=sys.stderr)
+        return
     i = 0
     while not stop.is_set():
         code = codes[i % len(codes)]
@@ -210,11 +244,16 @@ def assessor(base, results, lock, n, assessment_id, stop):
             f"{code}-version": str(versions.get(code, 1)),
             f"{code}-csrf_token": token,
         }
-        status, payload = client.request(
-            "save", f"/assessments/{assessment_id}/responses/{code}", data, json_reply=True
-        )
+        status, payload = client.request(kind, f"/assessments/{assessment_id}/responses/{code}", data, json_reply=True)
         if status == 200:
             versions[code] = json.loads(payload)["version"]
+        elif crowd:
+            try:
+                code_of_refusal = json.loads(payload).get("error", status)
+            except ValueError:
+                code_of_refusal = status
+            with lock:
+                results["refusals"].append(code_of_refusal)
         if i % 5 == 0:
             client.request("page", f"/assessments/{assessment_id}")
         if i % 7 == 0:
@@ -257,7 +296,12 @@ def importer(base, results, lock, assessment_id, stop):
         _status, page = client.request("import page", "/assessments/import")
         token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
         kind = f"import ({len(content) / 1e6:.1f} MB package)"
-        client.request(kind, "/assessments/import", {"csrf_token": token}, files={"package": ("p.json", content)})
+        status, answer = client.request(
+            kind, "/assessments/import", {"csrf_token": token}, files={"package": ("p.json", content)}
+        )
+        if status not in (200, 302) and n == 1:  # say once why, beside the count of errors
+            why = re.findall(rb'class="error"[^>]*>([^<]+)<', answer)[:2]
+            print(f"  import refused ({status}): {b' / '.join(why).decode(errors='replace')[:300]}", file=sys.stderr)
         stop.wait(PAGE_PAUSE)
 
 
@@ -275,6 +319,7 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
         "INSTANCE_PATH": instance,
         "MFA_REQUIRED_ROLES": "",  # simulated administrators sign in with a password
     }
+    log = open(Path(instance).parent / f"gunicorn-{port}.log", "wb")  # noqa: SIM115  (closed with the process)
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -287,7 +332,8 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,  # a file, not a pipe nobody reads: a full pipe would stall the server
+        start_new_session=True,  # its own process group: stopped with its workers, nothing else
     )
     for _ in range(100):
         try:
@@ -295,8 +341,9 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
             return process
         except OSError:
             time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+    os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+    raise SystemExit("gunicorn did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
 
 def assessments_of(database_url: str) -> dict[int, int]:
@@ -322,6 +369,10 @@ def run_phase(base, seconds, ids, others: str) -> dict:
         threads += [
             threading.Thread(target=previewer, args=(base, results, lock, n, ids[n], stop)) for n in range(PREVIEWERS)
         ]
+    elif others == "crowd":
+        threads = [
+            threading.Thread(target=assessor, args=(base, results, lock, n, ids[0], stop, True)) for n in range(CROWD)
+        ]
     else:
         threads.append(threading.Thread(target=importer, args=(base, results, lock, ids[ASSESSORS - 1], stop)))
     for thread in threads:  # people arrive over a couple of seconds, not all in the same millisecond
@@ -338,13 +389,17 @@ def report(title: str, results: dict) -> None:
     print(f"\n{title}")
     print(f"  {'requests':<40}{'n':>7}{'errors':>8}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
     for kind, rows in sorted(results.items()):
-        if kind in ("login page", "sign in", "export package", "import page"):
+        if kind in ("login page", "sign in", "export package", "import page", "refusals"):
             continue
         times = sorted(t for t, _ in rows)
-        ok = (200,) if kind == "save" else (200, 302) if kind.startswith("import") else None
+        ok = (200,) if kind.startswith("save") else (200, 302) if kind.startswith("import") else None
         errors = sum(1 for _, status in rows if status >= 500 or (ok is not None and status not in ok))
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         print(f"  {kind:<40}{len(rows):>7}{errors:>8}{statistics.median(times):>11.0f}{p95:>9.0f}{times[-1]:>9.0f}")
+    if "refusals" in results or any(kind.startswith("save (one") for kind in results):
+        refusals = results.get("refusals", [])
+        by_code = ", ".join(f"{code}: {refusals.count(code)}" for code in sorted(set(map(str, refusals))))
+        print(f"  refused saves: {len(refusals)}" + (f" ({by_code})" if by_code else ""))
 
 
 def postgres_url() -> str | None:
@@ -364,6 +419,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--crowd-seconds", type=int, default=45)
+    parser.add_argument("--crowd-only", action="store_true", help="only the phase of one assessment's crowd")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         targets = []
@@ -386,26 +443,35 @@ def main() -> None:
             try:
                 base = f"http://127.0.0.1:{port}"
                 ids = assessments_of(url)
+                if not args.crowd_only:
+                    phases(name, base, args.seconds, ids)
                 report(
-                    f"{name}: {ASSESSORS} assessors saving and reading, {ADMINS} administrators on the dashboard, "
-                    f"{args.seconds} s",
-                    run_phase(base, args.seconds, ids, "administrators"),
-                )
-                report(
-                    f"{name}: {ASSESSORS} assessors saving while {PREVIEWERS} people open draft PDFs, {args.seconds} s",
-                    run_phase(base, args.seconds, ids, "previewers"),
-                )
-                report(
-                    f"{name}: {ASSESSORS} assessors saving while an administrator imports large packages, "
-                    f"{args.seconds} s",
-                    run_phase(base, args.seconds, ids, "importer"),
+                    f"{name}: {CROWD} people saving different cards of one assessment, {args.crowd_seconds} s",
+                    run_phase(base, args.crowd_seconds, ids, "crowd"),
                 )
             finally:
-                server.send_signal(signal.SIGTERM)
+                os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers: the process group it leads
                 server.wait(timeout=30)
     print(
         "\nTargets: no errors; save p95 under 200 ms on PostgreSQL and under 500 ms on SQLite; "
-        "dashboard under 300 ms with ten administrators; no save slower than 3 s while a package is imported."
+        "dashboard under 300 ms with ten administrators; no save slower than 3 s while a package is imported; "
+        f"no refused save among {CROWD} people saving different cards of one assessment."
+    )
+
+
+def phases(name: str, base: str, seconds: int, ids: dict[int, int]) -> None:
+    """The region's phases: dashboards, draft PDFs, imports, each beside the assessors."""
+    report(
+        f"{name}: {ASSESSORS} assessors saving and reading, {ADMINS} administrators on the dashboard, {seconds} s",
+        run_phase(base, seconds, ids, "administrators"),
+    )
+    report(
+        f"{name}: {ASSESSORS} assessors saving while {PREVIEWERS} people open draft PDFs, {seconds} s",
+        run_phase(base, seconds, ids, "previewers"),
+    )
+    report(
+        f"{name}: {ASSESSORS} assessors saving while an administrator imports large packages, {seconds} s",
+        run_phase(base, seconds, ids, "importer"),
     )
 
 

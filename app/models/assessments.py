@@ -80,7 +80,7 @@ class Assessment(db.Model):
     #: The assessment this one was upgraded from (a later checklist version), if it was.
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
     # The scores as of the last change, kept so that lists need not score every response of
-    # every assessment on every view (recorded by app.services.assessment.assessments.record_scores).
+    # every assessment on every view (kept by record_scores and saves, recomputed by ensure_scores when stale).
     score: Mapped[float | None] = mapped_column(Float)
     coverage: Mapped[float | None] = mapped_column(Float)
     completeness: Mapped[float | None] = mapped_column(Float)
@@ -88,8 +88,12 @@ class Assessment(db.Model):
     requirement_count: Mapped[int] = mapped_column(default=0)
     major_gaps: Mapped[int] = mapped_column(default=0)
     scored_at: Mapped[dt.datetime | None]
-    #: Optimistic locking: two changes made from the same state cannot both land, so the kept
-    #: scores always reflect every saved response (a save that loses the race is redone).
+    #: Raised by every save of a card, with ``scored_at`` cleared, in one UPDATE that leaves
+    #: ``version`` alone; kept figures are written back only for the generation they were
+    #: computed from, so a concurrent save is never overwritten by older figures.
+    scores_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: Optimistic locking of the assessment's own fields (stage, scope, title, finalisation):
+    #: two such changes made from the same state cannot both land. Saving a card leaves it alone.
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}

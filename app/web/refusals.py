@@ -15,9 +15,9 @@ from enum import StrEnum
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import escape
-from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
+from app.services.assessment.busy import is_busy  # noqa: F401  (the web's handlers import it from here)
 
 
 class Refusal(StrEnum):
@@ -31,7 +31,7 @@ class Refusal(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CONFLICT = "conflict"  # someone else saved this since it was loaded
     STAGE_MOVED = "stage_moved"  # the assessment moved to a stage where this cannot be done
-    BUSY = "busy"  # the database was busy, or too many saved at once: try again
+    BUSY = "busy"  # the database stayed busy through the server's retries: try again
     TOO_LARGE = "too_large"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # a body the address does not take (JSON to a form)
     INVALID = "invalid"  # field errors, in "errors"
@@ -53,10 +53,6 @@ CODE_OF_STATUS = {
     429: Refusal.THROTTLED,
     500: Refusal.SERVER_ERROR,
 }
-
-#: PostgreSQL states that mean "busy, try again": lock not available, statement or lock
-#: timeout (query cancelled), deadlock, serialisation failure.
-BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
 
 
 def wants_json() -> bool:
@@ -97,15 +93,6 @@ def signed_out_message() -> str:
 def signed_out():
     """401 for a script whose session has ended: the page keeps the input and offers to sign in."""
     return refusal(401, Refusal.SIGNED_OUT, signed_out_message(), sign_in=url_for("auth.login"))
-
-
-def is_busy(error: OperationalError) -> bool:
-    """True when the database was only busy (locked, timed out, deadlocked): trying again helps."""
-    original = error.orig
-    if getattr(original, "sqlstate", None) in BUSY_SQLSTATES:
-        return True
-    text = str(original).lower()
-    return "database is locked" in text or "database table is locked" in text
 
 
 def busy():

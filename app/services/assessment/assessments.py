@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.calibration import Calibration, Pair, calibrate
 from app.domain.checklist import Checklist
@@ -34,6 +34,7 @@ from app.models import (
 from app.models.base import utcnow
 from app.services.accounts.audit import record
 from app.services.assessment.access import visible_units_clause
+from app.services.assessment.busy import is_busy
 from app.services.content.checklists import checklist_of
 
 
@@ -69,6 +70,9 @@ class ScoreSheet:
     checklist: Checklist
     responses: dict[str, Response]
     actions: list[PlannedAction] = field(default_factory=list)
+    #: The assessment's ``scores_generation`` read before its responses: a change saved since
+    #: then has raised it (see :func:`claim_for_save`).
+    generation: int = 0
 
     @property
     def scope(self) -> str:
@@ -98,7 +102,7 @@ class ScoreSheet:
     def reload(self) -> None:
         """Read everything again, as others have committed it (after a rollback)."""
         fresh = score_sheet(self.assessment)
-        self.responses, self.actions = fresh.responses, fresh.actions
+        self.responses, self.actions, self.generation = fresh.responses, fresh.actions, fresh.generation
         self.refresh()
 
     def refresh(self) -> None:
@@ -143,30 +147,128 @@ class ScoreSheet:
         return {gap.id: action for action in self.actions for gap in action.gaps}
 
 
-def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
-    """Keep the overall figures on the assessment, for lists that must not rescore every response."""
+def figures_of(result: AssessmentResult) -> dict:
+    """The overall figures an assessment keeps, from its scores."""
     overall = result.overall
-    assessment.score, assessment.coverage, assessment.completeness = (
-        overall.score,
-        overall.coverage,
-        overall.completeness,
-    )
-    assessment.answered, assessment.requirement_count = overall.answered, overall.total
-    assessment.major_gaps = overall.major_gaps
+    return {
+        "score": overall.score,
+        "coverage": overall.coverage,
+        "completeness": overall.completeness,
+        "answered": overall.answered,
+        "requirement_count": overall.total,
+        "major_gaps": overall.major_gaps,
+    }
+
+
+def record_scores(assessment: Assessment, result: AssessmentResult) -> None:
+    """Keep the overall figures on a new assessment (or one written whole), for lists that must not rescore it.
+
+    A save of one card never calls this: it keeps its figures only when nobody saved beside it,
+    else marks them stale (:func:`claim_for_save`), and the lists recompute them (:func:`ensure_scores`).
+    """
+    for name, value in figures_of(result).items():
+        setattr(assessment, name, value)
     assessment.scored_at = utcnow()
 
 
+def claim_for_save(assessment: Assessment, stage: str, *, generation: int, figures: dict | None = None) -> bool:
+    """The assessment's part of saving one card: True while it is still at ``stage``, else False.
+
+    One UPDATE checks the stage (a move made meanwhile wins) and raises the scores generation,
+    leaving the version alone: people saving different cards never refuse each other, and a
+    stage move is not refused because someone saved a card. ``figures`` (the overall figures
+    with this save, from the responses read at ``generation``) are kept when nobody saved
+    since; else the kept figures are marked stale and the lists recompute them. None: the
+    save does not change the scores, and the kept figures stay as they are.
+    It is the save's first write, so saves and moves take the assessment's lock first.
+    """
+    table = Assessment.__table__
+    now = utcnow()
+    values = {"scores_generation": table.c.scores_generation + 1, "updated_at": now}
+    if figures is not None:
+        alone = table.c.scores_generation == generation  # as of the row's latest committed state
+        values |= {
+            name: case((alone, literal(value, table.c[name].type)), else_=table.c[name])
+            for name, value in figures.items()
+        }
+        values["scored_at"] = case((alone, literal(now, table.c.scored_at.type)), else_=None)
+    with db.session.no_autoflush:  # the save's own change is written after the claim, not before
+        claimed = db.session.execute(
+            update(table).where(table.c.id == assessment.id, table.c.stage == stage).values(**values)
+        ).rowcount
+    if claimed:
+        set_committed_value(assessment, "updated_at", now)
+    return bool(claimed)
+
+
+def hold(sheet: ScoreSheet) -> bool:
+    """Take the assessment's write lock for a change of its own (a stage move, the scope).
+
+    Saves still to come wait for the commit, then find the change. Whatever was saved since
+    the sheet was read is read again, so the change decides on what is stored, never on a
+    page's older copy. True when another change of the assessment's own fields (its version)
+    landed meanwhile: the caller refuses, as two such changes made from one state must not both land.
+    """
+    assessment, version = sheet.assessment, sheet.assessment.version
+    table = Assessment.__table__
+    db.session.flush()
+    db.session.execute(  # a write that changes nothing: the lock, on SQLite and PostgreSQL alike
+        update(table)
+        .where(table.c.id == assessment.id)
+        .values(scores_generation=table.c.scores_generation, updated_at=table.c.updated_at)
+    )
+    generation = db.session.scalar(select(table.c.scores_generation).where(table.c.id == assessment.id))
+    if generation == sheet.generation:
+        return False
+    db.session.expire_all()
+    sheet.reload()
+    return sheet.assessment.version != version
+
+
 def ensure_scores(assessments: Iterable[Assessment]) -> None:
-    """Score the assessments that have no kept scores yet (made before scores were kept), and keep them."""
+    """Score the assessments whose kept figures are stale (or were never kept), show them and keep them.
+
+    The figures are written back only for the generation they were computed from: a card saved
+    meanwhile has raised it, so its newer figures are never overwritten by older ones (they are
+    recomputed on the next view instead).
+    """
     missing = [a for a in assessments if a.scored_at is None]
-    if missing:
-        results = results_of(missing)
-        for assessment in missing:
-            record_scores(assessment, results[assessment.id])
-        try:
-            db.session.commit()
-        except StaleDataError:  # saved by someone meanwhile, with its scores: nothing to keep
-            db.session.rollback()
+    if not missing:
+        return
+    table = Assessment.__table__
+    # The generations first, then the responses: figures computed from them are at least that new.
+    generations = dict(
+        db.session.execute(
+            select(table.c.id, table.c.scores_generation).where(
+                table.c.id.in_([a.id for a in missing]), table.c.scored_at.is_(None)
+            )
+        ).all()
+    )
+    results = results_of(missing)
+    figures = {a.id: figures_of(results[a.id]) for a in missing}
+    now = utcnow()
+    try:
+        for assessment_id, generation in sorted(generations.items()):  # one lock order: no deadlock between lists
+            # A row a save holds is skipped (PostgreSQL): its generation is moving on anyway.
+            unchanged = (
+                select(table.c.id)
+                .where(
+                    table.c.id == assessment_id, table.c.scores_generation == generation, table.c.scored_at.is_(None)
+                )
+                .with_for_update(skip_locked=True)
+                .scalar_subquery()
+            )
+            db.session.execute(
+                update(table).where(table.c.id == unchanged).values(**figures[assessment_id], scored_at=now)
+            )
+        db.session.commit()
+    except DBAPIError as exc:  # the database is busy: the figures are only a cache, show them unkept
+        if not is_busy(exc):
+            raise
+        db.session.rollback()
+    for assessment in missing:
+        for name, value in figures[assessment.id].items():
+            set_committed_value(assessment, name, value)
 
 
 @dataclass(frozen=True)
@@ -238,6 +340,7 @@ def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]
 
 def score_sheet(assessment: Assessment) -> ScoreSheet:
     """Load everything needed to show or score an assessment, in a fixed number of queries."""
+    generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
     rows = db.session.execute(
         select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
@@ -261,7 +364,7 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
             .order_by(PlannedAction.id)
         )
     )
-    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions)
+    return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions, generation)
 
 
 def default_modules(checklist: Checklist) -> list[str]:

@@ -17,9 +17,10 @@ from app.domain.limits import LENGTH, control_character
 from app.extensions import db
 from app.models import Response, User
 from app.services.accounts.audit import record
+from app.services.assessment.access import Action
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.plans import PlanError, plan_of
-from app.services.assessment.responses import InvalidResponse, ResponseConflict
+from app.services.assessment.responses import InvalidResponse, ResponseConflict, claim_stage
 
 #: The longest reason kept (a justification's length).
 MAX_REASON = LENGTH["justification"]
@@ -47,6 +48,8 @@ def _check_version(response: Response, expected_version: int | None) -> None:
 
 
 def _write(sheet: ScoreSheet, requirement_id: str, response: Response, reason: str, user: User | None) -> Response:
+    # A gap left open counts toward readiness: moves see this change (see claim_stage).
+    claim_stage(sheet, Action.PLAN)
     before = response.no_action_reason
     response.no_action_reason = reason
     try:

@@ -2,8 +2,10 @@
 agreed score, and the unit's reply and dissent.
 
 Each layer is its own row with its own version: the expert never overwrites the unit's
-answer, and two people saving the same layer get a conflict, not a silent overwrite.
-Services flush; the caller commits.
+answer, and two people saving the same layer get a conflict, not a silent overwrite. A save
+writes its own row and, on the assessment, only the stage check and the stale mark of the
+kept figures (:func:`claim_for_save`): people saving different cards never refuse each other.
+Services flush; the caller commits (through :func:`app.services.assessment.busy.committed`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.checklist import Checklist
@@ -19,11 +23,17 @@ from app.domain.limits import MAX_INT
 from app.domain.scoring import Basis
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Citation, Response, Review, Sop, User
+from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review, Sop, User
 from app.models.base import utcnow
 from app.services.accounts.audit import changes, record
 from app.services.assessment.access import Action, open_in
-from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
+from app.services.assessment.assessments import (
+    AssessmentError,
+    AssessmentLocked,
+    ScoreSheet,
+    claim_for_save,
+    figures_of,
+)
 from app.services.labels import STAGE
 
 MAX_CITATIONS = 10
@@ -157,31 +167,44 @@ def _check_version(row: Response | Review, expected_version: int | None) -> None
         raise ResponseConflict(row)
 
 
-#: How often a save is redone when another card of the same assessment was saved meanwhile.
-ATTEMPTS = 4
+#: How often a save follows the assessment to a new stage that still takes it (a move made
+#: between loading the page and saving); more moves than that in one save are refused.
+STAGE_FOLLOWS = 2
 
 
-def _attempts(sheet: ScoreSheet):
-    """Attempt numbers; before each retry the sheet is read again, as committed by the others."""
-    for attempt in range(ATTEMPTS):
-        if attempt:
-            sheet.reload()
-        yield attempt
-    raise AssessmentLocked(_("Too many people saved at the same moment; nothing was saved. Save again."))
+def claim_stage(sheet: ScoreSheet, *actions: Action, scored: bool = False) -> None:
+    """The save's stage guard in the database, where a move cannot slip past it; refused with
+    the stage message when the assessment has moved to a stage that does not take ``actions``.
+
+    ``scored``: the save changes what the scores count; the sheet holds the change already (not
+    yet written), and its figures are kept when nobody saved since the sheet was read.
+    """
+    assessment = sheet.assessment
+    figures = None
+    if scored:
+        sheet.refresh()
+        figures = figures_of(sheet.result)  # before the lock: nothing slow while it is held
+    for _follow in range(STAGE_FOLLOWS + 1):
+        if claim_for_save(assessment, assessment.stage, generation=sheet.generation, figures=figures):
+            return
+        with db.session.no_autoflush:  # nothing of this save is written before the guard
+            stage = db.session.scalar(select(Assessment.stage).where(Assessment.id == assessment.id))
+        if stage is None:
+            raise AssessmentLocked(_("This assessment was deleted; nothing was saved."))
+        set_committed_value(assessment, "stage", stage)
+        for action in actions:
+            _require_stage(sheet, action)
+    raise AssessmentLocked(_("The assessment is changing stage at this moment; nothing was saved. Save again."))
 
 
-def _flushed(row: Response | Review, expected_version: int) -> bool:
-    """Write now. True when written; False when only the assessment moved on (redo the save);
-    a conflict when someone else saved this very layer."""
+def _flushed(row: Response | Review) -> None:
+    """Write now; a conflict when someone else saved this very layer since it was read."""
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
         db.session.refresh(row)
-        if row.version != expected_version:
-            raise ResponseConflict(row) from None
-        return False
-    return True
+        raise ResponseConflict(row) from None
 
 
 def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
@@ -209,41 +232,36 @@ def save_response(
     sheet: ScoreSheet, requirement_id: str, data: ResponseInput, *, expected_version: int | None, user: User | None
 ) -> Response:
     """Save the unit's self-assessment of one requirement (in the self-assessment stage)."""
-    for _attempt in _attempts(sheet):
-        response = _response(sheet, requirement_id)
-        _require_stage(sheet, Action.SCORE)
-        errors = check_response(sheet, data)
-        if errors:
-            raise InvalidResponse(errors)
-        _check_version(response, expected_version)
-        before = _snapshot(response, SELF_FIELDS)
-        scored = data.value is not None
-        response.value = data.value
-        response.not_applicable = data.not_applicable
-        response.not_evidenced = data.not_evidenced
-        response.na_justification = data.na_justification.strip() if data.not_applicable else ""
-        response.basis = _basis(response, data) if scored else None
-        response.evidence_note = data.evidence_note.strip()
-        response.recommendation = data.recommendation.strip()
-        wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
-        if [(c.sop_id, c.section) for c in response.citations] != wanted:
-            response.citations = [
-                Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
-            ]
-        if _snapshot(response, ANSWER_FIELDS) != {k: v for k, v in before.items() if k != "recheck"}:
-            # Changed by a person who looked at it: the carried answer is checked. A save that
-            # changes nothing (an autosave of an untouched card, Save pressed to move on) is
-            # not a check; "Still holds" (confirm_response) says so on purpose.
-            response.recheck = False
-        _touch(sheet, response, user)
-        # Score before writing: on SQLite the first UPDATE takes the database's write lock until
-        # the commit, so nothing slow may happen between the flush and the caller's commit.
-        sheet.refresh()
-        record_scores(sheet.assessment, sheet.result)
-        if _flushed(response, expected_version):
-            _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
-            return response
-    raise AssertionError("unreachable")
+    response = _response(sheet, requirement_id)
+    _require_stage(sheet, Action.SCORE)
+    errors = check_response(sheet, data)
+    if errors:
+        raise InvalidResponse(errors)
+    _check_version(response, expected_version)
+    before = _snapshot(response, SELF_FIELDS)
+    scored = data.value is not None
+    response.value = data.value
+    response.not_applicable = data.not_applicable
+    response.not_evidenced = data.not_evidenced
+    response.na_justification = data.na_justification.strip() if data.not_applicable else ""
+    response.basis = _basis(response, data) if scored else None
+    response.evidence_note = data.evidence_note.strip()
+    response.recommendation = data.recommendation.strip()
+    wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
+    if [(c.sop_id, c.section) for c in response.citations] != wanted:
+        response.citations = [
+            Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
+        ]
+    if _snapshot(response, ANSWER_FIELDS) != {k: v for k, v in before.items() if k != "recheck"}:
+        # Changed by a person who looked at it: the carried answer is checked. A save that
+        # changes nothing (an autosave of an untouched card, Save pressed to move on) is
+        # not a check; "Still holds" (confirm_response) says so on purpose.
+        response.recheck = False
+    _touch(response, user)
+    claim_stage(sheet, Action.SCORE, scored=True)  # the change above is written after the claim
+    _flushed(response)
+    _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
+    return response
 
 
 def confirm_response(
@@ -255,27 +273,27 @@ def confirm_response(
     the page showed it (the answer confirmed may not be the one stored). Already checked:
     nothing to do, and no event.
     """
-    for _attempt in _attempts(sheet):
-        response = _response(sheet, requirement_id)
-        _require_stage(sheet, Action.SCORE)
-        _check_version(response, expected_version)
-        if not response.recheck:
-            return response
-        response.recheck = False
-        _touch(sheet, response, user)
-        if _flushed(response, expected_version):
-            record(
-                "response.confirmed",
-                user=user,
-                object_type="response",
-                object_id=requirement_id,
-                assessment=sheet.assessment,
-                summary=f"{requirement_id}: the carried answer still holds ({response.carried_from})"[:500],
-                before={"recheck": True},
-                after={"recheck": False},
-            )
-            return response
-    raise AssertionError("unreachable")
+    response = _response(sheet, requirement_id)
+    _require_stage(sheet, Action.SCORE)
+    _check_version(response, expected_version)
+    if not response.recheck:
+        return response
+    claim_stage(sheet, Action.SCORE)
+    response.recheck = False
+    _touch(response, user)
+    _flushed(response)
+    sheet.refresh()
+    record(
+        "response.confirmed",
+        user=user,
+        object_type="response",
+        object_id=requirement_id,
+        assessment=sheet.assessment,
+        summary=f"{requirement_id}: the carried answer still holds ({response.carried_from})"[:500],
+        before={"recheck": True},
+        after={"recheck": False},
+    )
+    return response
 
 
 def save_reply(
@@ -291,23 +309,21 @@ def save_reply(
 
     ``None`` leaves a field as it is (the caller may not change it in this stage or role).
     """
-    for _attempt in _attempts(sheet):
-        response = _response(sheet, requirement_id)
-        if reply is not None:
-            _require_stage(sheet, Action.REPLY)
-        if dissent is not None:
-            _require_stage(sheet, Action.DISSENT)
-        _check_version(response, expected_version)
-        before = _snapshot(response, ("reply", "dissent"))
-        if reply is not None:
-            response.reply = reply.strip()
-        if dissent is not None:
-            response.dissent = dissent.strip()
-        _touch(sheet, response, user)
-        if _flushed(response, expected_version):
-            _audit("reply.changed", sheet, requirement_id, before, _snapshot(response, ("reply", "dissent")), user)
-            return response
-    raise AssertionError("unreachable")
+    response = _response(sheet, requirement_id)
+    actions = [action for action, given in ((Action.REPLY, reply), (Action.DISSENT, dissent)) if given is not None]
+    for action in actions:
+        _require_stage(sheet, action)
+    _check_version(response, expected_version)
+    claim_stage(sheet, *actions)
+    before = _snapshot(response, ("reply", "dissent"))
+    if reply is not None:
+        response.reply = reply.strip()
+    if dissent is not None:
+        response.dissent = dissent.strip()
+    _touch(response, user)
+    _flushed(response)
+    _audit("reply.changed", sheet, requirement_id, before, _snapshot(response, ("reply", "dissent")), user)
+    return response
 
 
 def ensure_review(response: Response) -> Review:
@@ -336,42 +352,37 @@ def save_review(
     sheet: ScoreSheet, requirement_id: str, data: ReviewInput, *, expected_version: int | None, user: User | None
 ) -> Review:
     """Save the expert's review of one requirement and, when given, the agreed score."""
-    for _attempt in _attempts(sheet):
-        response = _response(sheet, requirement_id)
-        _require_stage(sheet, Action.REVIEW)
-        if data.agreed is not None:
-            _require_stage(sheet, Action.AGREE)
-        errors = check_review(sheet, data)
-        if errors:
-            raise InvalidResponse(errors)
-        review = ensure_review(response)
-        _check_version(review, expected_version)
-        before = _snapshot(review, REVIEW_FIELDS)
-        review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
-        review.stance = data.stance
-        review.comment = data.comment.strip()
-        review.finding = data.finding
-        if data.agreed is not None:
-            agreed = data.agreed
-            was = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
-            now = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
-            if was != now:
-                review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = now
-                given = any(now[1:]) or now[0] is not None
-                review.agreed_by = user if given else None
-                review.agreed_at = utcnow() if given else None
-        review.updated_by = user
-        review.updated_at = utcnow()
-        sheet.assessment.updated_at = utcnow()
-        sheet.refresh()
-        record_scores(sheet.assessment, sheet.result)  # before the write lock is taken (see save_response)
-        if _flushed(review, expected_version):
-            _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
-            return review
-    raise AssertionError("unreachable")
+    response = _response(sheet, requirement_id)
+    actions = [Action.REVIEW] + ([Action.AGREE] if data.agreed is not None else [])
+    for action in actions:
+        _require_stage(sheet, action)
+    errors = check_review(sheet, data)
+    if errors:
+        raise InvalidResponse(errors)
+    review = ensure_review(response)  # made when the review started: a write here only for an older card
+    _check_version(review, expected_version)
+    before = _snapshot(review, REVIEW_FIELDS)
+    review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
+    review.stance = data.stance
+    review.comment = data.comment.strip()
+    review.finding = data.finding
+    if data.agreed is not None:
+        agreed = data.agreed
+        was = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+        now = (agreed.value, agreed.not_applicable, agreed.not_evidenced)
+        if was != now:
+            review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced = now
+            given = any(now[1:]) or now[0] is not None
+            review.agreed_by = user if given else None
+            review.agreed_at = utcnow() if given else None
+    review.updated_by = user
+    review.updated_at = utcnow()
+    claim_stage(sheet, *actions, scored=True)  # the change above is written after the claim
+    _flushed(review)
+    _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
+    return review
 
 
-def _touch(sheet: ScoreSheet, response: Response, user: User | None) -> None:
+def _touch(response: Response, user: User | None) -> None:
     response.updated_by = user
     response.updated_at = utcnow()
-    sheet.assessment.updated_at = utcnow()

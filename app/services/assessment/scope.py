@@ -17,7 +17,7 @@ from app.domain.scoring import Scope, State
 from app.domain.workflow import Stage
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action, open_in
-from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, record_scores
+from app.services.assessment.assessments import AssessmentError, AssessmentLocked, ScoreSheet, hold, record_scores
 from app.services.labels import STAGE
 
 
@@ -68,6 +68,8 @@ def plan_scope_change(sheet: ScoreSheet, scope: str) -> ScopeChange:
 
 def change_scope(sheet: ScoreSheet, scope: str, user) -> ScopeChange:
     """Set the draft's scope (flushed by the caller's commit), keep its scores and record the change."""
+    if hold(sheet):  # the figures kept below count every card saved until the commit
+        raise AssessmentLocked(_("Someone changed this assessment at that moment; the scope is unchanged. Try again."))
     stage = Stage(sheet.assessment.stage)
     if not open_in(Action.SET_SCOPE, stage):
         raise AssessmentLocked(

@@ -19,7 +19,7 @@ from app.models import Consultation, User
 from app.models.base import utcnow
 from app.services.accounts.audit import MOVE_EVENTS, changes, record
 from app.services.assessment.access import ROLE_ACTIONS, may_in, move_action, roles_for, side_refusal
-from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.assessments import AssessmentError, ScoreSheet, hold
 from app.services.assessment.parts import take_part
 from app.services.assessment.readiness import Readiness, readiness_of
 from app.services.assessment.responses import ensure_review
@@ -165,8 +165,14 @@ def refusal(sheet: ScoreSheet, move: Move, user: User | None) -> str | None:
     return str(refused) if refused else None
 
 
+def _conflict() -> MoveRefused:
+    return MoveRefused(_("Someone saved a change to this assessment at that moment; nothing moved. Try again."))
+
+
 def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
     """Make the move, or raise :class:`MoveRefused` saying why not; returns the new stage."""
+    if hold(sheet):  # saves wait for the move; those made since the page was read are read again
+        raise _conflict()
     refused = _refusal(sheet, move_, user)
     if refused:
         raise refused
@@ -197,11 +203,9 @@ def move(sheet: ScoreSheet, move_: Move, user: User | None) -> Stage:
     assessment.updated_at = now
     try:
         db.session.flush()
-    except StaleDataError:
+    except StaleDataError:  # another move was made since the page was read
         db.session.rollback()
-        raise MoveRefused(
-            _("Someone saved a change to this assessment at that moment; nothing moved. Try again.")
-        ) from None
+        raise _conflict() from None
     sheet.refresh()
     take_part(assessment, user, move_action(move_, stage))
     left, entered = changes(

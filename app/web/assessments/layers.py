@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Assessment, Response, Review
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.busy import committed
 from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
 from app.services.content.sops import unit_documents
@@ -133,8 +134,18 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
     status, message, conflict, code = 422, None, None, Refusal.INVALID
     stage_before = sheet.assessment.stage
     if form.validate():
-        try:
+
+        def saved():
             row = save()
+            if not wants_json:
+                return None
+            # The answer is read before the commit expires the sheet (no reload per response).
+            body = saved_json(sheet, requirement_id, row)
+            body["asks_not_evidenced"] = asks_not_evidenced(row) if layer == "self" else False
+            return body
+
+        try:
+            body = committed(saved, reload=sheet.reload)  # a busy database is retried here, not by the person
         except AssessmentLocked as exc:
             db.session.rollback()
             code, message = _locked(sheet, stage_before, exc)
@@ -151,10 +162,7 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
             form.version.data = exc.current.version
             form.version.raw_data = [str(exc.current.version)]
         else:
-            db.session.commit()
             if wants_json:
-                body = saved_json(sheet, requirement_id, row)
-                body["asks_not_evidenced"] = asks_not_evidenced(row) if layer == "self" else False
                 return body
             flash(_("%(id)s saved.", id=requirement_id), "success")
             section_id = sheet.checklist.requirement(requirement_id).section_id

@@ -16,7 +16,8 @@ from app.domain.checklist import COST_BANDS, EFFORT_BANDS
 from app.extensions import db
 from app.models import ACTION_STATUSES
 from app.services.assessment.access import Action, may_in
-from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.busy import committed
 from app.services.assessment.left_open import leave_open, left_open, take_back
 from app.services.assessment.plans import (
     ActionInput,
@@ -281,18 +282,17 @@ def _gap_change(assessment_id: int, requirement_id: str, change):
         message = " ".join(e for errors in form.errors.values() for e in errors)
     else:
         try:
-            done = change(sheet, form)
+            done = committed(lambda: change(sheet, form), reload=sheet.reload)  # a busy database is retried here
         except InvalidResponse as exc:
             db.session.rollback()
             message = str(exc)
         except ResponseConflict as exc:
             db.session.rollback()
             status, message = 409, _("%(msg)s. Reload the page to see their changes.", msg=str(exc))
-        except PlanError as exc:
+        except (PlanError, AssessmentLocked) as exc:
             db.session.rollback()
             status, message = 409, str(exc)
         else:
-            db.session.commit()
             flash(done, "success")
             return _back(sheet, "unplanned")
     sheet.reload()

@@ -14,6 +14,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.services.assessment.access import Action
 from app.services.assessment.assessments import AssessmentLocked
+from app.services.assessment.busy import committed
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, confirm_response
 from app.web.assessments.layers import _conflict_message, _safe_local, _sheet_for, _theirs
 from app.web.assessments.views import bp
@@ -35,8 +36,14 @@ def confirm(assessment_id: int, requirement_id: str):
     back = _safe_local(request.form.get("next")) or url_for(
         "assessments.score", assessment_id=assessment_id, filter="recheck"
     )
-    try:
+
+    def confirmed():
         response = confirm_response(sheet, requirement_id, expected_version=_version(), user=current_user)
+        left = sum(1 for r in sheet.responses.values() if r.recheck)  # before the commit expires them all
+        return response.version, left
+
+    try:
+        version, left = committed(confirmed, reload=sheet.reload)  # a busy database is retried here
     except ResponseConflict as exc:
         db.session.rollback()
         body, status = refusal(
@@ -53,8 +60,6 @@ def confirm(assessment_id: int, requirement_id: str):
         db.session.rollback()
         body, status = refusal(400, Refusal.BAD_REQUEST, str(exc))
     else:
-        left = sum(1 for r in sheet.responses.values() if r.recheck)  # before the commit expires them all
-        db.session.commit()
         message = _("%(id)s: the carried answer still holds.", id=requirement_id)
         remaining = ngettext(
             "%(num)s carried answer left to re-check.", "%(num)s carried answers left to re-check.", left
@@ -63,7 +68,7 @@ def confirm(assessment_id: int, requirement_id: str):
             return {
                 "ok": True,
                 "id": requirement_id,
-                "version": response.version,
+                "version": version,
                 "message": message,
                 "left": left,
                 "left_text": remaining,
