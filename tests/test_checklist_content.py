@@ -577,3 +577,43 @@ def test_every_requirement_named_in_the_text_exists():
         {(where, m) for where, text in texts for m in named.findall(text) if m not in ids and not m.startswith("SOP")}
     )
     assert missing == []
+
+
+# Elements: what two assessors tick, and the one rule the level follows (issue 16, deliverable 3)
+
+
+def test_every_requirement_lists_two_to_six_short_checkable_elements():
+    short = []
+    for req in ALL:
+        assert 2 <= len(req.elements) <= 6, req.id
+        texts = [str(e.text) for e in req.elements]
+        assert len(set(texts)) == len(texts), f"{req.id} repeats an element"
+        short += [(req.id, t) for t in texts if len(t.split()) > 15]
+    assert short == [], "elements are one short sentence (at most 15 words)"
+
+
+def test_each_requirement_has_an_essential_element_and_not_only_essential_ones():
+    for req in ALL:
+        essentials = sum(e.essential for e in req.elements)
+        assert essentials >= 1, req.id
+        if len(req.elements) > 2:
+            assert essentials < len(req.elements), f"{req.id}: with every element essential, 2 could never be given"
+
+
+def test_the_level_rule_is_written_once_at_the_top_and_names_every_level():
+    rule = str(CHECKLIST.level_rule)
+    for level in ("3 when every element is met", "2 when every essential element", "1 when at least one", "0 when none"):
+        assert level in rule
+    assert "level_rule" not in TEXT.split("sections:")[1]  # once, in the header
+
+
+def test_mgt_02_scores_the_same_for_anyone_who_ticks_the_same_elements():
+    """The review's example: authority and working time, but no reporting line to top management."""
+    from app.domain.checklist import level_from_elements
+
+    req = next(r for r in ALL if r.id == "MGT-02")
+    line = [i for i, e in enumerate(req.elements) if "report" in str(e.text).lower() or "line" in str(e.text).lower()]
+    assert line, "MGT-02 has an element for the reporting line"
+    assert all(req.elements[i].essential for i in line)
+    others = [i for i in range(len(req.elements)) if i not in line]
+    assert level_from_elements(req.elements, others) == 1  # a missing reporting line is never 2

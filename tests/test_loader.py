@@ -270,3 +270,40 @@ def test_a_numbered_clause_can_map_to_its_number_in_a_later_edition():
     iso = parse_checklist(text).source("ISO17020")
     assert iso.cite("7.3") == "ISO17020 7.3 (7.4 in 2026)"
     assert iso.cite("7.1") == "ISO17020 7.1"
+
+
+ELEMENTS = (
+    "        remedy: records-procedure\n"
+    "        elements:\n"
+    "          - {text: The procedure is written., essential: true}\n"
+    "          - {text: Each step is recorded., essential: %s}\n"
+)
+
+
+def test_elements_load_with_their_essential_marks_under_a_level_rule():
+    good = GOOD.replace("  language: en\n", "  language: en\n  level_rule: Three when all are met.\n", 1).replace(
+        "        remedy: records-procedure\n", ELEMENTS % "false", 1
+    )
+    checklist = parse_checklist(good, "good.yaml")
+    (first,) = [r for r in checklist.requirements() if r.id == "AAA-01"]
+    assert [(str(e.text), e.essential) for e in first.elements] == [
+        ("The procedure is written.", True),
+        ("Each step is recorded.", False),
+    ]
+    assert str(checklist.level_rule) == "Three when all are met."
+
+
+def test_elements_without_a_level_rule_or_an_essential_one_are_refused_by_line():
+    no_rule = GOOD.replace("        remedy: records-procedure\n", ELEMENTS % "false", 1)
+    assert any("AAA-01: elements need checklist.level_rule" in line for line in problems_of(no_rule))
+    ruled = GOOD.replace("  language: en\n", "  language: en\n  level_rule: Rule.\n", 1)
+    none_essential = ruled.replace("        remedy: records-procedure\n", ELEMENTS % "false", 1).replace(
+        "essential: true}", "essential: false}", 1
+    )
+    assert any("AAA-01: mark at least one element essential" in line for line in problems_of(none_essential))
+    one_only = ruled.replace(
+        "        remedy: records-procedure\n",
+        "        remedy: records-procedure\n        elements:\n          - {text: Only one., essential: true}\n",
+        1,
+    )
+    assert problems_of(one_only)  # at least two elements: the schema says so, at the line

@@ -62,3 +62,20 @@ def test_the_report_lists_the_confirmed_regional_names_in_one_annex(app, on_2_0)
     assert "Annex C. Terms in the region's legal languages" in html
     assert "<b>scene examination</b>: uviđaj (Bosnian), očevid (Croatian)" in html
     assert "Criticality" in html and "marked core" in html
+
+
+def test_each_card_lists_what_to_look_for_with_the_essential_elements_marked(client, login, on_2_0):
+    assessment, head = on_2_0
+    login(head)
+    page = client.get(f"/assessments/{assessment.id}/score?section=MGT").get_data(as_text=True)
+    from app.domain.loader import load_checklist_file
+
+    checklist, _text = load_checklist_file(SHIPPED / "csi-sop-enfsi.yaml")
+    mgt_02 = next(r for r in checklist.requirements() if r.id == "MGT-02")
+    assert "What to look for" in page
+    card = page[page.index('id="req-MGT-02"') :]
+    card = card[: card.index("</article>")] if "</article>" in card else card
+    for element in mgt_02.elements:
+        assert str(element.text).replace("'", "&#39;") in card
+    assert card.count('class="el-essential"') == sum(e.essential for e in mgt_02.elements)
+    assert str(checklist.level_rule).split(":")[0] in page  # the rule beside the anchors

@@ -6,7 +6,7 @@ Built by :mod:`app.domain.loader` from a YAML file; immutable once built.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -147,6 +147,8 @@ class Requirement:
     applicability: Text | None = None
     #: Why a requirement resting on a core duty is not essential (see the criticality rule).
     criticality_reason: Text | None = None
+    #: The checkable items it consists of; the level follows the ones met (see :func:`level_from_elements`).
+    elements: tuple[Element, ...] = ()
 
     @property
     def needs_site_visit(self) -> bool:
@@ -157,6 +159,32 @@ class Requirement:
         """The recommendation for a score: its own key, else the closest lower key."""
         keys = [k for k in self.recommendations if k <= value]
         return self.recommendations[max(keys)] if keys else None
+
+
+@dataclass(frozen=True)
+class Element:
+    """One checkable item of a requirement; essential ones must all be met for the second level."""
+
+    text: Text
+    essential: bool
+
+
+def level_from_elements(elements: Sequence[Element], met: Iterable[int]) -> int | None:
+    """The level the elements met propose, by the rule every requirement with elements shares.
+
+    3 when every element is met; 2 when every essential element and at least half of all are;
+    1 when at least one is; 0 when none is. ``met`` holds the positions (from 0) of the
+    elements met. None when the requirement has no elements.
+    """
+    if not elements:
+        return None
+    ticked = {i for i in met if 0 <= i < len(elements)}
+    if len(ticked) == len(elements):
+        return 3
+    essentials = {i for i, element in enumerate(elements) if element.essential}
+    if essentials <= ticked and 2 * len(ticked) >= len(elements):
+        return 2
+    return 1 if ticked else 0
 
 
 @dataclass(frozen=True)
@@ -201,6 +229,8 @@ class Checklist:
     retired: dict[str, Text] = field(default_factory=dict)
     #: How criticality is decided, in the file's own words.
     criticality_rule: Text | None = None
+    #: How the level follows the elements met (printed); see :func:`level_from_elements`.
+    level_rule: Text | None = None
     #: The version whose requirement ids ``replaces`` names; older versions upgrade through it.
     carries_from: str | None = None
     glossary: tuple[GlossaryEntry, ...] = ()

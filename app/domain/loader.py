@@ -22,6 +22,7 @@ from app.domain.checklist import (
     DEFAULT_SCALE,
     DEFAULT_WEIGHTS,
     Checklist,
+    Element,
     GlossaryEntry,
     Module,
     Reference,
@@ -345,6 +346,17 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
                     yield at.problem(ref_path, f"a reference to {source} must name a clause ({', '.join(clauses)})")
                 elif clauses and not any(clause == k or clause.startswith(k + ".") for k in clauses):
                     yield at.problem([*ref_path, "clause"], f"clause '{clause}' is not declared for {source}")
+            elements = req.get("elements") or ()
+            if elements and not doc["checklist"].get("level_rule"):
+                yield at.problem(
+                    [*path, "elements"], "elements need checklist.level_rule, which says how they set the level"
+                )
+            elif elements and scale_values != {0, 1, 2, 3}:
+                yield at.problem(
+                    [*path, "elements"], "elements set the level on the scale 0 to 3; this checklist's differs"
+                )
+            elif elements and not any(e["essential"] for e in elements):
+                yield at.problem([*path, "elements"], "mark at least one element essential")
             for field_name, what in (("recommendations", "recommendation"), ("anchors", "anchor")):
                 for key in req.get(field_name) or {}:
                     if int(key) not in scale_values:
@@ -442,6 +454,9 @@ def _build(doc: dict, digest: str) -> Checklist:
                     anchors={int(k): text(v) for k, v in (req.get("anchors") or {}).items()},
                     applicability=text(req.get("applicability")),
                     criticality_reason=text(req.get("criticality_reason")),
+                    elements=tuple(
+                        Element(text=text(e["text"]), essential=e["essential"]) for e in req.get("elements") or ()
+                    ),
                 )
             )
         sections.append(
@@ -503,6 +518,7 @@ def _build(doc: dict, digest: str) -> Checklist:
         ),
         retired={r["id"]: text(r["reason"]) for r in doc.get("retired") or ()},
         criticality_rule=text(header.get("criticality_rule")),
+        level_rule=text(header.get("level_rule")),
         carries_from=header.get("carries_from"),
         glossary=tuple(
             GlossaryEntry(
