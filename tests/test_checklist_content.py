@@ -602,7 +602,12 @@ def test_each_requirement_has_an_essential_element_and_not_only_essential_ones()
 
 def test_the_level_rule_is_written_once_at_the_top_and_names_every_level():
     rule = str(CHECKLIST.level_rule)
-    for level in ("3 when every element is met", "2 when every essential element", "1 when at least one", "0 when none"):
+    for level in (
+        "3 when every element is met",
+        "2 when every essential element",
+        "1 when at least one",
+        "0 when none",
+    ):
         assert level in rule
     assert "level_rule" not in TEXT.split("sections:")[1]  # once, in the header
 
