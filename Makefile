@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run serve test test-postgres e2e bench bench-load demo lint messages clean-venv
+.PHONY: run serve test test-postgres e2e bench bench-load bench-agreement demo lint messages clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ e2e: $(STAMP) $(E2E_NODE)
 ## bench: render time and peak memory of the full report beside a reference document
 bench: $(STAMP)
 	$(BIN)/python bench/report_bench.py
+
+## bench-agreement: exact agreement and weighted kappa of two independent scorings of each fictional SOP
+bench-agreement: $(STAMP)
+	$(BIN)/python bench/agreement_bench.py
 
 ## bench-load: 20 assessors and 10 administrators on a seeded region, under gunicorn, on SQLite and PostgreSQL
 bench-load: $(STAMP)
