@@ -171,9 +171,15 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
             "reader_sha256": issued.reader_sha256,
         },
     )
+    _file_and_commit([(path, rendered.pdf), (reader_path, rendered.reader_pdf)])
+    return issued
+
+
+def _file_and_commit(files: list[tuple[Path, bytes]]) -> None:
+    """Write each file once, then commit; if anything fails, remove what was written and roll back."""
     written: list[Path] = []
     try:
-        for target, data in ((path, rendered.pdf), (reader_path, rendered.reader_pdf)):
+        for target, data in files:
             _write_once(target, data)
             written.append(target)
         db.session.commit()
@@ -184,7 +190,6 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         if isinstance(exc, OSError):
             raise IssueError(_unwritable(exc)) from None
         raise
-    return issued
 
 
 def file_reader_copy(report: IssuedReport, user: User | None = None) -> str:
@@ -226,15 +231,7 @@ def file_reader_copy(report: IssuedReport, user: User | None = None) -> str:
         summary=f"{path.name} sha256 {report.reader_sha256[:12]}",
         after={"reader_filename": path.name, "reader_sha256": report.reader_sha256},
     )
-    try:
-        _write_once(path, rendered.reader_pdf)
-        db.session.commit()
-    except BaseException as exc:
-        db.session.rollback()
-        path.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise IssueError(_unwritable(exc)) from None
-        raise
+    _file_and_commit([(path, rendered.reader_pdf)])
     return _("%(name)s: filed its reader's copy %(copy)s.", name=report.filename, copy=path.name)
 
 
