@@ -622,3 +622,109 @@ def test_mgt_02_scores_the_same_for_anyone_who_ticks_the_same_elements():
     assert all(req.elements[i].essential for i in line)
     others = [i for i in range(len(req.elements)) if i not in line]
     assert level_from_elements(req.elements, others) == 1  # a missing reporting line is never 2
+
+
+# Practice witnessed on site, and the region's legal formalities (issue 16, deliverables 5 and 7)
+
+#: New in 2.1.0: what only observation settles, with the topic each must cover.
+PRACTICE_2_1 = {
+    "INI-16": r"approach path",
+    "INI-17": r"cordon",
+    "INI-18": r"scene log|log keeper",
+    "INI-20": r"first officer",
+    "HSE-15": r"protective equipment",
+    "CON-15": r"protective clothing|gloves",
+    "REC-20": r"photograph.*before anything is moved",
+    "REC-21": r"notes",
+    "RCV-13": r"packed, sealed",
+    "CUS-15": r"laboratory|submission",
+    "MET-17": r"presumptive",
+    "EQP-17": r"measuring tools",
+    "STR-12": r"strategy",
+    "FAS-07": r"firearm",
+    "FEX-07": r"gsr",
+}
+#: The legal formalities of scene examination, search and seizure, and the word each turns on.
+FORMALITIES = {"INI-19": r"order|urgent", "STR-11": r"witness", "RCV-14": r"receipt", "RCV-15": r"consent"}
+JURISDICTIONS = ("Albania", "Bosnia and Herzegovina", "Kosovo*", "Montenegro", "North Macedonia", "Serbia")
+NEW_IN_2_1 = [*PRACTICE_2_1, *FORMALITIES, "MET-16", "EQP-16", "REP-16", "REC-22", "PER-13"]
+
+
+def test_about_fifteen_requirements_are_decided_from_practice_and_are_new_in_2_1():
+    practice = [r.id for r in ALL if r.decided_from == "practice"]
+    assert 15 <= len(practice) <= 25
+    earlier = {r.id for v in (V1_0, V1_1, V2_0) for r in v.requirements(["firearms"])}
+    for rid, topic in PRACTICE_2_1.items():
+        req = CHECKLIST.requirement(rid)
+        assert req.decided_from == "practice", rid
+        assert rid not in earlier and req.replaces == (), f"{rid} is new in 2.1.0 and takes no earlier answer"
+        assert re.search(topic, (str(req.title) + " " + str(req.statement)).lower()), (rid, topic)
+
+
+@pytest.mark.parametrize("rid", list(PRACTICE_2_1), ids=str)
+def test_each_practice_requirement_says_what_the_observer_looks_for(rid):
+    req = CHECKLIST.requirement(rid)
+    assert str(req.statement).lower().startswith("observation"), "a practice statement says what is seen"
+    assert "observer looks for" in " ".join(str(req.guidance).split()).lower()
+    assert any(re.search(r"observation|exercise|interview", str(e).lower()) for e in req.evidence)
+    # elements are what is seen at the scene, not what the SOP text requires
+    assert [e.text for e in req.elements if str(e.text).startswith(("Requires", "The SOP"))] == []
+
+
+def test_a_desk_review_leaves_the_practice_requirements_to_verify_on_site():
+    from app.domain.scoring import Answer, Basis, Scope, State, state_of
+
+    for rid in PRACTICE_2_1:
+        req = CHECKLIST.requirement(rid)
+        assert state_of(req, Answer(value=3, basis=Basis.SOP_TEXT), Scope.DESK) == State.TO_VERIFY, rid
+        assert state_of(req, Answer(value=3, basis=Basis.OBSERVATION), Scope.DESK) == State.SCORED, rid
+    written = CHECKLIST.requirement("INI-07")  # the text twin is scored from the SOP alone
+    assert state_of(written, Answer(value=3, basis=Basis.SOP_TEXT), Scope.DESK) == State.SCORED
+
+
+def test_the_approach_path_is_essential_where_it_is_seen_not_in_the_text_alone():
+    """The second review: INI-07, essential, scored 3 from text alone."""
+    written, seen = CHECKLIST.requirement("INI-07"), CHECKLIST.requirement("INI-16")
+    assert written.decided_from == "document" and written.criticality == "important"
+    assert "essential under INI-16" in " ".join(str(written.criticality_reason).split())
+    assert seen.decided_from == "practice" and seen.criticality == "essential"
+    assert V2_0.requirement("INI-07").criticality == "essential"  # 2.0.0 itself is unchanged
+
+
+def test_practice_that_protects_life_and_evidence_is_essential_the_rest_important():
+    essential = {r for r in PRACTICE_2_1 if CHECKLIST.requirement(r).criticality == "essential"}
+    assert {"INI-16", "CON-15", "REC-20", "RCV-13", "FAS-07"} <= essential
+    assert len(essential) <= len(PRACTICE_2_1) // 2, "practice twins stay mostly important: essentials near a third"
+
+
+@pytest.mark.parametrize("rid", list(FORMALITIES), ids=str)
+def test_the_legal_formalities_are_essential_and_left_to_national_law(rid):
+    req = CHECKLIST.requirement(rid)
+    text = " ".join((str(req.title) + " " + str(req.statement)).split()).lower()
+    assert re.search(FORMALITIES[rid], text)
+    assert req.criticality == "essential" and req.consequence == "admissibility"
+    assert req.remedy == "scene-legal-formalities"
+    applicability = " ".join(str(req.applicability or "").split())
+    assert "where national law requires" in applicability.lower()
+    assert "does not restate each national rule" in applicability
+    for jurisdiction in JURISDICTIONS:
+        assert jurisdiction in applicability, jurisdiction
+    assert KOSOVO_FOOTNOTE in applicability and kosovo_problems(applicability) == []
+
+
+def test_the_missing_topics_of_the_second_review_are_covered():
+    boundary = CHECKLIST.requirement("MET-16")
+    text = str(boundary.statement).lower()
+    assert cites(boundary, "ISO17025") and all(t in text for t in ("presumptive", "enhancement", "phone"))
+    assert cites(CHECKLIST.requirement("EQP-16"), "ILAC-P10") and cites(CHECKLIST.requirement("EQP-16"), "ILAC-G27")
+    assert cites(CHECKLIST.requirement("REP-16"), "ILAC-P8")
+    assert "bloodstain" in str(CHECKLIST.requirement("REC-22").title).lower()
+    methods = " ".join(str(e.text) for e in CHECKLIST.requirement("PER-13").elements).lower()
+    assert "mock scene" in methods and "mock court" in methods
+    for source in ("ILAC-P10", "ILAC-P8", "ISO17025"):
+        assert CHECKLIST.source(source).edition, source
+
+
+def test_new_statements_are_short():
+    long = {rid: n for rid in NEW_IN_2_1 if (n := len(str(CHECKLIST.requirement(rid).statement).split())) > 25}
+    assert long == {}
