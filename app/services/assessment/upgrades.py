@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.domain.checklist import Checklist
 from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, merge
 from app.domain.results import score_assessment
 from app.domain.scoring import Scope
@@ -214,6 +215,7 @@ def upgrade_assessment(
         db.session.rollback()
         raise _already_upgraded(assessment, version) or UpgradeRefused(_("The upgrade could not be saved.")) from None
     earlier = _earlier_answers(assessment)
+    earlier_checklist = checklist_of(assessment.checklist_version)
     scale = [level.value for level in later.scale]
     taken_from: dict[int, list[Response]] = {}  # earlier response id -> the new responses it fed
     answers = {}
@@ -240,6 +242,7 @@ def upgrade_assessment(
         response.recommendation = merged.recommendation
         response.carried_from = _describe(carry, assessment.checklist_version.version)
         response.recheck = carry.to_recheck
+        response.ticks, response.level_reason = _carried_ticks(earlier_checklist, later, rid, sources, answer)
         seen = set()
         for _rid, source in sources:
             for citation in source.citations:
@@ -263,6 +266,24 @@ def upgrade_assessment(
         f"{plan.summary}, {len(plan.to_recheck)} to re-check, {new.scope}",
     )
     return new, plan
+
+
+def _carried_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list, answer) -> tuple[list | None, str]:
+    """The ticks a carried answer keeps: those of its one source when the elements are the same.
+
+    Anything else proposes no ticks: on a requirement with elements, the card then asks for
+    the elements to be ticked (see app/web/assessments/ticks.py).
+    """
+    if len(sources) != 1 or answer.value is None:
+        return None, ""
+    (earlier_id, source), elements = sources[0], later.requirement(rid).elements
+    try:
+        before = earlier.requirement(earlier_id).elements
+    except KeyError:
+        return None, ""
+    if not elements or source.ticks is None or before != elements:
+        return None, ""
+    return list(source.ticks), source.level_reason
 
 
 def _carry_actions(earlier: Assessment, new: Assessment, taken_from: dict[int, list[Response]]) -> None:

@@ -227,6 +227,7 @@ def saved_json(sheet: ScoreSheet, requirement_id: str, row: Response | Review) -
         "version": row.version,
         "saved_at": datetime(row.updated_at),
         "recommendation": recommendation,
+        "ticks": row.ticks,
         **progress_json(sheet, requirement_id),
     }
 
