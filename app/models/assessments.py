@@ -41,9 +41,10 @@ REVIEW_FIELDS = (
     "agreed_value",
     "agreed_not_applicable",
     "agreed_not_evidenced",
-    "ticks",
-    "level_reason",
 )
+#: The elements ticked on a layer and the reason for another level: carried only where given,
+#: so a record without them (every record before checklist 2.1.0) keeps its hash.
+TICK_FIELDS = ("ticks", "level_reason")
 
 
 class Assessment(db.Model):
@@ -158,7 +159,7 @@ class Response(db.Model):
     #: Why no action closes this gap: the unit left it open knowingly (empty: not decided yet).
     no_action_reason: Mapped[str] = mapped_column(Text, default="")
     #: The positions (from 0) of the requirement's elements the unit found met; None: never ticked.
-    ticks: Mapped[list[int] | None] = mapped_column(JSON)
+    ticks: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     #: Why the unit chose another level than the one its ticks give.
     level_reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -208,7 +209,7 @@ class Review(db.Model):
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     agreed_at: Mapped[dt.datetime | None]
     #: The positions (from 0) of the requirement's elements the expert found met; None: never ticked.
-    ticks: Mapped[list[int] | None] = mapped_column(JSON)
+    ticks: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     #: Why the expert chose another level than the one the ticks give.
     level_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,7 +1,8 @@
 """elements ticked on both layers: the unit's and the expert's ticks, and why another level
 
 Each layer keeps the positions of the requirement's elements it found met (NULL: never
-ticked) and the reason given for a level other than the one the ticks give.
+ticked) and the reason given for a level other than the one the ticks give; an imported
+copy's reported review keeps the ticks its package carried.
 
 Revision ID: b3e7d1f9a2c4
 Revises: a7d3f9c2e5b1
@@ -20,14 +21,14 @@ depends_on = None
 
 
 def upgrade():
-    for table in ('responses', 'reviews'):
+    for table in ('responses', 'reviews', 'reported_reviews'):
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column('ticks', sa.JSON(), nullable=True))
             batch.add_column(sa.Column('level_reason', sa.Text(), nullable=False, server_default=''))
 
 
 def downgrade():
-    for table in ('responses', 'reviews'):
+    for table in ('responses', 'reviews', 'reported_reviews'):
         with op.batch_alter_table(table) as batch:
             batch.drop_column('level_reason')
             batch.drop_column('ticks')

@@ -23,7 +23,18 @@ from app.domain.limits import MAX_INT
 from app.domain.scoring import SITE_BASES, Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review, Sop, User
+from app.models import (
+    FINDINGS,
+    REVIEW_FIELDS,
+    STANCES,
+    TICK_FIELDS,
+    Assessment,
+    Citation,
+    Response,
+    Review,
+    Sop,
+    User,
+)
 from app.models.base import utcnow
 from app.services.accounts.audit import changes, record
 from app.services.assessment.access import Action, open_in
@@ -163,10 +174,11 @@ SELF_FIELDS = (
     "basis",
     "evidence_note",
     "recommendation",
-    "ticks",
-    "level_reason",
+    *TICK_FIELDS,
     "recheck",
 )
+#: What the audit trail keeps of a review: its fields and the elements ticked.
+REVIEW_AUDITED = (*REVIEW_FIELDS, *TICK_FIELDS)
 #: The self-assessment's answer itself (what a save may change), without the re-check flag.
 ANSWER_FIELDS = tuple(name for name in SELF_FIELDS if name != "recheck")
 
@@ -419,7 +431,7 @@ def save_review(
         raise InvalidResponse(errors)
     review = ensure_review(response)  # made when the review started: a write here only for an older card
     _check_version(review, expected_version)
-    before = _snapshot(review, REVIEW_FIELDS)
+    before = _snapshot(review, REVIEW_AUDITED)
     review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
     review.stance = data.stance
     review.comment = data.comment.strip()
@@ -439,7 +451,7 @@ def save_review(
     review.updated_at = utcnow()
     claim_stage(sheet, *actions, scored=True)  # the change above is written after the claim
     _flushed(review)
-    _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
+    _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_AUDITED), user)
     return review
 
 
