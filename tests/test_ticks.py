@@ -15,7 +15,7 @@ from app.domain.calibration import TickPair, element_agreement
 from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment, ChecklistVersion, Event
+from app.models import Assessment, ChecklistVersion, Event, ReportedReview
 from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import InvalidResponse, ResponseInput, save_response
@@ -23,6 +23,7 @@ from app.services.assessment.upgrades import upgrade_assessment
 from app.services.content.checklists import store_checklist
 from app.services.exchange.imports import PackageRefused, import_package
 from app.services.exchange.packages import build_package, package_bytes
+from app.services.exchange.reported import reported_row
 from tests.conftest import DATA, answer_the_rest, current_version, move_to, response_of, text_of
 
 TICKS = DATA / "mini-ticks.yaml"  # 1.1.0: AAA-01 has four elements (the first essential), AAA-02 two, BBB-01 three
@@ -226,7 +227,7 @@ def reviewed(ticking, tick, head, make_user, post, login):
     return ticking
 
 
-def test_the_expert_ticks_in_their_own_layer_and_the_units_ticks_stay(reviewed, tick):
+def test_the_expert_ticks_in_their_own_layer_and_the_units_ticks_stay(client, reviewed, tick):
     refused = tick(reviewed.id, "AAA-01", [0, 1], layer="review", score=3, stance="agree")
     assert refused.status_code == 422 and REASON_ASKED in text_of(refused)
     assert (
@@ -235,6 +236,8 @@ def test_the_expert_ticks_in_their_own_layer_and_the_units_ticks_stay(reviewed, 
     response = response_of(reviewed, "AAA-01")
     assert (response.review.ticks, response.review.value) == ([0, 1], 2)
     assert (response.ticks, response.value) == ([0, 1, 2, 3], 3)
+    page = text_of(client.get(f"/assessments/{reviewed.id}/score?section=AAA"))  # the unit's ticks, read-only
+    assert "Elements met 4 of 4: The SOP names the record form. · It says who signs the record." in page
 
 
 def test_calibration_shows_the_element_agreement_with_its_count(client, reviewed, tick):
@@ -334,3 +337,19 @@ def test_a_package_ticking_elements_the_requirement_does_not_list_is_refused(tic
     with pytest.raises(PackageRefused, match=r"BBB-01.*ticks elements the requirement does not list"):
         import_package(json.dumps(package).encode())
     assert db.session.scalar(select(db.func.count(Assessment.id))) == 1
+
+
+def test_a_reported_review_keeps_the_ticks_its_package_carried(client, ticking):
+    entry = {"review": {"value": 2, "ticks": [1, 0], "level_reason": " As ticked there. ", "updated_by": "Dr Far"}}
+    row = reported_row(entry)
+    assert (row["ticks"], row["level_reason"]) == ([0, 1], "As ticked there.")
+    assert "ticks" not in reported_row({"review": {"not_applicable": True, "ticks": [0]}})  # N/A: no ticks
+    response = response_of(ticking, "AAA-01")
+    response.value = 2
+    db.session.add(ReportedReview(response=response, value=2, ticks=[0, 1], reviewed_by="Dr Far"))
+    copy_ = db.session.get(Assessment, ticking.id)
+    copy_.origin, copy_.imported_record = {"installation": {"name": "Far installation"}}, "0" * 64
+    db.session.commit()
+    page = text_of(client.get(f"/assessments/{ticking.id}/score?section=AAA"))
+    assert "Review reported by Far installation" in page
+    assert "Elements met 2 of 4: The SOP names the record form. · It says who signs the record." in page
