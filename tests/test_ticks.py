@@ -280,12 +280,17 @@ def test_an_answer_carried_onto_elements_proposes_no_ticks_and_asks_for_them(
     response = response_of(earlier, "AAA-01")
     response.value, response.basis = 3, "sop_text"
     db.session.commit()
-    new, _plan = upgrade_assessment(db.session.get(Assessment, earlier.id), ticks_version, head)
+    preview = text_of(client.get(f"/assessments/{earlier.id}/upgrade?to=1.1.0"))
+    assert "1 carried score lands on a requirement that lists elements" in preview
+    new, plan = upgrade_assessment(db.session.get(Assessment, earlier.id), ticks_version, head)
     db.session.commit()
+    assert plan.to_tick == ["AAA-01"]
     carried = response_of(new, "AAA-01")
     assert (carried.value, carried.ticks) == (3, None)
     page = text_of(client.get(f"/assessments/{new.id}/score?section=AAA"))
     assert "Tick the elements" in page
+    listed = client.get(f"/assessments/{new.id}/score?filter=to_tick").get_data(as_text=True)
+    assert 'data-req="AAA-01"' in listed and 'data-req="AAA-02"' not in listed
     assert "Tick the elements" not in text_of(client.get(f"/assessments/{new.id}/score?section=FFF"))
 
 
@@ -293,8 +298,9 @@ def test_a_later_upgrade_keeps_the_ticks_where_the_elements_are_unchanged(tickin
     tick(ticking.id, "AAA-01", [0, 2], score=3, level_reason="Kept off site too.")
     tick(ticking.id, "AAA-02", [0])  # the essential one of two: 2
     later = _store(TICKS_2)
-    new, _plan = upgrade_assessment(db.session.get(Assessment, ticking.id), later, head)
+    new, plan = upgrade_assessment(db.session.get(Assessment, ticking.id), later, head)
     db.session.commit()
+    assert plan.to_tick == ["AAA-02"]
     kept = response_of(new, "AAA-01")
     assert (kept.value, kept.ticks, kept.level_reason) == (3, [0, 2], "Kept off site too.")
     reworded = response_of(new, "AAA-02")  # its elements changed: to be ticked again

@@ -48,6 +48,8 @@ class UpgradePlan:
     left: list[tuple[str, str]]
     #: Reworded or split off, but with nearly the same words on the same basis: carried without a re-check.
     near_identical: list[Carry] = field(default_factory=list)
+    #: Later requirements with elements whose carried score brings no ticks: the elements are to be ticked.
+    to_tick: list[str] = field(default_factory=list)
 
     @property
     def site_requirements(self) -> int:
@@ -166,7 +168,17 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
     ]
     to_recheck = sorted((c for c in taking if c.to_recheck), key=lambda c: -c.change)  # stable: checklist order
     near = [c for c in taking if c.near_identical]
-    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near)
+    earlier_checklist = checklist_of(current)
+    to_tick = [
+        c.requirement_id
+        for c in taking
+        if later.requirement(c.requirement_id).elements
+        and any(responses[e].value is not None for e in c.earlier if e in responses)
+        and not _keeps_ticks(
+            earlier_checklist, later, c.requirement_id, [(e, responses[e]) for e in c.earlier if e in responses]
+        )
+    ]
+    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near, to_tick)
 
 
 def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
@@ -268,21 +280,28 @@ def upgrade_assessment(
     return new, plan
 
 
-def _carried_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list, answer) -> tuple[list | None, str]:
-    """The ticks a carried answer keeps: those of its one source when the elements are the same.
-
-    Anything else proposes no ticks: on a requirement with elements, the card then asks for
-    the elements to be ticked (see app/web/assessments/ticks.py).
-    """
-    if len(sources) != 1 or answer.value is None:
-        return None, ""
-    (earlier_id, source), elements = sources[0], later.requirement(rid).elements
+def _keeps_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list[tuple[str, Response]]) -> bool:
+    """A carried answer keeps its ticks when it has one source, ticked, with the very same elements."""
+    if len(sources) != 1:
+        return False
+    earlier_id, source = sources[0]
+    elements = later.requirement(rid).elements
     try:
         before = earlier.requirement(earlier_id).elements
     except KeyError:
+        return False
+    return bool(elements) and source.ticks is not None and before == elements
+
+
+def _carried_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list, answer) -> tuple[list | None, str]:
+    """The ticks a carried answer keeps (see :func:`_keeps_ticks`), with their reason.
+
+    Anything else proposes no ticks: on a requirement with elements, the card then asks for
+    the elements to be ticked (:func:`app.services.assessment.rechecks.to_tick`).
+    """
+    if answer.value is None or not _keeps_ticks(earlier, later, rid, sources):
         return None, ""
-    if not elements or source.ticks is None or before != elements:
-        return None, ""
+    source = sources[0][1]
     return list(source.ticks), source.level_reason
 
 

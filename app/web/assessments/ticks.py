@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.domain.checklist import Checklist, Requirement, level_from_elements
-from app.models import Response
+from app.services.assessment.rechecks import to_tick
 from app.web.assessments.views import bp
 
 
@@ -27,12 +27,4 @@ def ticks_give(checklist: Checklist, requirement: Requirement, ticked) -> str:
     return _("The elements ticked give: %(level)s", level=f"{level.value} {level.label}") if level else ""
 
 
-@bp.app_template_global("to_tick")
-def to_tick(requirement: Requirement, response: Response) -> bool:
-    """A carried score on a requirement with elements nobody ticked yet: the elements are to be ticked."""
-    return (
-        bool(requirement.elements)
-        and bool(response.carried_from)
-        and response.value is not None
-        and response.ticks is None
-    )
+bp.add_app_template_global(to_tick, "to_tick")  # the card's "Tick the elements" tag
