@@ -16,7 +16,7 @@ from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Event, ReportedReview
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import create_assessment, score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import InvalidResponse, ResponseInput, save_response
 from app.services.assessment.upgrades import upgrade_assessment
@@ -305,6 +305,25 @@ def test_a_later_upgrade_keeps_the_ticks_where_the_elements_are_unchanged(tickin
     assert (kept.value, kept.ticks, kept.level_reason) == (3, [0, 2], "Kept off site too.")
     reworded = response_of(new, "AAA-02")  # its elements changed: to be ticked again
     assert (reworded.value, reworded.ticks, reworded.level_reason) == (2, None, "")
+
+
+def test_the_shipped_2_0_0_to_2_1_0_upgrade_asks_for_every_carried_score_to_be_ticked(make_unit, make_user):
+    shipped = DATA.parent.parent / "checklists"
+    for name in ("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml"):
+        checklist, text = load_checklist_file(shipped / name)
+        store_checklist(checklist, text, name)
+    versions = {v.version: v for v in db.session.scalars(select(ChecklistVersion))}
+    unit = make_unit("BIH")
+    head = make_user("unit_head", units=[unit])
+    earlier = create_assessment(unit=unit, version=versions["2.0.0"], title="On 2.0", modules=[], user=head)
+    for i, response in enumerate(earlier.responses):
+        response.value, response.basis = i % 4, "sop_text"
+    db.session.commit()
+    new, plan = upgrade_assessment(earlier, versions["2.1.0"], head)
+    db.session.commit()
+    scored = [r for r in new.responses if r.value is not None]
+    assert scored and all(r.ticks is None for r in scored)
+    assert sorted(plan.to_tick) == sorted(r.requirement.code for r in scored)
 
 
 # --- packages ------------------------------------------------------------------------------------
