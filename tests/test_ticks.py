@@ -378,3 +378,12 @@ def test_a_reported_review_keeps_the_ticks_its_package_carried(client, ticking):
     page = text_of(client.get(f"/assessments/{ticking.id}/score?section=AAA"))
     assert "Review reported by Far installation" in page
     assert "Elements met 2 of 4: The SOP names the record form. · It says who signs the record." in page
+
+
+def test_the_spreadsheet_lists_the_elements_each_layer_found_met(client, ticking, tick):
+    tick(ticking.id, "AAA-01", [0, 2], score=3, level_reason="Kept off site too.")
+    csv_text = client.get(f"/assessments/{ticking.id}/export.csv").get_data(as_text=True)
+    header, *rows = csv_text.lstrip("\ufeff").splitlines()
+    assert "Elements the unit found met" in header and "Elements the expert found met" in header
+    aaa = next(row for row in rows if ",AAA-01," in row)
+    assert "1, 3 of 4" in aaa and "Kept off site too." in aaa
