@@ -159,12 +159,14 @@ def test_unticking_every_element_leaves_the_card_unticked(ticking, tick):
     assert response_of(ticking, "AAA-01").ticks is None
 
 
-def test_the_trail_says_which_elements_were_ticked(ticking, tick):
+def test_the_trail_says_which_elements_were_ticked(client, ticking, tick):
     tick(ticking.id, "AAA-01", [0, 2])
     tick(ticking.id, "AAA-01", [0, 1, 2, 3], score=3)
     events = db.session.scalars(select(Event).where(Event.name == "response.changed").order_by(Event.id)).all()
     assert events[0].after["ticks"] == [0, 2] and events[0].after["value"] == 2
     assert (events[1].before["ticks"], events[1].after["ticks"]) == ([0, 2], [0, 1, 2, 3])
+    history = text_of(client.get(f"/assessments/{ticking.id}/history/AAA-01"))
+    assert "Elements met 1, 3 → 1, 2, 3, 4" in history
 
 
 def test_a_conflict_gives_the_ticks_as_one_field(ticking, tick):
