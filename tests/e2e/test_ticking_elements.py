@@ -91,3 +91,30 @@ def test_ticking_elements_with_the_keyboard_proposes_the_level_and_asks_why_for_
     line.filter(has_text=f"The elements ticked give: {fewer}").wait_for(timeout=5000)
     assert form.locator(f"input[name='{rid}-score'][value='2']").is_checked()
     assert not axe_violations(page)
+
+
+def test_the_expert_ticks_in_their_own_layer(signed_in, server):
+    with server["app"].app_context():
+        assessment = db.session.scalar(db.select(Assessment).where(Assessment.stage == "consultation_held"))
+        if assessment is None:
+            pytest.skip("the demo has no assessment at the consultation")
+        checklist = checklist_of(assessment.checklist_version)
+        req = next(r for r in checklist.requirements(assessment.modules) if r.elements)
+        assessment_id, rid, count = assessment.id, req.id, len(req.elements)
+    page = signed_in("expert")
+    page.goto(f"/assessments/{assessment_id}/score?section={req.section_id}")
+    form = page.locator(f"#req-{rid} form.layer-review")
+    boxes = form.locator("input[data-multi]")
+    assert boxes.count() == count
+    for i in range(count):
+        if not boxes.nth(i).is_checked():
+            boxes.nth(i).focus()
+            page.keyboard.press("Space")
+    form.locator("[data-ticks-give]").filter(has_text="The elements ticked give: 3").wait_for(timeout=5000)
+    assert form.locator(f"input[name='{rid}-rv-score'][value='3']").is_checked()
+    form.locator("[data-status]").filter(has_text="✓").wait_for(timeout=10000)
+    with server["app"].app_context():
+        review = next(
+            r for r in db.session.get(Assessment, assessment_id).responses if r.requirement.code == rid
+        ).review
+        assert (review.ticks, review.value) == (list(range(count)), 3)
