@@ -4,6 +4,10 @@ Compared over the requirements both scored on the scale (N/A, not evidenced and 
 answers are left out). Reports exact agreement, agreement within one level, Cohen's kappa
 with quadratic weights (a disagreement of two levels counts four times one of one level),
 the sections the unit over- or under-rated most, and the largest single disagreements.
+
+Where a requirement lists elements and both layers ticked them, the element agreement is
+the share of those elements both marked the same (met by both, or by neither), with the
+number of elements it rests on: a share of a handful of elements says little.
 """
 
 from __future__ import annotations
@@ -30,6 +34,44 @@ class Pair:
     def difference(self) -> int:
         """Positive when the unit rated itself higher than the expert did."""
         return self.self_value - self.expert_value
+
+
+@dataclass(frozen=True)
+class TickPair:
+    """A requirement whose elements both the unit and the expert ticked."""
+
+    requirement: Requirement
+    self_ticks: frozenset[int]
+    expert_ticks: frozenset[int]
+
+    @property
+    def same(self) -> int:
+        """How many of its elements both marked the same: met by both, or by neither."""
+        count = len(self.requirement.elements)
+        return sum(1 for i in range(count) if (i in self.self_ticks) == (i in self.expert_ticks))
+
+
+@dataclass(frozen=True)
+class ElementAgreement:
+    """The share of elements the two layers marked the same, and what it rests on."""
+
+    requirements: int
+    elements: int
+    same: int
+
+    @property
+    def share(self) -> float | None:
+        return self.same / self.elements if self.elements else None
+
+
+def element_agreement(pairs: Iterable[TickPair]) -> ElementAgreement:
+    """Over the requirements both layers ticked: the elements marked the same, of all their elements."""
+    pairs = tuple(pairs)
+    return ElementAgreement(
+        requirements=len(pairs),
+        elements=sum(len(p.requirement.elements) for p in pairs),
+        same=sum(p.same for p in pairs),
+    )
 
 
 @dataclass(frozen=True)
@@ -60,6 +102,7 @@ class Calibration:
     kappa: float | None
     sections: tuple[SectionBias, ...]
     largest: tuple[Pair, ...]
+    elements: ElementAgreement = ElementAgreement(0, 0, 0)
 
     @property
     def count(self) -> int:
@@ -114,8 +157,8 @@ def weighted_kappa(pairs: Sequence[tuple[int, int]], levels: Sequence[int]) -> f
     return 1 - disagreement / expected
 
 
-def calibrate(checklist: Checklist, pairs: Iterable[Pair]) -> Calibration:
-    """The calibration figures for ``pairs`` of self and expert scores."""
+def calibrate(checklist: Checklist, pairs: Iterable[Pair], ticks: Iterable[TickPair] = ()) -> Calibration:
+    """The calibration figures for ``pairs`` of self and expert scores (and ``ticks`` of their elements)."""
     pairs = tuple(pairs)
     n = len(pairs)
     by_section: dict[str, list[Pair]] = {}
@@ -134,4 +177,5 @@ def calibrate(checklist: Checklist, pairs: Iterable[Pair]) -> Calibration:
         kappa=weighted_kappa([(p.self_value, p.expert_value) for p in pairs], [lvl.value for lvl in checklist.scale]),
         sections=sections,
         largest=tuple(disagreements[:LARGEST]),
+        elements=element_agreement(ticks),
     )

@@ -1,6 +1,16 @@
 """Data layer: SQLAlchemy 2 typed models."""
 
-from app.models.assessments import BASES, FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review
+from app.models.assessments import (
+    BASES,
+    FINDINGS,
+    REVIEW_FIELDS,
+    STANCES,
+    TICK_FIELDS,
+    Assessment,
+    Citation,
+    Response,
+    Review,
+)
 from app.models.audit import AuditHead, Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.installations import TrustedInstallation
@@ -19,6 +29,7 @@ __all__ = [
     "ROLES",
     "SIDES",
     "STANCES",
+    "TICK_FIELDS",
     "Assessment",
     "AssessmentPart",
     "AuditHead",

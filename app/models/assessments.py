@@ -42,6 +42,9 @@ REVIEW_FIELDS = (
     "agreed_not_applicable",
     "agreed_not_evidenced",
 )
+#: The elements ticked on a layer and the reason for another level: carried only where given,
+#: so a record without them (every record before checklist 2.1.0) keeps its hash.
+TICK_FIELDS = ("ticks", "level_reason")
 
 
 class Assessment(db.Model):
@@ -155,6 +158,10 @@ class Response(db.Model):
     recheck: Mapped[bool] = mapped_column(default=False)
     #: Why no action closes this gap: the unit left it open knowingly (empty: not decided yet).
     no_action_reason: Mapped[str] = mapped_column(Text, default="")
+    #: The positions (from 0) of the requirement's elements the unit found met; None: never ticked.
+    ticks: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    #: Why the unit chose another level than the one its ticks give.
+    level_reason: Mapped[str] = mapped_column(Text, default="")
 
     # Optimistic locking: an UPDATE that finds another version refuses, so no edit is lost silently.
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
@@ -201,6 +208,10 @@ class Review(db.Model):
     agreed_not_evidenced: Mapped[bool] = mapped_column(default=False)
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     agreed_at: Mapped[dt.datetime | None]
+    #: The positions (from 0) of the requirement's elements the expert found met; None: never ticked.
+    ticks: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    #: Why the expert chose another level than the one the ticks give.
+    level_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: Mapped[dt.datetime | None]
     version: Mapped[int] = mapped_column(default=1)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.scoring import Answer
@@ -54,6 +54,9 @@ class ReportedReview(db.Model):
     #: The unit's answer to the comment and its dissent, as given there.
     reply: Mapped[str] = mapped_column(Text, default="")
     dissent: Mapped[str] = mapped_column(Text, default="")
+    #: The elements the expert there ticked (positions from 0; None: not ticked), and why another level.
+    ticks: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    level_reason: Mapped[str] = mapped_column(Text, default="")
 
     response: Mapped[Response] = relationship(back_populates="reported")
 

@@ -92,6 +92,8 @@ FIELD = {
     "agreed_value": _l("Agreed score"),
     "agreed_not_applicable": _l("Agreed: not applicable"),
     "agreed_not_evidenced": _l("Agreed: not evidenced"),
+    "ticks": _l("Elements met"),
+    "level_reason": _l("Why another level than the elements give"),
     "stage": _l("Stage"),
     "scope": _l("Scope"),
     "revision": _l("Revision"),
@@ -156,6 +158,8 @@ def change_value(key: str, value: Any) -> str:
         return str(_l("yes") if value else _l("no"))
     if key in _VOCABULARY:
         return str(_VOCABULARY[key].get(value, value))
+    if key == "ticks" and isinstance(value, list):  # element positions, numbered from 1 as the card shows them
+        return ", ".join(str(i + 1) for i in value if isinstance(i, int))
     if key == "citations" and isinstance(value, list):
         return "; ".join(" § ".join(str(part) for part in pair if part) for pair in value if pair)
     if isinstance(value, dict):  # an action or a participant: by its title or name

@@ -70,6 +70,9 @@ def page_texts() -> dict[str, str]:
         "not_saved": _("Not saved"),
         "save_again": _("Save again"),
         "wait_na": _("Say why it does not apply; it is saved once you write it."),
+        "wait_reason": _(
+            "The score is not the level the elements ticked give: say why, and it is saved with the reason."
+        ),
         "wait_comment": _("A disagreement or a query is saved with its comment: write the comment for the unit."),
         "not_saved_leave": _("Not saved yet: %(what)s. Follow the link again to leave without saving it."),
         # Conflicts

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.domain.calibration import Calibration, Pair, calibrate
+from app.domain.calibration import Calibration, Pair, TickPair, calibrate
 from app.domain.checklist import Checklist
 from app.domain.results import AssessmentResult, score_assessment
 from app.domain.scoring import Answer, Scope
@@ -133,13 +133,15 @@ class ScoreSheet:
     @cached_property
     def calibration(self) -> Calibration:
         """Self against expert over the requirements both scored on the scale."""
-        pairs = []
+        pairs, ticks = [], []
         for req in self.checklist.requirements(self.assessment.modules):
             response = self.responses[req.id]
             review = response.review
             if response.value is not None and review is not None and review.value is not None:
                 pairs.append(Pair(req, response.value, review.value))
-        return calibrate(self.checklist, pairs)
+            if req.elements and response.ticks is not None and review is not None and review.ticks is not None:
+                ticks.append(TickPair(req, frozenset(response.ticks), frozenset(review.ticks)))
+        return calibrate(self.checklist, pairs, ticks)
 
     @cached_property
     def action_of(self) -> dict[int, PlannedAction]:

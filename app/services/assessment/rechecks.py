@@ -44,6 +44,16 @@ def carried_version(response: Response) -> str | None:
     return response.carried_from.split(" ", 1)[0] if response.carried_from else None
 
 
+def to_tick(requirement: Requirement, response: Response) -> bool:
+    """A carried score on a requirement with elements nobody ticked yet: the elements are to be ticked."""
+    return (
+        bool(requirement.elements)
+        and bool(response.carried_from)
+        and response.value is not None
+        and response.ticks is None
+    )
+
+
 def onto_site_basis(requirement: Requirement, response: Response) -> bool:
     """A carried answer on a requirement only records or practice decide, not resting on them.
 

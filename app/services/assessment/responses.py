@@ -18,12 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.domain.checklist import Checklist
+from app.domain.checklist import Checklist, Requirement, level_from_elements
 from app.domain.limits import MAX_INT
-from app.domain.scoring import Basis
+from app.domain.scoring import SITE_BASES, Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import FINDINGS, REVIEW_FIELDS, STANCES, Assessment, Citation, Response, Review, Sop, User
+from app.models import (
+    FINDINGS,
+    REVIEW_FIELDS,
+    STANCES,
+    TICK_FIELDS,
+    Assessment,
+    Citation,
+    Response,
+    Review,
+    Sop,
+    User,
+)
 from app.models.base import utcnow
 from app.services.accounts.audit import changes, record
 from app.services.assessment.access import Action, open_in
@@ -66,7 +77,15 @@ class Score:
 
 
 @dataclass
-class ResponseInput(Score):
+class Ticks:
+    """The elements found met (positions from 0; None: not ticked) and why another level than theirs."""
+
+    ticks: list[int] | None = None
+    level_reason: str = ""
+
+
+@dataclass
+class ResponseInput(Score, Ticks):
     """What the unit submits for one requirement."""
 
     na_justification: str = ""
@@ -77,7 +96,7 @@ class ResponseInput(Score):
 
 
 @dataclass
-class ReviewInput(Score):
+class ReviewInput(Score, Ticks):
     """What the expert submits for one requirement: review, and (after the consultation) the agreed score."""
 
     stance: str | None = None
@@ -95,6 +114,46 @@ def _check_score(checklist: Checklist, score: Score, prefix: str = "") -> dict[s
         allowed = ", ".join(str(level.value) for level in checklist.scale)
         errors[prefix + "value"] = _("%(value)s is not on the scale (%(allowed)s).", value=score.value, allowed=allowed)
     return errors
+
+
+def _check_ticks(checklist: Checklist, requirement: Requirement, data: Score, ticks: Ticks) -> dict[str, str]:
+    """Ticks in range and not repeated; a level other than theirs needs its reason."""
+    if ticks.ticks is None:
+        return {}
+    count = len(requirement.elements)
+    if not count:
+        return {"ticks": _("%(id)s lists no elements to tick.", id=requirement.id)}
+    if any(not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < count for i in ticks.ticks):
+        return {"ticks": _("Tick elements of this requirement only (1 to %(count)s).", count=count)}
+    if len(set(ticks.ticks)) != len(ticks.ticks):
+        return {"ticks": _("Each element is ticked once.")}
+    proposed = level_from_elements(requirement.elements, ticks.ticks)
+    if data.value is not None and data.value != proposed and not ticks.level_reason.strip():
+        level = checklist.level(proposed)
+        return {
+            "value": _(
+                "The elements ticked give %(proposed)s (%(label)s); say why you chose %(value)s, or change the ticks.",
+                proposed=proposed,
+                label=level.label if level else "",
+                value=data.value,
+            )
+        }
+    return {}
+
+
+def _settle_ticks(checklist: Checklist, requirement: Requirement, data: Score, ticks: Ticks, scope: str) -> None:
+    """What ticks leave: none for N/A, not evidenced or to verify on site; the ticks' level when no score is given.
+
+    Changes ``data`` and ``ticks`` in place, before they are checked.
+    """
+    if ticks.ticks is None:
+        return
+    to_verify = scope == Scope.DESK and requirement.needs_site_visit and getattr(data, "basis", None) not in SITE_BASES
+    if data.not_applicable or data.not_evidenced or (data.value is None and to_verify):
+        ticks.ticks, ticks.level_reason = None, ""
+        return
+    if data.value is None and requirement.elements:
+        data.value = level_from_elements(requirement.elements, ticks.ticks)
 
 
 def _require_stage(sheet: ScoreSheet, action: Action) -> None:
@@ -115,8 +174,11 @@ SELF_FIELDS = (
     "basis",
     "evidence_note",
     "recommendation",
+    *TICK_FIELDS,
     "recheck",
 )
+#: What the audit trail keeps of a review: its fields and the elements ticked.
+REVIEW_AUDITED = (*REVIEW_FIELDS, *TICK_FIELDS)
 #: The self-assessment's answer itself (what a save may change), without the re-check flag.
 ANSWER_FIELDS = tuple(name for name in SELF_FIELDS if name != "recheck")
 
@@ -234,7 +296,10 @@ def save_response(
     """Save the unit's self-assessment of one requirement (in the self-assessment stage)."""
     response = _response(sheet, requirement_id)
     _require_stage(sheet, Action.SCORE)
+    requirement = sheet.checklist.requirement(requirement_id)
+    _settle_ticks(sheet.checklist, requirement, data, data, sheet.assessment.scope)
     errors = check_response(sheet, data)
+    errors.update(_check_ticks(sheet.checklist, requirement, data, data))
     if errors:
         raise InvalidResponse(errors)
     _check_version(response, expected_version)
@@ -247,6 +312,8 @@ def save_response(
     response.basis = _basis(response, data) if scored else None
     response.evidence_note = data.evidence_note.strip()
     response.recommendation = data.recommendation.strip()
+    response.ticks = sorted(data.ticks) if data.ticks is not None else None
+    response.level_reason = data.level_reason.strip() if data.ticks is not None else ""
     wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
     if [(c.sop_id, c.section) for c in response.citations] != wanted:
         response.citations = [
@@ -356,16 +423,21 @@ def save_review(
     actions = [Action.REVIEW] + ([Action.AGREE] if data.agreed is not None else [])
     for action in actions:
         _require_stage(sheet, action)
+    requirement = sheet.checklist.requirement(requirement_id)
+    _settle_ticks(sheet.checklist, requirement, data, data, Scope.ONSITE)
     errors = check_review(sheet, data)
+    errors.update(_check_ticks(sheet.checklist, requirement, data, data))
     if errors:
         raise InvalidResponse(errors)
     review = ensure_review(response)  # made when the review started: a write here only for an older card
     _check_version(review, expected_version)
-    before = _snapshot(review, REVIEW_FIELDS)
+    before = _snapshot(review, REVIEW_AUDITED)
     review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
     review.stance = data.stance
     review.comment = data.comment.strip()
     review.finding = data.finding
+    review.ticks = sorted(data.ticks) if data.ticks is not None else None
+    review.level_reason = data.level_reason.strip() if data.ticks is not None else ""
     if data.agreed is not None:
         agreed = data.agreed
         was = (review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
@@ -379,7 +451,7 @@ def save_review(
     review.updated_at = utcnow()
     claim_stage(sheet, *actions, scored=True)  # the change above is written after the claim
     _flushed(review)
-    _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_FIELDS), user)
+    _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_AUDITED), user)
     return review
 
 

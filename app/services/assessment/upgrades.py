@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.domain.checklist import Checklist
 from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, merge
 from app.domain.results import score_assessment
 from app.domain.scoring import Scope
@@ -47,6 +48,8 @@ class UpgradePlan:
     left: list[tuple[str, str]]
     #: Reworded or split off, but with nearly the same words on the same basis: carried without a re-check.
     near_identical: list[Carry] = field(default_factory=list)
+    #: Later requirements with elements whose carried score brings no ticks: the elements are to be ticked.
+    to_tick: list[str] = field(default_factory=list)
 
     @property
     def site_requirements(self) -> int:
@@ -165,7 +168,17 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
     ]
     to_recheck = sorted((c for c in taking if c.to_recheck), key=lambda c: -c.change)  # stable: checklist order
     near = [c for c in taking if c.near_identical]
-    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near)
+    earlier_checklist = checklist_of(current)
+    to_tick = [
+        c.requirement_id
+        for c in taking
+        if later.requirement(c.requirement_id).elements
+        and any(responses[e].value is not None for e in c.earlier if e in responses)
+        and not _keeps_ticks(
+            earlier_checklist, later, c.requirement_id, [(e, responses[e]) for e in c.earlier if e in responses]
+        )
+    ]
+    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near, to_tick)
 
 
 def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
@@ -214,6 +227,7 @@ def upgrade_assessment(
         db.session.rollback()
         raise _already_upgraded(assessment, version) or UpgradeRefused(_("The upgrade could not be saved.")) from None
     earlier = _earlier_answers(assessment)
+    earlier_checklist = checklist_of(assessment.checklist_version)
     scale = [level.value for level in later.scale]
     taken_from: dict[int, list[Response]] = {}  # earlier response id -> the new responses it fed
     answers = {}
@@ -240,6 +254,7 @@ def upgrade_assessment(
         response.recommendation = merged.recommendation
         response.carried_from = _describe(carry, assessment.checklist_version.version)
         response.recheck = carry.to_recheck
+        response.ticks, response.level_reason = _carried_ticks(earlier_checklist, later, rid, sources, answer)
         seen = set()
         for _rid, source in sources:
             for citation in source.citations:
@@ -263,6 +278,31 @@ def upgrade_assessment(
         f"{plan.summary}, {len(plan.to_recheck)} to re-check, {new.scope}",
     )
     return new, plan
+
+
+def _keeps_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list[tuple[str, Response]]) -> bool:
+    """A carried answer keeps its ticks when it has one source, ticked, with the very same elements."""
+    if len(sources) != 1:
+        return False
+    earlier_id, source = sources[0]
+    elements = later.requirement(rid).elements
+    try:
+        before = earlier.requirement(earlier_id).elements
+    except KeyError:
+        return False
+    return bool(elements) and source.ticks is not None and before == elements
+
+
+def _carried_ticks(earlier: Checklist, later: Checklist, rid: str, sources: list, answer) -> tuple[list | None, str]:
+    """The ticks a carried answer keeps (see :func:`_keeps_ticks`), with their reason.
+
+    Anything else proposes no ticks: on a requirement with elements, the card then asks for
+    the elements to be ticked (:func:`app.services.assessment.rechecks.to_tick`).
+    """
+    if answer.value is None or not _keeps_ticks(earlier, later, rid, sources):
+        return None, ""
+    source = sources[0][1]
+    return list(source.ticks), source.level_reason
 
 
 def _carry_actions(earlier: Assessment, new: Assessment, taken_from: dict[int, list[Response]]) -> None:

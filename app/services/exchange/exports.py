@@ -45,7 +45,11 @@ def _columns() -> list[tuple[str, str]]:
         ("checklist_recommendation", _("Checklist recommendation for the level")),
         ("recommendation", _("Assessor's recommendation")),
         ("self_score", _("Unit's own score")),
+        ("self_elements", _("Elements the unit found met")),
+        ("self_level_reason", _("Unit: why another level than the elements give")),
         ("expert_score", _("Expert's score")),
+        ("expert_elements", _("Elements the expert found met")),
+        ("expert_level_reason", _("Expert: why another level than the elements give")),
         ("stance", _("Expert's stance")),
         ("comment", _("Expert's comment")),
         ("finding", _("Finding")),
@@ -61,6 +65,13 @@ def _columns() -> list[tuple[str, str]]:
         ("updated_by", _("Last changed by")),
         ("updated_at", _("Last changed")),
     ]
+
+
+def _elements_cell(ticks: list[int] | None, count: int) -> str:
+    """The elements ticked, numbered from 1, of how many ("1, 3 of 5"); empty when not ticked."""
+    if ticks is None or not count:
+        return ""
+    return _("%(ticked)s of %(count)s", ticked=", ".join(str(i + 1) for i in ticks) or "0", count=count)
 
 
 def _score_cell(value: int | None, na: bool, ne: bool) -> Any:
@@ -109,6 +120,10 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
                 "expert_score": _score_cell(review.value, review.not_applicable, review.not_evidenced)
                 if review
                 else None,
+                "self_elements": _elements_cell(r.ticks, len(req.elements)),
+                "self_level_reason": r.level_reason,
+                "expert_elements": _elements_cell(review.ticks, len(req.elements)) if review else "",
+                "expert_level_reason": review.level_reason if review else "",
                 "stance": str(STANCE[review.stance]) if review and review.stance else "",
                 "comment": review.comment if review else "",
                 "finding": str(FINDING[review.finding]) if review and review.finding else "",

@@ -54,6 +54,9 @@ class ResponseRow:
     recheck: bool = False
     #: Why the unit leaves this gap without an action (empty: not left open).
     no_action_reason: str = ""
+    #: The elements the unit found met (None: not ticked), and why another level than theirs.
+    ticks: list[int] | None = None
+    level_reason: str = ""
 
 
 @dataclass

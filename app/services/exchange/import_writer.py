@@ -49,6 +49,8 @@ _REPORTED_DEFAULTS = {
     "agreed_at": None,
     "reply": "",
     "dissent": "",
+    "ticks": None,
+    "level_reason": "",
 }
 
 
@@ -126,6 +128,8 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
                 "carried_from": (row.carried_from or None) if row else None,
                 "recheck": row.recheck if row else False,
                 "no_action_reason": row.no_action_reason if row else "",
+                "ticks": row.ticks if row else None,
+                "level_reason": row.level_reason if row else "",
                 "updated_at": None,
                 "version": 1,
             }

@@ -232,8 +232,11 @@ def _response_rows(
                 raise PackageRefused(
                     _("%(where)s cites %(sop)s, which the package's register does not list.", where=where, sop=sop)
                 )
+        elements = len(plan_checklist.requirement(code).elements)
+        ticks = _ticks(entry, elements, where, scored=value is not None)
         review = entry.get("review")
         if review:
+            _ticks(review, elements, where + " review", scored=review.get("value") is not None)
             _score(
                 plan_checklist,
                 where + " review",
@@ -263,9 +266,21 @@ def _response_rows(
                 carried_from=(entry.get("carried_from") or "").strip(),
                 recheck=bool(entry.get("recheck")) and bool((entry.get("carried_from") or "").strip()),
                 no_action_reason=(entry.get("no_action_reason") or "").strip(),
+                ticks=ticks,
+                level_reason=(entry.get("level_reason") or "").strip() if ticks is not None else "",
             )
         )
     return rows
+
+
+def _ticks(layer: dict, elements: int, where: str, *, scored: bool) -> list[int] | None:
+    """A layer's ticks, checked against the requirement's elements; None when not ticked or not scored."""
+    ticks = layer.get("ticks")
+    if ticks is None:
+        return None
+    if any(i >= elements for i in ticks):
+        raise PackageRefused(_("%(where)s ticks elements the requirement does not list.", where=where))
+    return sorted(ticks) if scored else None
 
 
 def _actions(data: dict, codes: set[str]) -> list[dict[str, Any]]:

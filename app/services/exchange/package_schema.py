@@ -28,6 +28,7 @@ MAX_CITATIONS = 10
 MAX_PARTICIPANTS = 40
 MAX_REVISION = 10_000
 MAX_SCALE_VALUE = 100
+MAX_ELEMENTS = 20
 
 
 def text(kind: str, *, required: bool = False) -> dict[str, Any]:
@@ -46,6 +47,13 @@ _DATE = {"type": ["string", "null"], "format": "date", "maxLength": 10}
 _DATETIME = {"type": ["string", "null"], "format": "date-time", "maxLength": 40}
 _BOOL = {"type": "boolean"}
 _SCALE = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_SCALE_VALUE}
+#: Elements ticked (positions from 0; null: not ticked); checked against the requirement on import.
+_TICKS = {
+    "type": ["array", "null"],
+    "maxItems": MAX_ELEMENTS,
+    "uniqueItems": True,
+    "items": {"type": "integer", "minimum": 0, "maximum": MAX_ELEMENTS - 1},
+}
 
 _REVIEW = {
     "type": ["object", "null"],
@@ -64,6 +72,8 @@ _REVIEW = {
         "agreed_at": _DATETIME,
         "updated_by": text("name"),
         "updated_at": _DATETIME,
+        "ticks": _TICKS,
+        "level_reason": text("justification"),
     },
 }
 
@@ -104,6 +114,8 @@ _RESPONSE = {
         "carried_from": text("name"),  # an upgraded draft: the earlier requirement(s) the answer came from
         "recheck": _BOOL,
         "no_action_reason": text("justification"),  # a gap left without an action on purpose: why
+        "ticks": _TICKS,  # checklist 2.1.0 on: the elements found met, and why another level than theirs
+        "level_reason": text("justification"),
     },
 }
 

@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 
 from app.config import installation_id
-from app.models import REVIEW_FIELDS, Assessment, Response, Review
+from app.models import REVIEW_FIELDS, TICK_FIELDS, Assessment, Response, Review
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.workflow import consultation_of
 
@@ -48,6 +48,13 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+def ticks_of(layer) -> dict[str, Any]:
+    """A layer's ticks and reason, only where given: a record without them keeps its hash."""
+    if layer.ticks is None and not layer.level_reason:
+        return {}
+    return {name: getattr(layer, name) for name in TICK_FIELDS}
+
+
 def _review(review: Review | None) -> dict[str, Any] | None:
     if review is None or not (review.reviewed or review.agreed or review.comment or review.finding):
         return None
@@ -56,6 +63,7 @@ def _review(review: Review | None) -> dict[str, Any] | None:
     entry["agreed_at"] = _iso(review.agreed_at)
     entry["updated_by"] = review.updated_by.name if review.updated_by else None
     entry["updated_at"] = _iso(review.updated_at)
+    entry.update(ticks_of(review))
     return entry
 
 
@@ -65,6 +73,7 @@ def _response(requirement_id: str, response: Response) -> dict[str, Any]:
     entry["citations"] = [{"sop": c.code, "version": c.doc_version, "section": c.section} for c in response.citations]
     entry["updated_at"] = _iso(response.updated_at)
     entry["updated_by"] = response.updated_by.name if response.updated_by else None
+    entry.update(ticks_of(response))
     entry["review"] = _review(response.review)
     if response.carried_from:  # an upgraded draft: where the answer came from, and whether to look again
         entry["carried_from"] = response.carried_from
@@ -148,7 +157,7 @@ def _imported_from(assessment: Assessment, sheet: ScoreSheet) -> dict[str, Any]:
     origin = assessment.origin or {}
     signature = origin.get("signature") or {}
     reported = [
-        {"requirement": req.id, **{name: getattr(layer, name) for name in REPORTED_FIELDS}}
+        {"requirement": req.id, **{name: getattr(layer, name) for name in REPORTED_FIELDS}, **ticks_of(layer)}
         for req in sheet.checklist.requirements(assessment.modules)
         if (layer := sheet.responses[req.id].reported) is not None
     ]

@@ -50,6 +50,8 @@ def reported_row(entry: dict[str, Any]) -> dict[str, Any] | None:
         reply=(entry.get("reply") or "").strip(),
         dissent=(entry.get("dissent") or "").strip(),
     )
+    if review.get("ticks") is not None and review.get("value") is not None:
+        row.update(ticks=sorted(review["ticks"]), level_reason=(review.get("level_reason") or "").strip())
     if not (review or row["reply"] or row["dissent"]):
         return None
     return row

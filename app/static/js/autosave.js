@@ -20,8 +20,9 @@
 
   function call(name, controller, arg) {
     var answer = null;
-    hooks.forEach(function (h) { if (h[name] && answer === null) answer = h[name](controller, arg); });
-    return answer;
+    // Every hook hears it until one answers (undefined is no answer: a hook that only listens).
+    hooks.forEach(function (h) { if (h[name] && answer == null) answer = h[name](controller, arg); });
+    return answer == null ? null : answer;
   }
 
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
@@ -105,6 +106,9 @@
     if (controls.length && controls[0].type === "radio") {
       var checked = controls.filter(function (c) { return c.checked; })[0];
       return checked ? checked.value : "";
+    }
+    if (controls.length && controls[0].hasAttribute("data-multi")) {  // checkboxes of one field: "0,2"
+      return controls.filter(function (c) { return c.checked; }).map(function (c) { return c.value; }).join(",");
     }
     return controls.length ? controlValue(controls[0]) : "";
   };

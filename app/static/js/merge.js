@@ -35,6 +35,9 @@
       var match = controls.filter(function (c) { return c.value === raw; })[0];
       return match ? match.parentNode.textContent.trim() : "–";
     }
+    if (controls.length && controls[0].hasAttribute("data-multi")) {  // the elements ticked, numbered from 1
+      return raw ? raw.split(",").map(function (i) { return Number(i) + 1; }).join(", ") : "–";
+    }
     if (controls.length && controls[0].type === "checkbox") return raw ? "✓" : "–";
     if (controls.length && controls[0].tagName === "SELECT") {
       var opt = controls[0].querySelector('option[value="' + CSS.escape(raw) + '"]');
@@ -68,6 +71,7 @@
     } else {
       this.controls(field).forEach(function (control) {
         if (control.type === "radio") control.checked = control.value === raw;
+        else if (control.hasAttribute("data-multi")) control.checked = raw.split(",").indexOf(control.value) >= 0;
         else if (control.type === "checkbox") control.checked = raw !== "";
         else control.value = raw;
       });

@@ -91,6 +91,23 @@ def score_value(value: int | None, not_applicable: bool, not_evidenced: bool) ->
     return "" if value is None else str(value)
 
 
+def parse_ticks(form) -> list[int] | None:
+    """The ticked elements as positions: None when the card showed none or none is ticked.
+
+    Nothing ticked is "not ticked" (a card saved before anyone looked at its elements); a
+    position that is no number is passed on as -1, for the service to refuse.
+    """
+    if not form.ticks_shown.data or not form.ticks.data:
+        return None
+    return [int(raw) if raw.isdigit() else -1 for raw in form.ticks.data]
+
+
+def fill_ticks(form, row) -> None:
+    """The stored ticks and reason into the form."""
+    form.ticks.data = [str(i) for i in row.ticks or ()]
+    form.level_reason.data = row.level_reason
+
+
 def score_is_valid(field: RadioField, checklist: Checklist) -> bool:
     """False (with a field error) when the picker holds neither a scale value, N/A, not evidenced nor nothing."""
     raw = (field.data or "").strip()
@@ -123,6 +140,11 @@ class ResponseForm(FlaskForm):
         _l("Note (what the SOP says, what is missing)"), validators=[Optional(), Length(max=8000)]
     )
     recommendation = TextAreaField(_l("Assessor's recommendation"), validators=[Optional(), Length(max=8000)])
+    ticks = SelectMultipleField(_l("What to look for"), validators=[Optional()], validate_choice=False)
+    ticks_shown = HiddenField()
+    level_reason = TextAreaField(
+        _l("Why another level than the elements ticked give"), validators=[Optional(), Length(max=4000)]
+    )
     version = IntegerField(validators=[Optional()])
     next = HiddenField()
 
@@ -152,6 +174,8 @@ class ResponseForm(FlaskForm):
             citations=citations,
             evidence_note=self.evidence_note.data or "",
             recommendation=self.recommendation.data or "",
+            ticks=parse_ticks(self),
+            level_reason=self.level_reason.data or "",
         )
 
 
@@ -168,6 +192,7 @@ def response_form(prefix: str, response: Response | None = None, formdata=None) 
         form.na_justification.data = response.na_justification
         form.evidence_note.data = response.evidence_note
         form.recommendation.data = response.recommendation
+        fill_ticks(form, response)
         form.version.data = response.version
         while len(form.citations):
             form.citations.pop_entry()
@@ -196,6 +221,11 @@ class ReviewForm(FlaskForm):
         validate_choice=False,
     )
     agreed = RadioField(_l("Agreed score"), validators=[Optional()], validate_choice=False)
+    ticks = SelectMultipleField(_l("What to look for"), validators=[Optional()], validate_choice=False)
+    ticks_shown = HiddenField()
+    level_reason = TextAreaField(
+        _l("Why another level than the elements ticked give"), validators=[Optional(), Length(max=4000)]
+    )
     version = IntegerField(validators=[Optional()])
     next = HiddenField()
 
@@ -213,6 +243,8 @@ class ReviewForm(FlaskForm):
             comment=self.comment.data or "",
             finding=self.finding.data or None,
             agreed=parse_score(self.agreed.data) if with_agreed else None,
+            ticks=parse_ticks(self),
+            level_reason=self.level_reason.data or "",
         )
 
 
@@ -225,6 +257,7 @@ def review_form(prefix: str, review: Review | None = None, formdata=None) -> Rev
         form.comment.data = review.comment
         form.finding.data = review.finding or ""
         form.agreed.data = score_value(review.agreed_value, review.agreed_not_applicable, review.agreed_not_evidenced)
+        fill_ticks(form, review)
         form.version.data = review.version
     return form
 

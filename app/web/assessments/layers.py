@@ -68,6 +68,7 @@ def _theirs(row: Response | Review, layer: str) -> list[dict]:
             ("comment", _("Comment"), row.comment),
             ("finding", _("Finding"), row.finding or ""),
             ("agreed", _("Agreed score"), score(row.agreed_value, row.agreed_not_applicable, row.agreed_not_evidenced)),
+            *_ticks_fields(row),
         ]
         shown = {"stance": STANCE, "finding": FINDING}
     elif layer == "reply":
@@ -83,18 +84,27 @@ def _theirs(row: Response | Review, layer: str) -> list[dict]:
             ("citations", _("Citations"), [[c.sop_id, c.section] for c in row.citations if c.sop_id]),
             ("evidence_note", _("Note"), row.evidence_note),
             ("recommendation", _("Recommendation"), row.recommendation),
+            *_ticks_fields(row),
         ]
         shown = {"basis": BASIS}
     out = []
     for name, label, raw in fields:
         if name == "citations":
             value = "; ".join(f"{c.code} § {c.section}".rstrip(" §") for c in row.citations)
+        elif name == "ticks":  # one field: the elements ticked, as the card numbers them
+            value = ", ".join(str(int(i) + 1) for i in raw.split(",")) if raw else "–"
         elif name in shown:
             value = str(shown[name].get(raw, "–")) if raw else "–"
         else:
             value = raw or "–"
         out.append({"field": name, "label": str(label), "value": value, "raw": raw})
     return out
+
+
+def _ticks_fields(row: Response | Review) -> list[tuple]:
+    """The ticks as one field ("0,2": the positions the form's checkboxes carry) and the reason."""
+    ticks = ",".join(str(i) for i in row.ticks) if row.ticks else ""
+    return [("ticks", _("Elements met"), ticks), ("level_reason", _("Why another level"), row.level_reason)]
 
 
 def _conflict_message(exc: ResponseConflict, wants_json: bool) -> str:

@@ -12,7 +12,7 @@ from app.domain.scoring import State, Summary, is_major_gap
 from app.models import PlannedAction, Response, Review, Sop, User
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import ScoreSheet
-from app.services.assessment.rechecks import CarriedAnswers, carried_answers
+from app.services.assessment.rechecks import CarriedAnswers, carried_answers, to_tick
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
 from app.web.assessments.forms import (
@@ -37,6 +37,7 @@ FILTERS = {
     "disagreements": _l("Disagreements"),
     "queries": _l("Open queries"),
     "recheck": _l("To re-check after an upgrade"),
+    "to_tick": _l("Elements to tick after an upgrade"),
 }
 
 
@@ -173,6 +174,8 @@ class ScoringPage:
             return self.sheet.differs(req.id)
         if name == "recheck":
             return self.sheet.responses[req.id].recheck
+        if name == "to_tick":
+            return to_tick(req, self.sheet.responses[req.id])
         if name == "queries":
             return (
                 review is not None and review.stance in ("disagree", "query") and not self.sheet.responses[req.id].reply
@@ -227,6 +230,7 @@ def saved_json(sheet: ScoreSheet, requirement_id: str, row: Response | Review) -
         "version": row.version,
         "saved_at": datetime(row.updated_at),
         "recommendation": recommendation,
+        "ticks": row.ticks,
         **progress_json(sheet, requirement_id),
     }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import RadioField
@@ -78,8 +79,16 @@ def upgrade(assessment_id: int):
                 "or change it.",
                 num=len(plan.to_recheck),
             )
+        if plan.to_tick:
+            message += " " + ngettext(
+                "%(num)s carried score comes without ticks: tick its elements (filter 'Elements to tick after an "
+                "upgrade').",
+                "%(num)s carried scores come without ticks: tick their elements (filter 'Elements to tick after an "
+                "upgrade').",
+                len(plan.to_tick),
+            )
         flash(message, "success")
-        target = {"filter": "recheck"} if plan.to_recheck else {}
+        target = {"filter": "recheck"} if plan.to_recheck else ({"filter": "to_tick"} if plan.to_tick else {})
         return redirect(url_for("assessments.score", assessment_id=new.id, **target))
     sheet = score_sheet(assessment)
     page = render_assessment_page(
