@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.domain.calibration import weighted_kappa
+from app.domain.calibration import TickPair, element_agreement, weighted_kappa
 from app.domain.checklist import Requirement
 
 
@@ -77,8 +77,7 @@ class Agreement:
 
 def compare(requirements: Iterable[Requirement], first: Mapping[str, Mark], second: Mapping[str, Mark]) -> Agreement:
     """Compare two scorings over ``requirements`` (those neither scored are left out)."""
-    pairs, by_one = [], []
-    same = total = 0
+    pairs, by_one, ticked = [], [], []
     for req in requirements:
         a, b = first.get(req.id), second.get(req.id)
         a_level = a.level if a and a.state is None else None
@@ -86,9 +85,8 @@ def compare(requirements: Iterable[Requirement], first: Mapping[str, Mark], seco
         if a_level is not None and b_level is not None:
             pairs.append((req.id, a_level, b_level))
             if a.ticks is not None and b.ticks is not None and req.elements:
-                for position in range(len(req.elements)):
-                    same += (position in a.ticks) == (position in b.ticks)
-                    total += 1
+                ticked.append(TickPair(req, a.ticks, b.ticks))
         elif (a_level is None) != (b_level is None):
             by_one.append(req.id)
-    return Agreement(tuple(pairs), tuple(by_one), same, total)
+    elements = element_agreement(ticked)  # counted as calibration counts the unit against the expert
+    return Agreement(tuple(pairs), tuple(by_one), elements.same, elements.elements)
