@@ -248,6 +248,13 @@ def test_calibration_shows_the_element_agreement_with_its_count(client, reviewed
     page = text_of(client.get(f"/assessments/{reviewed.id}/calibration"))
     assert "71 %" in page or "71%" in page  # 5 of 7 elements
     assert "over 7 elements of 2 requirements both ticked" in page
+    from app.services.reporting.reports import build_report, render_report_html
+
+    report = " ".join(render_report_html(build_report(reviewed)).split())
+    assert "Element agreement: 71 % of 7 elements marked the same by the unit and the expert" in report.replace(
+        "71%", "71 %"
+    )
+    assert "in 2 requirements both ticked" in report
 
 
 def test_calibration_without_ticks_on_both_sides_shows_no_element_figure(client, reviewed, tick):
