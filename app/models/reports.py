@@ -44,6 +44,11 @@ class IssuedReport(db.Model):
     assessment: Mapped[Assessment] = relationship()
     signed_off_by: Mapped[User | None] = relationship()
 
+    def copy_for(self, *, reader: bool) -> tuple[str | None, str | None]:
+        """The filed copy a person takes, as (file name, SHA-256): the reader's copy for those who
+        may not export the assessment (both None on reports issued before reader's copies)."""
+        return (self.reader_filename, self.reader_sha256) if reader else (self.filename, self.sha256)
+
     @property
     def short_hash(self) -> str:
         """The first 12 hex digits of the file's SHA-256, as shown in lists."""

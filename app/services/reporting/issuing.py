@@ -26,10 +26,8 @@ from app.models.base import utcnow
 from app.services.accounts.audit import record
 from app.services.accounts.chain import chain_head
 from app.services.assessment.assessments import AssessmentError
+from app.services.reporting.drafts import READER_SUFFIX  # drafts and issued reports name their reader's copy alike
 from app.services.reporting.reports import PDF_VARIANT, render_report
-
-#: The reader's copy of an issued report is filed beside it under the same name with this suffix.
-READER_SUFFIX = "-reader"
 
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
 ORPHANS = ".unrecorded"
@@ -52,6 +50,11 @@ def assessment_filename(
     """``gap-report-DEMO-12-r2.pdf``: what it is, unit, assessment and revision."""
     unit = re.sub(r"[^A-Za-z0-9_-]+", "-", assessment.unit.code)
     return f"{kind}-{unit}-{assessment.id}-r{assessment.revision}{suffix}.{extension}"
+
+
+def reader_copy_name(filename: str) -> str:
+    """``gap-report-DEMO-12-r2-reader.pdf``: the reader's copy is filed beside the report it copies."""
+    return f"{Path(filename).stem}{READER_SUFFIX}{Path(filename).suffix}"
 
 
 def current_issue(assessment: Assessment) -> IssuedReport | None:
@@ -127,7 +130,7 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     rendered = render_report(assessment, chain_head=head, reader_copy=True)
     folder = reports_dir()
     path = folder / assessment_filename(assessment)
-    reader_path = folder / assessment_filename(assessment, suffix=READER_SUFFIX)
+    reader_path = folder / reader_copy_name(path.name)
     issued = IssuedReport(
         assessment=assessment,
         revision=assessment.revision,
@@ -216,7 +219,7 @@ def file_reader_copy(report: IssuedReport, user: User | None = None) -> str:
             "%(name)s: the assessment's record no longer matches the issued one; no reader's copy was made.",
             name=report.filename,
         )
-    path = reports_dir() / report.filename.replace(".pdf", f"{READER_SUFFIX}.pdf")
+    path = reports_dir() / reader_copy_name(report.filename)
     report.reader_filename = path.name
     report.reader_sha256 = hashlib.sha256(rendered.reader_pdf).hexdigest()
     report.reader_size = len(rendered.reader_pdf)
@@ -309,7 +312,7 @@ def read_issued(report: IssuedReport, *, reader: bool = False) -> bytes:
     ``reader``: the reader's copy (only what the report prints attached), for someone who
     may not export the assessment; reports issued before reader's copies were filed have none.
     """
-    name, expected = (report.reader_filename, report.reader_sha256) if reader else (report.filename, report.sha256)
+    name, expected = report.copy_for(reader=reader)
     if name is None:
         raise IssueError(
             _(
@@ -376,9 +379,9 @@ def verify_reports() -> list[VerifyOutcome]:
     outcomes = []
     folder = reports_dir()
     for report in db.session.scalars(select(IssuedReport).order_by(IssuedReport.id)):
-        filed = [(report.filename, report.sha256)]
+        filed = [report.copy_for(reader=False)]
         if report.reader_filename:  # the reader's copy is checked as strictly as the report
-            filed.append((report.reader_filename, report.reader_sha256))
+            filed.append(report.copy_for(reader=True))
         for name, expected in filed:
             path = folder / name
             state = "missing" if not path.is_file() else "ok" if _sha256(path) == expected else "altered"

@@ -75,7 +75,7 @@ def issued(report_id: int):
         abort(404)
     assessment = assessment_for(report.assessment_id)
     reader = not may(current_user, Action.EXPORT, assessment.unit_id)
-    name, digest = (report.reader_filename, report.reader_sha256) if reader else (report.filename, report.sha256)
+    name, digest = report.copy_for(reader=reader)
     if digest and digest in request.if_none_match:
         return Response(status=304, headers={"ETag": f'"{digest}"'})
     try:
