@@ -1,4 +1,4 @@
-"""The shipped checklist 2.1.0: the rules an accreditation assessor asked of its content.
+"""The shipped checklist (2.1.1, carrying 2.1.0 on): the rules an accreditation assessor asked of its content.
 
 Criticality follows the duty (the rule written at the top of the file), never the order of the
 references; every requirement carries one duty with its basis, scoring anchors and
@@ -26,6 +26,7 @@ CHECKLIST, TEXT = load_checklist_file(SHIPPED)  # raises on any schema or semant
 V1_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.0.0.yaml")
 V1_1, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.1.0.yaml")
 V2_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-2.0.0.yaml")
+V2_1, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-2.1.0.yaml")
 ALL = list(CHECKLIST.requirements(["firearms"]))
 CORE = [r for r in ALL if r.module is None]
 FIREARMS = [r for r in ALL if r.module == "firearms"]
@@ -139,7 +140,7 @@ def cites(requirement, source, clause=None) -> bool:
 
 
 def test_version_2_keeps_the_outline_and_adds_the_missing_scene_types():
-    assert CHECKLIST.version == "2.1.0" and V2_0.version == "2.0.0"
+    assert CHECKLIST.version == "2.1.1" and V2_1.version == "2.1.0" and V2_0.version == "2.0.0"
     assert V1_0.version == "1.0.0" and V1_1.version == "1.1.0"
     core_sections = [s.id for s in CHECKLIST.sections if s.module is None]
     assert core_sections[: len(OUTLINE)] == OUTLINE
@@ -275,7 +276,7 @@ def test_no_two_statements_are_near_duplicates():
 def test_the_near_duplicates_of_1_0_0_are_merged():
     pairs = [("EQP-08", "RCV-09"), ("EQP-07", "CUS-04"), ("FID-03", "FID-07"), ("FIN-04", "FSD-01"),
              ("FIN-05", "FSD-03"), ("STR-06", "REP-04"), ("RCV-03", "CON-10"), ("HSE-08", "MGT-08")]  # fmt: skip
-    carried = lineage(V1_0, CHECKLIST, [V2_0])
+    carried = lineage(V1_0, CHECKLIST, [V2_0, V2_1])
     for a, b in pairs:
         assert set(carried.successors(a)) & set(carried.successors(b)), (a, b)
 
@@ -422,8 +423,9 @@ def test_the_sources_the_second_review_asked_for_are_cited():
 def test_met_09_is_split_into_a_document_and_a_records_requirement():
     method, estimates = CHECKLIST.requirement("MET-09"), CHECKLIST.requirement("MET-15")
     assert method.decided_from == "document" and estimates.decided_from == "records"
-    assert method.replaces == ("MET-09",) and estimates.replaces == ("MET-09",)
-    assert sorted(lineage(V2_0, CHECKLIST).successors("MET-09")) == ["MET-09", "MET-15"]
+    split = V2_1.requirement("MET-09"), V2_1.requirement("MET-15")
+    assert all(r.replaces == ("MET-09",) for r in split)  # 2.1.0 made the split; 2.1.1 keeps its ids
+    assert sorted(lineage(V2_0, CHECKLIST, [V2_1]).successors("MET-09")) == ["MET-09", "MET-15"]
     assert "records" in str(estimates.statement).lower()
 
 
@@ -535,22 +537,24 @@ def test_the_firearms_module_is_written_for_the_region():
 # --- upgrades keep answers -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("earlier", [V1_0, V1_1, V2_0], ids=lambda c: c.version)
+@pytest.mark.parametrize("earlier", [V1_0, V1_1, V2_0, V2_1], ids=lambda c: c.version)
 def test_every_earlier_requirement_is_carried_on_or_retired_with_a_reason(earlier):
-    carried = lineage(earlier, CHECKLIST, [] if earlier is V2_0 else [V2_0])
+    through = {V2_1.version: [], V2_0.version: [V2_1]}.get(earlier.version, [V2_0, V2_1])
+    carried = lineage(earlier, CHECKLIST, through)
     assert carried.unaccounted == ()
     assert all(reason and len(str(reason)) > 20 for reason in carried.retired.values())
     assert len(carried.retired) <= 10, "a retired answer is lost to the unit: retire little"
 
 
 def test_a_requirement_keeps_an_earlier_id_only_for_the_same_duty():
-    """2.1.0 carries 2.0.0 answers by id; a new requirement never takes an id an earlier version used."""
-    assert CHECKLIST.carries_from == V2_0.version
-    earlier_ids = {r.id for v in (V1_0, V1_1, V2_0) for r in v.requirements(["firearms"])}
-    current_2_0 = {r.id for r in V2_0.requirements(["firearms"])}
-    reused = [r.id for r in ALL if r.id in earlier_ids - current_2_0]
+    """Each version carries its predecessor's answers by id; no id an earlier version retired comes back."""
+    assert CHECKLIST.carries_from == V2_1.version and V2_1.carries_from == V2_0.version
+    earlier_ids = {r.id for v in (V1_0, V1_1, V2_0, V2_1) for r in v.requirements(["firearms"])}
+    predecessor = {r.id for r in V2_1.requirements(["firearms"])}
+    reused = [r.id for r in ALL if r.id in earlier_ids - predecessor]
     assert reused == []
-    assert all(set(r.replaces) <= current_2_0 for r in ALL), "replaces names 2.0.0 requirements"
+    assert all(set(r.replaces) <= predecessor for r in ALL), "replaces names 2.1.0 requirements"
+    assert all(set(r.replaces) <= {x.id for x in V2_0.requirements(["firearms"])} for r in V2_1.requirements(["firearms"]))
 
 
 def test_every_requirement_named_in_the_text_exists():

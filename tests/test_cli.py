@@ -72,7 +72,7 @@ def test_matrix_lists_citations_and_no_uncited_clause(runner):
     assert result.exit_code == 0, result.output
     assert "Uncited ISO17020 clauses: none" in result.output
     assert "Uncited ENFSI-SOC clauses: none" in result.output
-    assert result.output.startswith("csi-sop-enfsi@2.1.0")  # the latest shipped version by default
+    assert result.output.startswith("csi-sop-enfsi@2.1.1")  # the latest shipped version by default
     assert "  7.1.5 (Review of requests and work orders): GOV-08, INI-01, INI-12, INI-13" in result.output
     assert "recording (Recording the scene; 5.3 in v1.0): REC-01" in result.output
 

@@ -34,7 +34,7 @@ def test_the_terms_page_gives_meanings_and_regional_equivalents(client, login, o
     assessment, head = on_2_0
     login(head)
     page = text_of(client.get(f"/assessments/{assessment.id}/terms"))
-    assert "Terms used in csi-sop-enfsi@2.1.0" in page
+    assert "Terms used in csi-sop-enfsi@2.1.1" in page
     assert "scene examination" in page and "Croatian očevid" in page and "Serbian, Cyrillic увиђај" in page
     assert "legal form" in page  # the official note is explained, not just translated
 

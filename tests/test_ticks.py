@@ -318,7 +318,7 @@ def test_a_later_upgrade_keeps_the_ticks_where_the_elements_are_unchanged(tickin
 
 def test_the_shipped_2_0_0_to_2_1_0_upgrade_asks_for_every_carried_score_to_be_ticked(make_unit, make_user):
     shipped = DATA.parent.parent / "checklists"
-    for name in ("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml"):
+    for name in ("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi-2.1.0.yaml"):
         checklist, text = load_checklist_file(shipped / name)
         store_checklist(checklist, text, name)
     versions = {v.version: v for v in db.session.scalars(select(ChecklistVersion))}

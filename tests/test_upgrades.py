@@ -324,7 +324,7 @@ def _answer_everything(assessment) -> dict[str, tuple]:
 
 def test_an_assessment_on_2_0_0_upgrades_to_2_1_0_keeping_every_answer(runner, make_unit, make_user):
     """Same ids carry; changed citations alone are no re-check; MET-09's answer goes to both halves."""
-    versions = _store_shipped("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml")
+    versions = _store_shipped("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi-2.1.0.yaml")
     unit = make_unit("BIH")
     head = make_user("unit_head", units=[unit])
     assessment = create_assessment(
@@ -350,7 +350,7 @@ def test_an_assessment_on_2_0_0_upgrades_to_2_1_0_keeping_every_answer(runner, m
 
 
 def test_an_assessment_on_1_0_0_upgrades_to_2_1_0_through_2_0_0(runner, make_unit, make_user):
-    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi.yaml")
+    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi-2.1.0.yaml")
     unit = make_unit("SRB")
     head = make_user("unit_head", units=[unit])
     assessment = create_assessment(unit=unit, version=versions["1.0.0"], title="Old", modules=["firearms"], user=head)
@@ -376,7 +376,7 @@ def test_an_assessment_on_1_0_0_upgrades_to_2_1_0_through_2_0_0(runner, make_uni
 
 
 def test_an_upgrade_through_a_version_that_is_not_loaded_is_refused_in_words(make_unit, make_user):
-    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi.yaml")
+    versions = _store_shipped("csi-sop-enfsi-1.0.0.yaml", "csi-sop-enfsi-2.1.0.yaml")
     unit = make_unit("MKD")
     head = make_user("unit_head", units=[unit])
     assessment = create_assessment(unit=unit, version=versions["1.0.0"], title="Old", modules=[], user=head)
@@ -386,10 +386,30 @@ def test_an_upgrade_through_a_version_that_is_not_loaded_is_refused_in_words(mak
     assert db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id)) is None
 
 
-def test_flask_checklists_load_stores_all_four_shipped_versions_and_2_1_0_is_the_latest(runner):
+def test_flask_checklists_load_stores_every_shipped_version(runner):
     result = runner.invoke(args=["checklists", "load"])
     assert result.exit_code == 0, result.output
     stored = sorted(v.version for v in db.session.scalars(select(ChecklistVersion)))
-    assert {"1.0.0", "1.1.0", "2.0.0", "2.1.0"} <= set(stored)
+    assert {"1.0.0", "1.1.0", "2.0.0", "2.1.0", "2.1.1"} <= set(stored)
     again = runner.invoke(args=["checklists", "load"])  # loading twice stores nothing new
     assert again.exit_code == 0 and sorted(v.version for v in db.session.scalars(select(ChecklistVersion))) == stored
+
+
+def test_an_assessment_on_2_0_0_upgrades_to_the_latest_through_2_1_0(runner, make_unit, make_user):
+    """The chain goes on: 2.0.0 -> 2.1.0 -> 2.1.1 carries every answer, MET-09's to both halves."""
+    versions = _store_shipped("csi-sop-enfsi-2.0.0.yaml", "csi-sop-enfsi-2.1.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("MNE")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(
+        unit=unit, version=versions["2.0.0"], title="On 2.0", modules=["firearms"], user=head
+    )
+    before = _answer_everything(assessment)
+
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.1.1"])
+
+    assert f"carried over {len(before)} of {len(before)} answers" in result.output.splitlines(), result.output
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert new.checklist_version.version == "2.1.1"
+    after = {r.requirement.code: r for r in new.responses}
+    assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
+    assert after["MET-15"].value == before["MET-09"][0]
