@@ -26,6 +26,7 @@ from app.models import (
     ChecklistVersion,
     Citation,
     PlannedAction,
+    ReportedReview,
     Response,
     Review,
     Unit,
@@ -53,13 +54,22 @@ def effective_answer(response: Response) -> Answer:
     trusted origin reported counts instead (it exists only from a trusted signer, and the
     report says it is reported); once a review starts here, only what is agreed here counts.
     """
-    review = response.review
-    if review is not None:
-        return review.agreed_answer(response.basis) if review.agreed else response.answer
-    reported = response.reported
-    if reported is not None and reported.agreed:
-        return reported.agreed_answer(response.basis)
-    return response.answer
+    review, reported = response.review, response.reported
+    return counted_answer(
+        response.answer,
+        reviewed_here=review is not None,
+        agreed_here=review.agreed_answer(response.basis) if review is not None and review.agreed else None,
+        agreed_reported=reported.agreed_answer(response.basis) if reported is not None and reported.agreed else None,
+    )
+
+
+def counted_answer(
+    own: Answer, *, reviewed_here: bool, agreed_here: Answer | None, agreed_reported: Answer | None
+) -> Answer:
+    """The rule of :func:`effective_answer`, on values (a save reads the other cards as columns)."""
+    if reviewed_here:
+        return agreed_here if agreed_here is not None else own
+    return agreed_reported if agreed_reported is not None else own
 
 
 @dataclass
@@ -73,6 +83,10 @@ class ScoreSheet:
     #: The assessment's ``scores_generation`` read before its responses: a change saved since
     #: then has raised it (see :func:`claim_for_save`).
     generation: int = 0
+    #: A sheet for saving one card (:func:`card_sheet`): ``responses`` holds that card only, and
+    #: the answers of every other card are read as columns, enough for the figures.
+    card: str | None = None
+    other_answers: dict[str, Answer] = field(default_factory=dict)
 
     @property
     def scope(self) -> str:
@@ -86,7 +100,7 @@ class ScoreSheet:
     @cached_property
     def answers(self) -> dict[str, Answer]:
         """The answers the scores count: agreed where agreed, else the unit's self-assessment."""
-        return {code: effective_answer(r) for code, r in self.responses.items()}
+        return {**self.other_answers, **{code: effective_answer(r) for code, r in self.responses.items()}}
 
     @cached_property
     def result(self) -> AssessmentResult:
@@ -96,13 +110,16 @@ class ScoreSheet:
     @cached_property
     def self_result(self) -> AssessmentResult:
         """Scores of the unit's self-assessment alone."""
+        if self.card is not None:
+            raise RuntimeError("a card sheet holds one card: load score_sheet() for the self-assessment")
         answers = {code: r.answer for code, r in self.responses.items()}
         return score_assessment(self.checklist, self.assessment.modules, answers, self.scope)
 
     def reload(self) -> None:
         """Read everything again, as others have committed it (after a rollback)."""
-        fresh = score_sheet(self.assessment)
+        fresh = score_sheet(self.assessment) if self.card is None else card_sheet(self.assessment, self.card)
         self.responses, self.actions, self.generation = fresh.responses, fresh.actions, fresh.generation
+        self.other_answers = fresh.other_answers
         self.refresh()
 
     def refresh(self) -> None:
@@ -367,6 +384,78 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
         )
     )
     return ScoreSheet(assessment, checklist_of(assessment.checklist_version), responses, actions, generation)
+
+
+def card_sheet(assessment: Assessment, requirement_id: str) -> ScoreSheet:
+    """What saving one card needs: that card's response whole, every other card's counted answer.
+
+    A save answers with the new figures, so it needs every answer, but not every response,
+    review, citation and person as objects: reading the others as columns keeps a save quick
+    while many people save cards of one assessment. ``responses`` is empty when the
+    requirement is not part of the assessment.
+    """
+    generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
+    response = db.session.scalar(
+        select(Response)
+        .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
+        .where(Response.assessment_id == assessment.id, ChecklistRequirement.code == requirement_id)
+        .options(
+            selectinload(Response.updated_by),
+            selectinload(Response.review).selectinload(Review.updated_by),
+            selectinload(Response.reported) if assessment.imported_record else lazyload(Response.reported),
+            selectinload(Response.citations).selectinload(Citation.sop),
+        )
+    )
+    if response is not None and not assessment.imported_record:
+        set_committed_value(response, "reported", None)
+    sheet = ScoreSheet(
+        assessment,
+        checklist_of(assessment.checklist_version),
+        {requirement_id: response} if response is not None else {},
+        generation=generation,
+        card=requirement_id,
+    )
+    sheet.other_answers = _counted_answers(assessment, skip=requirement_id)
+    return sheet
+
+
+def _counted_answers(assessment: Assessment, *, skip: str) -> dict[str, Answer]:
+    """Each card's counted answer (:func:`effective_answer`), from columns, but the one ``skip`` names."""
+    query = (
+        select(
+            ChecklistRequirement.code,
+            Response.value,
+            Response.not_applicable,
+            Response.not_evidenced,
+            Response.basis,
+            Review.id,
+            Review.agreed_value,
+            Review.agreed_not_applicable,
+            Review.agreed_not_evidenced,
+        )
+        .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
+        .outerjoin(Review, Review.response_id == Response.id)
+        .where(Response.assessment_id == assessment.id, ChecklistRequirement.code != skip)
+    )
+    imported = bool(assessment.imported_record)
+    if imported:
+        query = query.add_columns(
+            ReportedReview.agreed_value, ReportedReview.agreed_not_applicable, ReportedReview.agreed_not_evidenced
+        ).outerjoin(ReportedReview, ReportedReview.response_id == Response.id)
+    answers = {}
+    for row in db.session.execute(query):
+        code, value, na, ne, basis, review_id, a_value, a_na, a_ne = row[:9]
+        agreed_here = Answer(a_value, a_na, a_ne, basis) if review_id and (a_value is not None or a_na or a_ne) else None
+        agreed_reported = None
+        if imported and (row[9] is not None or row[10] or row[11]):
+            agreed_reported = Answer(row[9], bool(row[10]), bool(row[11]), basis)
+        answers[code] = counted_answer(
+            Answer(value, na, ne, basis),
+            reviewed_here=review_id is not None,
+            agreed_here=agreed_here,
+            agreed_reported=agreed_reported,
+        )
+    return answers
 
 
 def default_modules(checklist: Checklist) -> list[str]:

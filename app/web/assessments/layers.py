@@ -17,7 +17,7 @@ from app.domain.scoring import Basis
 from app.extensions import db
 from app.models import Assessment, Response, Review
 from app.services.assessment.access import Action, may_in
-from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, score_sheet
+from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, card_sheet, score_sheet
 from app.services.assessment.busy import committed
 from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
@@ -183,6 +183,8 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
         extra = {"version": conflict.version, "theirs": _theirs(conflict, layer)} if conflict is not None else {}
         return refusal(status, code, message or _("Not saved: check the highlighted fields."), errors=errors, **extra)
     section_id = sheet.checklist.requirement(requirement_id).section_id
+    if sheet.card is not None:  # the page shows every card of the section, not only the one saved
+        sheet = score_sheet(sheet.assessment)
     page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")
     page.replace_form(requirement_id, layer, form, message or _("Not saved: check the highlighted fields."))
     return render_template(
@@ -197,11 +199,19 @@ def _sheet_for(assessment_id: int, requirement_id: str, action: Action) -> Score
     return sheet
 
 
+def _card_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
+    """The sheet a save of one card needs (:func:`card_sheet`); 404 for a requirement not in the assessment."""
+    sheet = card_sheet(assessment_for(assessment_id, action), requirement_id)
+    if requirement_id not in sheet.responses:
+        abort(404)
+    return sheet
+
+
 @bp.post("/<int:assessment_id>/responses/<requirement_id>")
 @requires(on_unit(Action.SCORE))
 def save(assessment_id: int, requirement_id: str):
     """Save the unit's self-assessment of one requirement."""
-    sheet = _sheet_for(assessment_id, requirement_id, Action.SCORE)
+    sheet = _card_for(assessment_id, requirement_id, Action.SCORE)
     form = response_form(requirement_id, formdata=request.form)
     form.set_choices(sheet.checklist, unit_documents(sheet.assessment.unit_id))
     if request.form.get(f"{requirement_id}-as") == NOT_EVIDENCED:  # the card's "Mark as not evidenced" button
@@ -223,7 +233,7 @@ def save(assessment_id: int, requirement_id: str):
 @requires(on_unit(Action.REVIEW))
 def review(assessment_id: int, requirement_id: str):
     """Save the expert's review of one requirement (and the agreed score after the consultation)."""
-    sheet = _sheet_for(assessment_id, requirement_id, Action.REVIEW)
+    sheet = _card_for(assessment_id, requirement_id, Action.REVIEW)
     form = review_form(requirement_id, formdata=request.form)
     form.set_choices(sheet.checklist)
     with_agreed = may_in(current_user, Action.AGREE, sheet.assessment) and form.agreed.raw_data is not None
@@ -254,7 +264,7 @@ def reply(assessment_id: int, requirement_id: str):
         assessment_for(assessment_id, Action.REPLY)  # says why: 403 for the role, 409 for the stage
     if request.form.get(f"{requirement_id}-re-dissent") and not can_dissent:
         assessment_for(assessment_id, Action.DISSENT)  # a dissent only the unit head may note
-    sheet = _sheet_for(assessment_id, requirement_id, Action.VIEW)
+    sheet = _card_for(assessment_id, requirement_id, Action.VIEW)
     form = reply_form(requirement_id, formdata=request.form)
 
     def store():
