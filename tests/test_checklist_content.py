@@ -554,7 +554,9 @@ def test_a_requirement_keeps_an_earlier_id_only_for_the_same_duty():
     reused = [r.id for r in ALL if r.id in earlier_ids - predecessor]
     assert reused == []
     assert all(set(r.replaces) <= predecessor for r in ALL), "replaces names 2.1.0 requirements"
-    assert all(set(r.replaces) <= {x.id for x in V2_0.requirements(["firearms"])} for r in V2_1.requirements(["firearms"]))
+    assert all(
+        set(r.replaces) <= {x.id for x in V2_0.requirements(["firearms"])} for r in V2_1.requirements(["firearms"])
+    )
 
 
 def test_every_requirement_named_in_the_text_exists():

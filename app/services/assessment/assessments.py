@@ -445,7 +445,9 @@ def _counted_answers(assessment: Assessment, *, skip: str) -> dict[str, Answer]:
     answers = {}
     for row in db.session.execute(query):
         code, value, na, ne, basis, review_id, a_value, a_na, a_ne = row[:9]
-        agreed_here = Answer(a_value, a_na, a_ne, basis) if review_id and (a_value is not None or a_na or a_ne) else None
+        agreed_here = (
+            Answer(a_value, a_na, a_ne, basis) if review_id and (a_value is not None or a_na or a_ne) else None
+        )
         agreed_reported = None
         if imported and (row[9] is not None or row[10] or row[11]):
             agreed_reported = Answer(row[9], bool(row[10]), bool(row[11]), basis)

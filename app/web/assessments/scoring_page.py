@@ -7,14 +7,17 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from app.domain.checklist import Requirement, Section
+from app.domain.checklist import Checklist, Requirement, Section
 from app.domain.scoring import State, Summary, is_major_gap
+from app.domain.search import search
+from app.domain.text import active_language
 from app.models import PlannedAction, Response, Review, Sop, User
 from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.rechecks import CarriedAnswers, carried_answers, to_tick
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
+from app.services.labels import CRITICALITY
 from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,
@@ -39,6 +42,63 @@ FILTERS = {
     "recheck": _l("To re-check after an upgrade"),
     "to_tick": _l("Elements to tick after an upgrade"),
 }
+
+
+#: What decides a requirement, as the search's filter names it.
+DECIDED_FROM = {
+    "document": _l("The SOP text"),
+    "records": _l("Records"),
+    "practice": _l("Practice seen on site"),
+}
+
+
+@dataclass(frozen=True)
+class Finder:
+    """What the search box asks: words, and the facets that narrow the requirements searched.
+
+    Facets left empty keep every requirement. ``module`` is "core" for the requirements every
+    unit answers, else a module's id. Anything else asked (a value no requirement has) is
+    ignored, so a hand-edited address finds nothing rather than failing.
+    """
+
+    query: str = ""
+    criticality: str = ""
+    module: str = ""
+    decided: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> Finder:
+        def one(name: str, limit: int = 40) -> str:
+            return (args.get(name) or "").strip()[:limit]
+
+        return cls(one("q", 200), one("criticality"), one("module", 64), one("decided"))
+
+    @property
+    def asked(self) -> bool:
+        return bool(self.query or self.criticality or self.module or self.decided)
+
+    def keeps(self, req: Requirement) -> bool:
+        if self.criticality and req.criticality != self.criticality:
+            return False
+        if self.module and (req.module or "core") != self.module:
+            return False
+        return not self.decided or req.decided_from == self.decided
+
+    def args(self) -> dict[str, str]:
+        """The finder as address arguments, for the pager."""
+        named = {"q": self.query, "criticality": self.criticality, "module": self.module, "decided": self.decided}
+        return {k: v for k, v in named.items() if v}
+
+
+def facets_of(checklist: Checklist, modules: list[str]) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the search's filters: criticality, part of the checklist, what decides it."""
+    parts = [("core", str(_l("Core (every unit)")))]
+    parts += [(m.id, str(m.title)) for m in checklist.modules if m.id in modules]
+    return {
+        "criticality": [(key, str(label)) for key, label in CRITICALITY.items()],
+        "module": parts,
+        "decided": [(key, str(label)) for key, label in DECIDED_FROM.items()],
+    }
 
 
 @dataclass(frozen=True)
@@ -97,6 +157,9 @@ class ScoringPage:
     page: int = 1
     pages: int = 1
     carried: CarriedAnswers | None = None  # answers carried over from an earlier checklist version
+    finder: Finder = field(default_factory=Finder)
+    #: Where the search's words were found, by requirement id (title, statement, elements, guidance).
+    found_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def editable(self) -> bool:
@@ -111,23 +174,36 @@ class ScoringPage:
 
     @classmethod
     def build(
-        cls, sheet: ScoreSheet, user: User, *, section_id: str | None, filter_name: str, page_number: int = 1
+        cls,
+        sheet: ScoreSheet,
+        user: User,
+        *,
+        section_id: str | None,
+        filter_name: str,
+        page_number: int = 1,
+        finder: Finder | None = None,
     ) -> ScoringPage:
-        """Cards for a section (default: the first) or, with a filter and no section, the whole assessment."""
+        """Cards for a section (default: the first) or, with a filter or a search and no section,
+        the whole assessment (a search looks in the section only when one is named)."""
         filter_name = filter_name if filter_name in FILTERS else "all"
+        finder = finder or Finder()
         sections = sheet.sections
-        if section_id is None and filter_name == "all" and sections:
+        if section_id is None and filter_name == "all" and not finder.asked and sections:
             section_id = sections[0].id
         section = next((s for s in sections if s.id == section_id), None)
         rights = Rights.of(user, sheet)
         sops = unit_documents(sheet.assessment.unit_id)
-        page = cls(sheet, rights, sops, section, section_id, filter_name)
+        page = cls(sheet, rights, sops, section, section_id, filter_name, finder=finder)
         if section_id is not None and section is None:
             return page
         page.carried = carried_answers(sheet)
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
-        kept = [req for req in requirements if page._keep(req)]
-        if filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
+        kept = [req for req in requirements if page._keep(req) and finder.keeps(req)]
+        if finder.query:  # best matches first
+            hits = search(sheet.checklist, kept, finder.query, active_language.get())
+            kept = [hit.requirement for hit in hits]
+            page.found_in = {hit.requirement.id: hit.found_in for hit in hits}
+        elif filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
             kept.sort(key=lambda req: -page.carried.change(req.id))
         page.matching = len(kept)
         if section is None:  # a filter across the assessment: a page of cards at a time
@@ -199,6 +275,11 @@ class ScoringPage:
         if self.section is not None:
             return next(r.summary for r in self.sheet.result.sections if r.section.id == self.section.id)
         return self.sheet.result.overall
+
+    @property
+    def facets(self) -> dict[str, list[tuple[str, str]]]:
+        """The choices of the search's filters for this assessment."""
+        return facets_of(self.sheet.checklist, self.sheet.assessment.modules)
 
     def next_section(self) -> Section | None:
         """The section after the shown one, to carry on."""

@@ -27,7 +27,7 @@ from app.services.labels import MOVE
 from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
-from app.web.assessments.scoring_page import FILTERS, ScoringPage
+from app.web.assessments.scoring_page import FILTERS, Finder, ScoringPage
 from app.web.assessments.stage_panel import UNDOING, render_assessment_page, stage_panel
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for, refuse_without_unit
@@ -127,10 +127,16 @@ def score(assessment_id: int):
         section_id=request.args.get("section"),
         filter_name=request.args.get("filter", "all"),
         page_number=request.args.get("page", 1, type=int),
+        finder=Finder.from_args(request.args),
     )
     if page.section_id is not None and page.section is None:
         abort(404)
-    return render_template("assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user))
+    return render_template(
+        "assessments/score.html",
+        page=page,
+        filters=FILTERS,
+        panel=stage_panel(sheet, current_user),
+    )
 
 
 @bp.get("/<int:assessment_id>/calibration")
