@@ -14,19 +14,21 @@
     return form.querySelector('input[type=radio][name$="-score"][value="' + value + '"]');
   }
 
-  function isNA(form) {
-    var na = pick(form, "na");
-    return na && na.checked;
+  // The score chosen: a card picks it with radio buttons, a row of the table with a select.
+  function chosen(form) {
+    var select = form.querySelector('select[name$="-score"]');
+    if (select) return select.value;
+    var checked = form.querySelector('input[type=radio][name$="-score"]:checked');
+    return checked ? checked.value : "";
   }
+
+  function isNA(form) { return chosen(form) === "na"; }
 
   function toggleNA(form) {
     var box = form.querySelector(".na-only");
     if (box) box.hidden = !isNA(form);
     var scored = form.querySelector(".scored-only");
-    if (scored) {
-      var checked = form.querySelector('input[type=radio][name$="-score"]:checked');
-      scored.hidden = !checked || !/^\d+$/.test(checked.value);
-    }
+    if (scored) scored.hidden = !/^\d+$/.test(chosen(form));
   }
 
   function empty(form, suffix) {
@@ -47,7 +49,9 @@
   CSI.autosave.hook({
     setup: function (c) {
       toggleNA(c.form);
-      c.form.addEventListener("change", function (ev) { if (ev.target.type === "radio") toggleNA(c.form); });
+      c.form.addEventListener("change", function (ev) {
+        if (ev.target.type === "radio" || /-score$/.test(ev.target.name)) toggleNA(c.form);
+      });
       // "Mark as not evidenced": choose it on the card and save (without JavaScript it posts).
       c.form.querySelectorAll("[data-mark-ne]").forEach(function (button) {
         button.addEventListener("click", function (ev) {
@@ -81,7 +85,7 @@
       }
       var ask = form.querySelector("[data-ask-ne]");
       if (ask && "asks_not_evidenced" in body) ask.hidden = !body.asks_not_evidenced;
-      var card = form.closest("article");
+      var card = form.closest("[data-section]");  // a card's article, or a row of the table
       var meta = card && document.querySelector('[data-section-meta="' + card.dataset.section + '"]');
       if (meta && body.section) meta.textContent = body.section.answered + "/" + body.section.total + (body.section.score !== "–" ? " · " + body.section.score : "");
       if (body.section) updateProgress("section", body.section);

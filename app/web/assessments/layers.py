@@ -6,6 +6,7 @@ A conflicting edit answers 409 with the other person's values, field by field.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -20,7 +21,14 @@ from app.services.assessment.access import Action, may_in
 from app.services.assessment.assessments import AssessmentLocked, ScoreSheet, card_sheet, score_sheet
 from app.services.assessment.busy import committed
 from app.services.assessment.parts import take_part
-from app.services.assessment.responses import InvalidResponse, ResponseConflict, save_reply, save_response, save_review
+from app.services.assessment.responses import (
+    InvalidResponse,
+    ResponseConflict,
+    ResponseInput,
+    save_reply,
+    save_response,
+    save_review,
+)
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime
 from app.services.labels import BASIS, FINDING, STANCE
@@ -192,6 +200,18 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
     ), status
 
 
+def with_the_rest_stored(data: ResponseInput, response: Response) -> ResponseInput:
+    """A row of the table view shows the level, its basis, the N/A reason and the note: the
+    citations, the recommendation and the ticks with their reason stay as stored."""
+    return dataclasses.replace(
+        data,
+        citations=[(c.sop_id, c.section) for c in response.citations if c.sop_id is not None],
+        recommendation=response.recommendation,
+        ticks=list(response.ticks) if response.ticks is not None else None,
+        level_reason=response.level_reason,
+    )
+
+
 def _sheet_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
     sheet = score_sheet(assessment_for(assessment_id, action))
     if requirement_id not in sheet.responses:
@@ -217,12 +237,15 @@ def save(assessment_id: int, requirement_id: str):
     if request.form.get(f"{requirement_id}-as") == NOT_EVIDENCED:  # the card's "Mark as not evidenced" button
         form.score.data = NOT_EVIDENCED
 
+    from_row = request.form.get(f"{requirement_id}-shown") == "row"  # a row of the table view
+
     def store():
         if not score_is_valid(form.score, sheet.checklist):
             raise InvalidResponse({"score": form.score.errors[-1]})
-        saved = save_response(
-            sheet, requirement_id, form.to_input(), expected_version=form.version.data, user=current_user
-        )
+        data = form.to_input()
+        if from_row:  # read here, inside the retries: what is stored when the save is made
+            data = with_the_rest_stored(data, sheet.responses[requirement_id])
+        saved = save_response(sheet, requirement_id, data, expected_version=form.version.data, user=current_user)
         take_part(sheet.assessment, current_user, Action.SCORE)
         return saved
 

@@ -158,6 +158,8 @@ class ScoringPage:
     pages: int = 1
     carried: CarriedAnswers | None = None  # answers carried over from an earlier checklist version
     finder: Finder = field(default_factory=Finder)
+    #: "cards", or "table": one row a requirement, every matching requirement on one page.
+    view: str = "cards"
     #: Where the search's words were found, by requirement id (title, statement, elements, guidance).
     found_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -182,18 +184,25 @@ class ScoringPage:
         filter_name: str,
         page_number: int = 1,
         finder: Finder | None = None,
+        view: str = "cards",
+        whole: bool = False,
     ) -> ScoringPage:
         """Cards for a section (default: the first) or, with a filter or a search and no section,
-        the whole assessment (a search looks in the section only when one is named)."""
+        the whole assessment (a search looks in the section only when one is named).
+
+        ``view="table"`` shows rows instead of cards, all on one page; ``whole`` asks for the
+        whole checklist rather than the first section.
+        """
         filter_name = filter_name if filter_name in FILTERS else "all"
         finder = finder or Finder()
+        view = view if view in ("cards", "table") else "cards"
         sections = sheet.sections
-        if section_id is None and filter_name == "all" and not finder.asked and sections:
+        if section_id is None and filter_name == "all" and not finder.asked and not whole and sections:
             section_id = sections[0].id
         section = next((s for s in sections if s.id == section_id), None)
         rights = Rights.of(user, sheet)
         sops = unit_documents(sheet.assessment.unit_id)
-        page = cls(sheet, rights, sops, section, section_id, filter_name, finder=finder)
+        page = cls(sheet, rights, sops, section, section_id, filter_name, finder=finder, view=view)
         if section_id is not None and section is None:
             return page
         page.carried = carried_answers(sheet)
@@ -206,7 +215,7 @@ class ScoringPage:
         elif filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
             kept.sort(key=lambda req: -page.carried.change(req.id))
         page.matching = len(kept)
-        if section is None:  # a filter across the assessment: a page of cards at a time
+        if section is None and view == "cards":  # a filter across the assessment: a page of cards at a time
             page.pages = max(1, -(-len(kept) // CARDS_PER_PAGE))
             page.page = min(max(page_number, 1), page.pages)
             kept = kept[(page.page - 1) * CARDS_PER_PAGE : page.page * CARDS_PER_PAGE]

@@ -128,6 +128,8 @@ def score(assessment_id: int):
         filter_name=request.args.get("filter", "all"),
         page_number=request.args.get("page", 1, type=int),
         finder=Finder.from_args(request.args),
+        view=request.args.get("view", "cards"),
+        whole=request.args.get("whole") == "1",
     )
     if page.section_id is not None and page.section is None:
         abort(404)
