@@ -91,7 +91,7 @@ def test_a_row_level_against_the_ticks_is_refused_with_the_reason_asked(post, ti
     answer = row_save(post, ticking.id, "AAA-01", score=3, basis="sop_text")
     assert answer.status_code == 422
     body = answer.get_json()
-    assert body["ok"] is False and "say why you chose 3" in " ".join(sum(body["errors"].values(), []))
+    assert body["ok"] is False and "say why you chose 3" in " ".join(m for ms in body["errors"].values() for m in ms)
     assert response_of(ticking, "AAA-01").value == 2  # nothing changed
 
 
