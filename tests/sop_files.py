@@ -68,9 +68,7 @@ def scanned_pdf_bytes() -> bytes:
     """One page holding only an image: what a scanner without OCR makes."""
     from weasyprint import HTML
 
-    pixel = (
-        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
-    )
+    pixel = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     return HTML(string=f'<html><body><img src="{pixel}" style="width:15cm;height:20cm"></body></html>').write_pdf()
 
 

@@ -183,7 +183,9 @@ class SectionDiff:
         return not (self.added or self.removed or self.changed)
 
 
-def diff_sections(before: list[Section] | tuple[Section, ...], after: list[Section] | tuple[Section, ...]) -> SectionDiff:
+def diff_sections(
+    before: list[Section] | tuple[Section, ...], after: list[Section] | tuple[Section, ...]
+) -> SectionDiff:
     """Compare two versions section by section (text compared with whitespace normalised)."""
     old = {s.number: s for s in before}
     new = {s.number: s for s in after}

@@ -256,7 +256,9 @@ def _diff_numbers(diff: SectionDiff) -> dict:
 def _stored_name(unit: Unit, code: str, version: str, sha256: str, media_type: str) -> str:
     """``U1-SOP-03-v2.1-3fa4b2c19e01.pdf``: unit, code, version and the start of the hash."""
     safe = "-".join(re.sub(r"[^A-Za-z0-9._-]+", "-", part).strip("-.") or "x" for part in (unit.code, code))
-    return f"{safe}-v{re.sub(r'[^A-Za-z0-9._-]+', '-', version).strip('-.') or 'x'}-{sha256[:12]}{SUFFIX_OF[media_type]}"
+    return (
+        f"{safe}-v{re.sub(r'[^A-Za-z0-9._-]+', '-', version).strip('-.') or 'x'}-{sha256[:12]}{SUFFIX_OF[media_type]}"
+    )
 
 
 def _write_once(path: Path, data: bytes) -> None:
@@ -308,9 +310,14 @@ def read_original(document: SopDocument) -> bytes:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SopError(_("The original %(name)s is missing from the SOP folder.", name=document.stored_filename)) from None
+        raise SopError(
+            _("The original %(name)s is missing from the SOP folder.", name=document.stored_filename)
+        ) from None
     if hashlib.sha256(data).hexdigest() != document.sha256:
         raise SopError(
-            _("The original %(name)s no longer matches its recorded hash; it is not served.", name=document.stored_filename)
+            _(
+                "The original %(name)s no longer matches its recorded hash; it is not served.",
+                name=document.stored_filename,
+            )
         )
     return data
