@@ -321,3 +321,14 @@ def read_original(document: SopDocument) -> bytes:
             )
         )
     return data
+
+
+def imported_versions(unit_id: int) -> dict[int, int]:
+    """How many versions of each of the unit's SOPs were imported, in one query."""
+    rows = db.session.execute(
+        select(SopDocument.sop_id, func.count(SopDocument.id))
+        .join(Sop, SopDocument.sop_id == Sop.id)
+        .where(Sop.unit_id == unit_id)
+        .group_by(SopDocument.sop_id)
+    )
+    return dict(rows.all())
