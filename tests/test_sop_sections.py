@@ -112,3 +112,35 @@ def test_citations_match_sections_as_people_write_them():
     assert citation_touched("Član 5.", touched)
     assert not citation_touched("3.21", touched)
     assert not citation_touched("", touched)
+
+
+def test_an_unnumbered_title_above_numbered_headings_heads_the_preamble():
+    result = split_sections(
+        [
+            Paragraph("Scene Manual", 1),
+            Paragraph("Document code: CSI-01"),
+            Paragraph("1. Scope", 2),
+            Paragraph("text"),
+            Paragraph("2 Method", 2),
+            Paragraph("Annex A", 2),
+            Paragraph("form"),
+        ]
+    )
+    assert [(s.number, s.heading) for s in result.sections] == [
+        ("0", "Scene Manual"),
+        ("1", "Scope"),
+        ("2", "Method"),
+        ("Annex A", "Annex A"),
+    ]
+    assert result.title == "Scene Manual"
+
+
+def test_the_shipped_fixture_sops_split_into_unique_numbered_sections():
+    from pathlib import Path
+
+    from app.services.content.sop_extraction import Bounds, extract_here
+
+    for path in sorted((Path(__file__).parent / "data" / "sops").glob("[msw]*.md")):
+        result = split_sections(extract_here(path.read_bytes(), path.name, Bounds(), deadline=float("inf")).paragraphs)
+        numbers = [s.number for s in result.sections]
+        assert numbers[:3] == ["0", "1", "1.1"] and not any("(" in n for n in numbers), path.name

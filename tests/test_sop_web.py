@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 
-from sqlalchemy import func, select
+from conftest import text_of
 from sop_files import docx_bytes, pdf_bytes, scanned_pdf_bytes
+from sqlalchemy import func, select
 from test_sop_import import SCENE_SOP_V2
 
 from app.extensions import db
 from app.models import Sop, SopDocument
-from conftest import text_of
 
 
 def _upload(post, unit_code, data, filename, **fields):
@@ -78,7 +78,7 @@ def test_an_upload_without_csrf_is_refused(client, make_unit, make_user, login):
 
 
 def test_another_units_register_is_refused(client, post, make_unit, make_user, login):
-    own, other = make_unit("U1"), make_unit("U2")
+    own, _other = make_unit("U1"), make_unit("U2")
     login(make_user("unit_head", units=[own]))
     response = _upload(post, "U2", pdf_bytes(), "scene.pdf")
     assert response.status_code == 404 and _documents() == 0

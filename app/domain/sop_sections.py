@@ -51,6 +51,8 @@ class Sectioning:
 
     sections: tuple[Section, ...]
     no_headings: bool = False
+    #: The document's title: an unnumbered heading before the numbered ones, else the first heading.
+    title: str = ""
 
 
 def _numbered(text: str) -> tuple[str, str] | None:
@@ -76,6 +78,7 @@ class _Outline:
 
     def __init__(self) -> None:
         self.counters: list[int] = []
+        self.seen = False  # a heading with its own number has been read
 
     def follow(self, number: str) -> None:
         """An explicit "3.2" sets the counters, so the next unnumbered level-2 heading is 3.3."""
@@ -89,14 +92,19 @@ class _Outline:
         return ".".join(str(n) for n in self.counters)
 
 
-def _heading_of(paragraph: Paragraph, styled: bool, outline: _Outline) -> tuple[str, str] | None:
+def _heading_of(paragraph: Paragraph, styled: bool, outline: _Outline, explicit: bool) -> tuple[str, str] | None:
     text = paragraph.text.strip()
     if paragraph.level is not None:
         found = _numbered(text) or _loose_number(text)
         if found:
+            outline.seen = True
             outline.follow(found[0])
             return found
-        return outline.next(paragraph.level), text
+        if not explicit:  # the document leaves numbering to the word processor: number by level
+            return outline.next(paragraph.level), text
+        # The document writes its numbers: an unnumbered heading before the first is its title,
+        # after it an annex or a list of references, cited by its name.
+        return (PREAMBLE if not outline.seen else text[:40].strip()), text
     if styled:  # the format marks its headings: a numbered line in the body is a list item
         return None
     found = _numbered(text)
@@ -119,24 +127,29 @@ def split_sections(paragraphs: list[Paragraph]) -> Sectioning:
     heading is section "0" when there is any. A number seen twice gets " (2)", so every
     section can be cited and compared. No heading at all: one section "1", flagged.
     """
-    styled = any(p.level is not None for p in paragraphs)
+    levelled = [p.text.strip() for p in paragraphs if p.level is not None and p.text.strip()]
+    styled = bool(levelled)
+    explicit = sum(1 for text in levelled if _loose_number(text) or _article(text)) * 2 >= len(levelled) > 0
     outline = _Outline()
     sections: list[tuple[str, str, list[str]]] = [(PREAMBLE, "", [])]
     for paragraph in paragraphs:
         text = paragraph.text.strip()
         if not text:
             continue
-        heading = _heading_of(paragraph, styled, outline)
+        heading = _heading_of(paragraph, styled, outline, explicit)
         if heading is None:
             sections[-1][2].append(text)
+        elif heading[0] == PREAMBLE and len(sections) == 1 and not sections[0][1]:
+            sections[0] = (PREAMBLE, heading[1], sections[0][2])
         else:
             sections.append((heading[0], heading[1], []))
+    title = sections[0][1] or next((heading for _, heading, _ in sections[1:] if heading), "")
     if len(sections) == 1:
         body = "\n".join(sections[0][2])
-        return Sectioning((Section("1", "", body),) if body else (), no_headings=True)
+        return Sectioning((Section("1", sections[0][1], body),) if body else (), no_headings=True, title=title)
     if not sections[0][2]:
         sections.pop(0)
-    return Sectioning(tuple(_unique(sections)), no_headings=False)
+    return Sectioning(tuple(_unique(sections)), no_headings=False, title=title)
 
 
 def _unique(sections: list[tuple[str, str, list[str]]]):

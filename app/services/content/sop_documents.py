@@ -171,7 +171,7 @@ def import_sop_document(
     sectioning = split_sections(extracted.paragraphs)
     created = sop is None
     if created:
-        sop = Sop(unit=unit, code=code, title=_title(sectioning.sections, filename), version=version)
+        sop = Sop(unit=unit, code=code, title=_title(sectioning.title, filename), version=version)
         db.session.add(sop)
     sop.version, sop.issued_on = version, issued_on
     document = SopDocument(
@@ -236,8 +236,7 @@ def _default_version(sop: Sop | None, documents: list[SopDocument], filename: st
     )
 
 
-def _title(sections: tuple[Section, ...], filename: str) -> str:
-    heading = next((s.heading for s in sections if s.heading), "")
+def _title(heading: str, filename: str) -> str:
     return (heading or PurePath(filename).stem or filename)[: limits.LENGTH["sop_title"]]
 
 

@@ -13,8 +13,8 @@ from app.models import Sop, SopDocument, Unit
 from app.services.assessment.access import Action
 from app.services.content.sop_documents import (
     SopImportError,
-    documents_of,
     current_document,
+    documents_of,
     import_sop_document,
     read_original,
 )
@@ -78,7 +78,9 @@ def import_sop(code: str):
                         outcome.marked,
                     )
                 flash(message, "success")
-            return redirect(url_for("units.sop_document", code=unit.code, sop_id=outcome.sop.id, version=document.version))
+            return redirect(
+                url_for("units.sop_document", code=unit.code, sop_id=outcome.sop.id, version=document.version)
+            )
     return _unit_page(unit, None, 400, import_form=form)
 
 
