@@ -108,3 +108,13 @@ def test_another_units_original_is_not_served(client, post, make_unit, make_user
     login(make_user("unit_head", units=[own]))
     assert client.get(f"/units/U2/sops/{sop_id}/original").status_code == 404
     assert client.get(f"/units/U1/sops/{sop_id}/original").status_code == 404
+
+
+def test_an_entry_with_imported_versions_stays_in_the_register(client, post, make_unit, make_user, login):
+    unit = make_unit("U1")
+    login(make_user("unit_head", units=[unit]))
+    _upload(post, "U1", docx_bytes(), "scene.docx")
+    sop_id = db.session.scalar(select(Sop.id))
+    response = post(f"/units/U1/sops/{sop_id}/delete", follow_redirects=True)
+    assert "SOP-01 has 1 imported versions, kept as the record of what was assessed" in text_of(response)
+    assert db.session.scalar(select(func.count(Sop.id))) == 1 and _documents() == 1
