@@ -323,3 +323,47 @@ def test_cli_refuses_an_unknown_unit_and_a_bad_date(runner, make_unit, tmp_path)
     assert bad_date.exit_code == 2
     missing = runner.invoke(args=["sops", "sections", "U1", "SOP-09"])
     assert missing.exit_code == 1 and "U1 has no SOP with code SOP-09" in missing.output
+
+
+def test_an_import_that_loses_a_race_for_the_same_version_is_refused_and_files_nothing(app, make_unit, monkeypatch):
+    unit = make_unit()
+    import_sop_document(unit, text_bytes(), "scene.txt", code="SOP-01", version="1")
+    sop = _stored()
+    # Someone else's import of version 2 landed after this one checked the versions.
+    monkeypatch.setattr("app.services.content.sop_documents.documents_of", lambda s: [])
+    db.session.add(
+        SopDocument(
+            sop_id=sop.id,
+            version="2",
+            original_filename="x.txt",
+            media_type="text/plain",
+            size=1,
+            sha256="0" * 64,
+            stored_filename="other.txt",
+        )
+    )
+    db.session.commit()
+    with pytest.raises(SopError, match="SOP-01 version 2 was imported by someone else a moment ago"):
+        import_sop_document(unit, markdown_bytes(SCENE_SOP_V2), "v2.md", code="SOP-01", version="2")
+    assert [p.name for p in sops_dir().iterdir()] == [_first_stored()]
+
+
+def _first_stored():
+    return db.session.scalar(select(SopDocument.stored_filename).where(SopDocument.version == "1"))
+
+
+@pytest.mark.parametrize(
+    ("build", "filename", "bounds", "reason"),
+    [
+        (pdf_bytes, "scene.pdf", {"pages": 0}, "too_many_pages"),
+        (text_bytes, "scene.txt", {"characters": 100}, "too_much_text"),
+        (docx_bytes, "scene.docx", {"unpacked": 1000}, "unpacks_too_large"),
+        (odt_bytes, "scene.odt", {"unpacked": 1000}, "unpacks_too_large"),
+    ],
+)
+def test_page_text_and_unpacked_limits_stop_the_reading(build, filename, bounds, reason):
+    from app.services.content.sop_extraction import Bounds, ExtractionRefused, extract
+
+    with pytest.raises(ExtractionRefused) as refused:
+        extract(build(), filename, Bounds(**bounds))
+    assert refused.value.reason == reason

@@ -19,6 +19,7 @@ from pathlib import Path, PurePath
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain import limits
 from app.domain.sop_sections import Section, SectionDiff, diff_sections, split_sections
@@ -173,7 +174,9 @@ def import_sop_document(
     if created:
         sop = Sop(unit=unit, code=code, title=_title(sectioning.title, filename), version=version)
         db.session.add(sop)
-    sop.version, sop.issued_on = version, issued_on
+    sop.version = version
+    if issued_on is not None or documents:  # a first file of a registered entry keeps its date unless given
+        sop.issued_on = issued_on
     document = SopDocument(
         sop=sop,
         version=version,
@@ -192,7 +195,19 @@ def import_sop_document(
         ],
     )
     db.session.add(document)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same code or version imported by someone else at this moment
+        db.session.rollback()
+        raise SopImportError(
+            _(
+                "%(file)s was not imported: %(code)s version %(version)s was imported by someone else a moment ago; "
+                "look at the register and import again if needed.",
+                file=filename,
+                code=code,
+                version=version,
+            )
+        ) from None
     previous = documents[-1] if documents else None
     diff = diff_sections(_sections_of(previous), sectioning.sections) if previous is not None else None
     marked = mark_rechecks(sop, previous, document, diff, user) if diff is not None else 0
