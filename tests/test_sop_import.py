@@ -367,3 +367,12 @@ def test_page_text_and_unpacked_limits_stop_the_reading(build, filename, bounds,
     with pytest.raises(ExtractionRefused) as refused:
         extract(build(), filename, Bounds(**bounds))
     assert refused.value.reason == reason
+
+
+def test_reading_from_a_threaded_server_starts_a_fresh_interpreter_and_still_works(monkeypatch):
+    from app.services.content import sop_extraction
+
+    monkeypatch.setattr(sop_extraction.threading, "active_count", lambda: 4)
+    assert sop_extraction._start_method() == "spawn"
+    extracted = sop_extraction.extract(docx_bytes(), "scene.docx")
+    assert [p.text for p in extracted.paragraphs][:2] == ["Issued by the head of the unit.", "1 Purpose"]

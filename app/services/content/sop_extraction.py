@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import re
+import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -253,11 +254,17 @@ def _child(sender, data: bytes, filename: str, bounds: Bounds, deadline: float) 
     sender.close()
 
 
+def _start_method() -> str:
+    """Fork (fast: the parser modules are loaded already) unless other threads run: a forked copy
+    of a threaded process may hang on a lock another thread held, so then a fresh interpreter."""
+    return "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
 def extract(data: bytes, filename: str, bounds: Bounds | None = None) -> Extracted:
     """Read the file in a child process, stopped when ``bounds.seconds`` are up; ExtractionRefused on failure."""
     bounds = bounds or Bounds()
     media_type_of(data, filename)  # an unknown type is refused before a process is started
-    context = multiprocessing.get_context("fork")  # the parent's modules are there already: no re-import
+    context = multiprocessing.get_context(_start_method())
     receiver, sender = context.Pipe(duplex=False)
     deadline = time.monotonic() + bounds.seconds
     child = context.Process(target=_child, args=(sender, data, filename, bounds, deadline), daemon=True)
