@@ -18,6 +18,8 @@ DEFAULTS = {
     "LANGUAGES": ["en"],
     "CHECKLISTS_DIR": str(REPOSITORY_ROOT / "checklists"),
     "REPORTS_DIR": str(REPOSITORY_ROOT / "reports"),
+    #: Where imported SOP originals are filed, once each (None: ``sops/`` in the instance folder).
+    "SOPS_DIR": None,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     #: How this installation names itself in the packages it exports (default: "installation" and its id;
     #: never the server's host name, which says where the server is).
@@ -72,6 +74,8 @@ def from_environment() -> dict:
         )
     if os.environ.get("REPORTS_DIR"):
         settings["REPORTS_DIR"] = os.environ["REPORTS_DIR"]
+    if os.environ.get("SOPS_DIR"):
+        settings["SOPS_DIR"] = os.environ["SOPS_DIR"]
     return settings
 
 

@@ -56,6 +56,17 @@ LENGTH = {
 }
 
 
+#: SOP documents imported into a register (app.services.content.sop_documents): the file's
+#: size (a web upload is bounded first by MAX_CONTENT_LENGTH), its pages, the characters of
+#: text taken from it, what a DOCX or ODT may unpack to (a small zip can hold gigabytes), and
+#: the seconds one document's extraction may take before it is stopped.
+SOP_MAX_BYTES = 20 * 1024 * 1024
+SOP_MAX_PAGES = 500
+SOP_MAX_CHARACTERS = 2_000_000
+SOP_MAX_UNPACKED = 200 * 1024 * 1024
+SOP_SECONDS = 30
+
+
 class LimitError(ValueError):
     """A value outside the limits; the message says which and how to fix it."""
 

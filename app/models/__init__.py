@@ -20,6 +20,7 @@ from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, actio
 from app.models.reported import ReportedReview
 from app.models.reports import IssuedReport
 from app.models.sign_ins import SignInFailure
+from app.models.sop_documents import SopDocument, SopSection
 
 __all__ = [
     "ACTION_STATUSES",
@@ -46,6 +47,8 @@ __all__ = [
     "Review",
     "SignInFailure",
     "Sop",
+    "SopDocument",
+    "SopSection",
     "TrustedInstallation",
     "Unit",
     "User",

@@ -156,6 +156,8 @@ class Response(db.Model):
     carried_from: Mapped[str | None] = mapped_column(String(200))
     #: The carried answer should be looked at again (reworded, split or merged); saving clears it.
     recheck: Mapped[bool] = mapped_column(default=False)
+    #: Why it is to re-check when the cause is not a checklist upgrade (a cited SOP section changed).
+    recheck_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: Why no action closes this gap: the unit left it open knowingly (empty: not decided yet).
     no_action_reason: Mapped[str] = mapped_column(Text, default="")
     #: The positions (from 0) of the requirement's elements the unit found met; None: never ticked.

@@ -69,6 +69,8 @@ EVENT = {
     "sop.added": _l("Document added"),
     "sop.changed": _l("Document changed"),
     "sop.removed": _l("Document removed"),
+    "sop.document_imported": _l("Document file imported"),
+    "response.recheck_marked": _l("Cited SOP sections changed: answers to re-check"),
     "checklist.loaded": _l("Checklist loaded"),
 }
 

@@ -324,6 +324,7 @@ def save_response(
         # changes nothing (an autosave of an untouched card, Save pressed to move on) is
         # not a check; "Still holds" (confirm_response) says so on purpose.
         response.recheck = False
+        response.recheck_reason = ""
     _touch(response, user)
     claim_stage(sheet, Action.SCORE, scored=True)  # the change above is written after the claim
     _flushed(response)
@@ -346,7 +347,9 @@ def confirm_response(
     if not response.recheck:
         return response
     claim_stage(sheet, Action.SCORE)
+    why = response.carried_from or response.recheck_reason
     response.recheck = False
+    response.recheck_reason = ""
     _touch(response, user)
     _flushed(response)
     sheet.refresh()
@@ -356,7 +359,7 @@ def confirm_response(
         object_type="response",
         object_id=requirement_id,
         assessment=sheet.assessment,
-        summary=f"{requirement_id}: the carried answer still holds ({response.carried_from})"[:500],
+        summary=f"{requirement_id}: the answer still holds ({why})"[:500],
         before={"recheck": True},
         after={"recheck": False},
     )

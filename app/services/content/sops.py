@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Citation, Sop, Unit
+from app.models import Citation, Sop, SopDocument, Unit
 from app.services.accounts.audit import changes, record
 
 
@@ -108,6 +108,15 @@ def delete_sop(sop: Sop) -> None:
                 "%(code)s is cited by %(n)s responses; change those responses first or register a new version instead",
                 code=sop.code,
                 n=cited,
+            )
+        )
+    imported = db.session.scalar(select(func.count(SopDocument.id)).where(SopDocument.sop_id == sop.id))
+    if imported:
+        raise SopError(
+            _(
+                "%(code)s has %(n)s imported versions, kept as the record of what was assessed; it stays in the register",
+                code=sop.code,
+                n=imported,
             )
         )
     record(

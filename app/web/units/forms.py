@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -27,3 +28,12 @@ class SopForm(FlaskForm):
     version = StringField(_l("Version"), validators=[DataRequired(), Length(max=40)])
     issued_on = DateField(_l("Issued on"), validators=[Optional(), sensible_date])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+
+
+class SopImportForm(FlaskForm):
+    """An SOP file to import into the register (a new code adds an entry, a new version keeps the earlier)."""
+
+    file = FileField(_l("File (PDF, DOCX, ODT, .txt or .md)"), validators=[FileRequired()])
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)])
+    version = StringField(_l("Version"), validators=[Optional(), Length(max=40)])
+    issued_on = DateField(_l("Issued on"), validators=[Optional(), sensible_date])

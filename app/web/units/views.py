@@ -12,10 +12,11 @@ from app.models import Sop, Unit
 from app.services.accounts.users import UserError, create_unit
 from app.services.assessment.access import Action, is_admin, may, visible_units_clause
 from app.services.assessment.assessments import visible_assessments
+from app.services.content.sop_documents import imported_versions
 from app.services.content.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.web.decisions import ADMIN, SIGNED_IN, on_unit, requires
 from app.web.guards import require_admin, unit_for
-from app.web.units.forms import SopForm, UnitForm
+from app.web.units.forms import SopForm, SopImportForm, UnitForm
 
 bp = Blueprint("units", __name__, url_prefix="/units")
 
@@ -66,15 +67,18 @@ def show(code: str):
     return _unit_page(unit, SopForm() if may(current_user, Action.MANAGE_SOPS, unit.id) else None)
 
 
-def _unit_page(unit: Unit, form: SopForm | None, status: int = 200):
+def _unit_page(unit: Unit, form: SopForm | None, status: int = 200, import_form: SopImportForm | None = None):
     page = visible_assessments(current_user, unit_code=unit.code, page=request.args.get("page", 1, type=int))
+    manages = may(current_user, Action.MANAGE_SOPS, unit.id)
     html = render_template(
         "units/show.html",
         unit=unit,
         page=page,
         assessments=page.items,
         register=register_of(unit),
-        form=form,
+        imported=imported_versions(unit.id),
+        form=form or (SopForm(formdata=None) if manages and import_form is not None else None),
+        import_form=import_form or (SopImportForm(formdata=None) if manages else None),
         can_create=may(current_user, Action.CREATE, unit.id),
     )
     return html, status
