@@ -45,7 +45,7 @@ def parse_sections(code: str, text: str) -> list[Passage]:
     """The numbered sections of a Markdown SOP: ``## 4.1 Heading`` up to the next such heading."""
     found = list(_HEADING.finditer(text))
     passages = []
-    for here, after in zip(found, found[1:] + [None], strict=True):
+    for here, after in zip(found, [*found[1:], None], strict=True):
         body = text[here.end() : after.start() if after else len(text)].strip()
         passages.append(Passage(code, here.group(1), here.group(2), body))
     return passages
