@@ -83,6 +83,8 @@ _SUFFIXES = {
 }  # fmt: skip
 _SUFFIX_LISTS = {f: sorted(s.split(), key=len, reverse=True) for f, s in _SUFFIXES.items()}
 _MIN_STEM = 3
+#: Infinitive endings need one letter more, or a noun's case ending is taken for one (pečati, pečat).
+_VERB_ENDINGS = frozenset({"ati", "iti", "eti"})
 
 _DISTINCT_STOPS = {
     ENGLISH: _word_set("the and of to is are with for be by on this that an or from each which"),
@@ -118,7 +120,7 @@ def stem(word: str, family: str) -> str:
         if word.endswith("phy"):
             return word[:-1]  # photography -> photograph
     for suffix in _SUFFIX_LISTS[family]:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM + (suffix in _VERB_ENDINGS):
             word = word[: -len(suffix)]
             break
     if family == ENGLISH and len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiosl":

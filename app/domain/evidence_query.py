@@ -37,7 +37,8 @@ from app.domain.evidence_language import (
 FIELD_WEIGHTS = (("title", 3.0), ("statement", 2.0), ("elements", 1.5), ("evidence", 0.8), ("guidance", 0.6))
 #: An English synonym from the term list counts this much of the word that brought it in.
 SYNONYM_WEIGHT = 0.5
-MAX_TERM_WEIGHT = 6.0
+#: A concept named in many fields is what the requirement is about; the cap only stops runaway repetition.
+MAX_TERM_WEIGHT = 20.0
 
 #: A pattern matches a word by its stem (``exact``) or its beginning (``prefix``).
 Pattern = tuple[str, bool]
