@@ -130,3 +130,13 @@ def test_the_term_list_names_where_each_entry_comes_from():
 
     rows = yaml.safe_load((ROOT / "checklists" / "data" / "evidence-terms.yaml").read_text(encoding="utf-8"))["terms"]
     assert rows and all(row["from"] in ("glossary", "general") and row["en"] for row in rows)
+
+
+def test_serbian_cyrillic_passage_on_sealing_is_found_through_transliteration(checklist, terms):
+    passages = [
+        Passage("SR", "1", "Фотографисање", "Место догађаја се фотографише пре него што се било шта помери."),
+        Passage("SR", "2", "Паковање трагова", "Кеса се затвара сигурносном траком и печати, техничар се потписује."),
+        Passage("SR", "3", "Обука", "Нови техничари пролазе обуку под надзором ментора."),
+    ]
+    best = EvidenceIndex(passages).suggest(queries_for(checklist, terms)["RCV-10"], n=1)[0]
+    assert best.passage.section == "2"
