@@ -174,10 +174,6 @@ class EvidenceIndex:
             grouped[detect_family(f"{passage.heading}\n{passage.text}")].append((number, passage))
         self.families = {f: _FamilyIndex(f, grouped[f]) for f in FAMILIES if grouped.get(f)}
 
-    def family_of(self, passage_number: int) -> str:
-        """The language family the passage was indexed in."""
-        return next(f for f, index in self.families.items() if passage_number in index.length)
-
     def suggest(self, query: Query, n: int = 3) -> list[Suggestion]:
         """The ``n`` best passages for the query, best first, with their matching sentences."""
         scored: list[tuple[float, int, str]] = []
