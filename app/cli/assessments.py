@@ -87,7 +87,7 @@ def create(
     except AssessmentError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    count = len(list(checklist_of(version).requirements(assessment.modules)))
+    count = len(list(checklist_of(version).requirements(assessment.modules, assessment.focus)))
     echo(
         f"Created assessment {assessment.id} of {unit.code}: {assessment.title} "
         f"({version.ref}, {scope}, {count} requirements)"

@@ -92,7 +92,7 @@ class AssessmentSummary:
 def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
     """The facts of ``sheet``'s assessment that the pages, the report and the command show."""
     assessment = sheet.assessment
-    requirements = [r.id for r in sheet.checklist.requirements(assessment.modules)]
+    requirements = [r.id for r in sheet.checklist.requirements(assessment.modules, assessment.focus)]
     agreed = {rid for rid in requirements if (review := sheet.responses[rid].review) is not None and review.agreed}
     scored = [rid for rid in requirements if sheet.result.states[rid] is State.SCORED]
     counted_agreed = sum(1 for rid in scored if rid in agreed)

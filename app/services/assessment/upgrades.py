@@ -266,7 +266,7 @@ def upgrade_assessment(
                     )
         answers[rid] = response.answer
     _carry_actions(assessment, new, taken_from)
-    record_scores(new, score_assessment(later, plan.modules, answers, new.scope))
+    record_scores(new, score_assessment(later, plan.modules, answers, new.scope, new.focus))
     db.session.flush()
     record(
         "assessment.upgraded",

@@ -122,7 +122,7 @@ def build_package(
             for s in unit.sops
         ],
         "responses": [
-            _response(req.id, sheet.responses[req.id]) for req in sheet.checklist.requirements(assessment.modules)
+            _response(req.id, sheet.responses[req.id]) for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
         ],
         "consultation": None
         if consultation is None
@@ -158,7 +158,7 @@ def _imported_from(assessment: Assessment, sheet: ScoreSheet) -> dict[str, Any]:
     signature = origin.get("signature") or {}
     reported = [
         {"requirement": req.id, **{name: getattr(layer, name) for name in REPORTED_FIELDS}, **ticks_of(layer)}
-        for req in sheet.checklist.requirements(assessment.modules)
+        for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
         if (layer := sheet.responses[req.id].reported) is not None
     ]
     return {
