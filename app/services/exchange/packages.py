@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 
 from app.config import installation_id
+from app.domain.checklist import Focus
 from app.models import REVIEW_FIELDS, TICK_FIELDS, Assessment, Response, Review
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.workflow import consultation_of
@@ -116,6 +117,8 @@ def build_package(
             "reviewed": assessment.reviewed,
             "revision": assessment.revision,
             "finalised_at": _iso(assessment.finalised_at),
+            # Only where it is not the full checklist, so a full assessment's record keeps its hash.
+            **({"focus": assessment.focus} if assessment.focus != Focus.FULL else {}),
         },
         "sops": [
             {"code": s.code, "title": s.title, "version": s.version, "issued_on": _iso(s.issued_on), "notes": s.notes}
