@@ -31,7 +31,14 @@ ALL = list(CHECKLIST.requirements([m.id for m in CHECKLIST.modules]))
 #: What every assessment includes, whichever scene types the unit serves.
 CORE = [r for r in ALL if r.module is None]
 #: The scene-type modules a unit chooses when the assessment starts (core sections before 2.1.1).
-SCENE_TYPE_MODULES = {"FIR": "fire-explosion", "VEH": "vehicles", "DEC": "deceased", "DVI": "dvi-graves", "CBR": "cbrn-labs", "DIG": "digital"}
+SCENE_TYPE_MODULES = {
+    "FIR": "fire-explosion",
+    "VEH": "vehicles",
+    "DEC": "deceased",
+    "DVI": "dvi-graves",
+    "CBR": "cbrn-labs",
+    "DIG": "digital",
+}
 FIREARMS = [r for r in ALL if r.module == "firearms"]
 RAW = {r["id"]: r for s in CHECKLIST.document["sections"] for r in s["requirements"]}
 
@@ -566,7 +573,9 @@ def test_a_requirement_keeps_an_earlier_id_only_for_the_same_duty():
     reused = [r.id for r in ALL if r.id in earlier_ids - predecessor]
     assert reused == []
     assert all(set(r.replaces) <= predecessor for r in ALL), "replaces names 2.1.0 requirements"
-    assert all(set(r.replaces) <= {x.id for x in V2_0.requirements(["firearms"])} for r in V2_1.requirements(["firearms"]))
+    assert all(
+        set(r.replaces) <= {x.id for x in V2_0.requirements(["firearms"])} for r in V2_1.requirements(["firearms"])
+    )
 
 
 def test_every_requirement_named_in_the_text_exists():

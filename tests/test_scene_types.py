@@ -59,7 +59,9 @@ def test_the_form_asks_which_scene_types_the_unit_serves_with_what_each_adds(cli
     assert "Which scene types does your unit serve?" in words
     checklist = checklist_of(shipped)
     for module in checklist.modules:
-        assert re.search(rf'<input[^>]*checked[^>]*value="{module.id}"|<input[^>]*value="{module.id}"[^>]*checked', html)
+        assert re.search(
+            rf'<input[^>]*checked[^>]*value="{module.id}"|<input[^>]*value="{module.id}"[^>]*checked', html
+        )
         assert f"{module.title} adds {checklist.module_size(module.id)} requirements" in words
     assert "Vehicles examined as scenes or as items" in words  # each type's description
     assert "First assessment: essential requirements only" in words and "Full checklist" in words
@@ -113,7 +115,9 @@ def test_the_command_line_takes_the_scene_type_ids_and_a_first_assessment(runner
     essentials = [r.id for r in everything if r.criticality == "essential"]
     assert sorted(r.requirement.code for r in assessment.responses) == sorted(essentials)
     assert f"First assessment: essential requirements only ({len(essentials)} of {len(everything)})" in result.output
-    unknown = runner.invoke(args=["assessments", "create", "BIH", "--title", "X", "--module", "ships", "--by", "head@bih.example"])
+    unknown = runner.invoke(
+        args=["assessments", "create", "BIH", "--title", "X", "--module", "ships", "--by", "head@bih.example"]
+    )
     assert unknown.exit_code == 1 and "has no module ships" in unknown.output
 
 
@@ -125,7 +129,13 @@ def first(unit_and_head, mini_version) -> Assessment:
     """A first assessment (essentials only) with the firearms module; nobody signed in yet."""
     unit, user = unit_and_head
     assessment = create_assessment(
-        unit=unit, version=mini_version, title="First", modules=["firearms"], scope="onsite", focus="essentials", user=user
+        unit=unit,
+        version=mini_version,
+        title="First",
+        modules=["firearms"],
+        scope="onsite",
+        focus="essentials",
+        user=user,
     )
     db.session.commit()
     return assessment

@@ -16,10 +16,10 @@ from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Consultation
 from app.services.assessment.assessments import create_assessment, score_sheet
-from app.services.content.checklists import checklist_of
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ResponseInput, ReviewInput, Score, save_response, save_review
 from app.services.assessment.summary import summary_of
+from app.services.content.checklists import checklist_of
 from app.services.reporting.reports import render_report_pdf
 from tests.conftest import move_to, text_of
 

@@ -11,7 +11,6 @@ Create Date: 2026-12-07 07:45:00
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = 'c5d8e2a4f7b9'
 down_revision = 'b3e7d1f9a2c4'

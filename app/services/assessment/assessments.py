@@ -97,7 +97,9 @@ class ScoreSheet:
     @cached_property
     def result(self) -> AssessmentResult:
         """Scores of the effective answers."""
-        return score_assessment(self.checklist, self.assessment.modules, self.answers, self.scope, self.assessment.focus)
+        return score_assessment(
+            self.checklist, self.assessment.modules, self.answers, self.scope, self.assessment.focus
+        )
 
     @cached_property
     def self_result(self) -> AssessmentResult:

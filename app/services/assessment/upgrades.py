@@ -55,9 +55,7 @@ class UpgradePlan:
     def site_requirements(self) -> int:
         """Requirements of the new draft only records or practice decide ("to verify on site" in a desk review)."""
         return sum(
-            1
-            for req in self.lineage.later.requirements(self.modules, self.assessment.focus)
-            if req.needs_site_visit
+            1 for req in self.lineage.later.requirements(self.modules, self.assessment.focus) if req.needs_site_visit
         )
 
     @property
@@ -164,7 +162,9 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
             reason = found.retired[rid]
             left.append((rid, _("retired: %(reason)s", reason=reason) if reason else _("retired")))
         elif any(s in in_modules for s in found.successors(rid)):
-            left.append((rid, _("its successors are not essential, and this first assessment takes the essentials only")))
+            left.append(
+                (rid, _("its successors are not essential, and this first assessment takes the essentials only"))
+            )
         elif found.successors(rid):
             left.append((rid, _("its successors are in a module this assessment leaves out")))
         else:

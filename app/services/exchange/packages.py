@@ -125,7 +125,8 @@ def build_package(
             for s in unit.sops
         ],
         "responses": [
-            _response(req.id, sheet.responses[req.id]) for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
+            _response(req.id, sheet.responses[req.id])
+            for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
         ],
         "consultation": None
         if consultation is None

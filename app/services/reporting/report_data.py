@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from app.domain.calibration import Calibration
 from app.domain.checklist import Checklist, Requirement
-from app.domain.in_scope import InScope
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
+from app.domain.in_scope import InScope
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
 from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, shown_score, summarise
@@ -183,7 +183,11 @@ class ReportData:
     @property
     def cited_sources(self):
         """Sources cited by the requirements in this assessment, in declaration order."""
-        used = {ref.source for req in self.checklist.requirements(self.assessment.modules, self.assessment.focus) for ref in req.references}
+        used = {
+            ref.source
+            for req in self.checklist.requirements(self.assessment.modules, self.assessment.focus)
+            for ref in req.references
+        }
         return [s for s in self.checklist.sources if s.id in used]
 
     def basis_count(self, basis: str) -> int:
