@@ -246,3 +246,8 @@ def test_an_older_package_without_the_flag_imports_as_the_full_checklist(unit_an
     package["assessment"]["title"] = "Old field laptop"
     copy = import_package(package_bytes(package)).assessment
     assert copy.focus == Focus.FULL and len(copy.responses) == 7
+
+
+def test_the_dashboard_says_a_first_assessments_figures_are_of_the_essentials(client, first_as_head):
+    page = text_of(client.get("/"))
+    assert "First" in page and "first assessment: essentials only" in page
