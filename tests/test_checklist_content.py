@@ -27,8 +27,18 @@ V1_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.0.0.yaml")
 V1_1, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-1.1.0.yaml")
 V2_0, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-2.0.0.yaml")
 V2_1, _ = load_checklist_file(FOLDER / "csi-sop-enfsi-2.1.0.yaml")
-ALL = list(CHECKLIST.requirements(["firearms"]))
+ALL = list(CHECKLIST.requirements([m.id for m in CHECKLIST.modules]))
+#: What every assessment includes, whichever scene types the unit serves.
 CORE = [r for r in ALL if r.module is None]
+#: The scene-type modules a unit chooses when the assessment starts (core sections before 2.1.1).
+SCENE_TYPE_MODULES = {
+    "FIR": "fire-explosion",
+    "VEH": "vehicles",
+    "DEC": "deceased",
+    "DVI": "dvi-graves",
+    "CBR": "cbrn-labs",
+    "DIG": "digital",
+}
 FIREARMS = [r for r in ALL if r.module == "firearms"]
 RAW = {r["id"]: r for s in CHECKLIST.document["sections"] for r in s["requirements"]}
 
@@ -142,9 +152,11 @@ def cites(requirement, source, clause=None) -> bool:
 def test_version_2_keeps_the_outline_and_adds_the_missing_scene_types():
     assert CHECKLIST.version == "2.1.1" and V2_1.version == "2.1.0" and V2_0.version == "2.0.0"
     assert V1_0.version == "1.0.0" and V1_1.version == "1.1.0"
-    core_sections = [s.id for s in CHECKLIST.sections if s.module is None]
-    assert core_sections[: len(OUTLINE)] == OUTLINE
-    assert set(NEW_SCENE_TYPES) <= set(core_sections)
+    sections = [s.id for s in CHECKLIST.sections]
+    assert sections[: len(OUTLINE)] == OUTLINE
+    assert [s.id for s in CHECKLIST.sections if s.module is None] == OUTLINE[:-1]  # DIG is a scene type
+    assert set(NEW_SCENE_TYPES) <= set(SCENE_TYPE_MODULES)
+    assert {s: CHECKLIST.section(s).module for s in SCENE_TYPE_MODULES} == SCENE_TYPE_MODULES
     assert len(CORE) >= 170 and len(FIREARMS) >= 30
     assert all(len(s.requirements) >= (3 if s.module is None else 2) for s in CHECKLIST.sections)
 
@@ -223,8 +235,15 @@ def test_the_accreditation_blocking_duties_are_essential():
 def test_essentials_are_at_most_about_a_third():
     share = sum(r.criticality == "essential" for r in ALL) / len(ALL)
     assert 0.25 <= share <= 0.36, f"{share:.0%} essential"
-    core_share = sum(r.criticality == "essential" for r in CORE) / len(CORE)
-    assert core_share <= 0.38, f"{core_share:.0%} of the core essential"
+    # Until 2.1.1 the scene-type sections were core: the bound keeps its meaning for that set
+    # (everything but firearms, what a unit serving every scene type takes without them).
+    without_firearms = [r for r in ALL if r.module != "firearms"]
+    core_share = sum(r.criticality == "essential" for r in without_firearms) / len(without_firearms)
+    assert core_share <= 0.38, f"{core_share:.0%} of the checklist without firearms essential"
+    # The scene-type modules carry few essentials, so a unit serving none of them takes a core
+    # that is slightly more essential (38.9% in 2.1.1); still about a third or a little more.
+    general_share = sum(r.criticality == "essential" for r in CORE) / len(CORE)
+    assert general_share <= 0.40, f"{general_share:.0%} of the core essential"
 
 
 def test_3d_printed_firearms_are_preparedness_not_essentials():

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Unit, User
+from app.services.content.checklists import checklist_of
 from tests.conftest import MINI
 
 
@@ -147,7 +148,9 @@ def test_demo_creates_a_partly_scored_firearms_assessment_once(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assessment = db.session.scalar(select(Assessment))
-    assert assessment.unit.name == "Demo CSI Unit" and assessment.modules == ["firearms"]
+    # Every module, as the web form starts: firearms and the six scene types.
+    assert assessment.unit.name == "Demo CSI Unit" and "firearms" in assessment.modules
+    assert len(assessment.modules) == len(checklist_of(assessment.checklist_version).modules) == 7
     assert len(assessment.unit.sops) >= 8
     scored = [r for r in assessment.responses if r.value is not None or r.not_applicable]
     assert 0.6 * len(assessment.responses) < len(scored) < len(assessment.responses)

@@ -15,10 +15,11 @@ from app.domain.scoring import enough_evidence, shown_score
 from app.domain.workflow import Move
 from app.extensions import db
 from app.models import Assessment, Consultation
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import create_assessment, score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ResponseInput, ReviewInput, Score, save_response, save_review
 from app.services.assessment.summary import summary_of
+from app.services.content.checklists import checklist_of
 from app.services.reporting.reports import render_report_pdf
 from tests.conftest import move_to, text_of
 
@@ -37,6 +38,8 @@ NAMES = [
     "minor",
     "observations",
     "good practices",
+    "focus",  # added with first assessments: lines are only ever appended
+    "scene types left out",
 ]
 
 
@@ -159,6 +162,8 @@ def test_summary_of_a_fresh_assessment_withholds_both_overalls(runner, people, m
         "minor": "0",
         "observations": "0",
         "good practices": "0",
+        "focus": "full",
+        "scene types left out": "none",
     }
 
 
@@ -180,6 +185,8 @@ def test_summary_of_a_partly_scored_assessment_withholds_the_overall_below_half_
         "minor": "0",
         "observations": "0",
         "good practices": "0",
+        "focus": "full",
+        "scene types left out": "none",
     }
 
 
@@ -203,6 +210,8 @@ def test_summary_of_an_agreed_assessment_counts_agreed_scores_and_findings(runne
         "minor": "1",
         "observations": "1",
         "good practices": "1",
+        "focus": "full",
+        "scene types left out": "none",
     }
 
 
@@ -380,3 +389,15 @@ def test_spreadsheet_sections_say_not_assessed_where_too_little_was_scored(clien
     rows = {row[0].value: (row[5].value, row[6].value) for row in book["Sections"].iter_rows(min_row=2)}
     # Alpha: 2 of 3 scored (AAA-01 at 1, AAA-02 at 0); Beta: 1 of 2; Firearms: nothing scored.
     assert rows == {"AAA": (pytest.approx(1 / 5), pytest.approx(2 / 3)), "BBB": (1, 0.5), "FFF": ("not assessed", 0)}
+
+
+def test_summary_of_a_first_assessment_says_essentials_and_the_scene_types_left_out(runner, people, mini_version):
+    assessment = create_assessment(
+        unit=people["unit"], version=mini_version, title="First", modules=(), scope="onsite", focus="essentials"
+    )
+    db.session.commit()
+    result = runner.invoke(args=["assessments", "summary", str(assessment.id)])
+    lines = lines_of(result.output)
+    essentials = sum(1 for r in checklist_of(mini_version).requirements(()) if r.criticality == "essential")
+    assert lines["focus"] == f"essentials {essentials} of 5"
+    assert lines["scene types left out"] == "firearms"

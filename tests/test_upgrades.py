@@ -413,3 +413,46 @@ def test_an_assessment_on_2_0_0_upgrades_to_the_latest_through_2_1_0(runner, mak
     after = {r.requirement.code: r for r in new.responses}
     assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
     assert after["MET-15"].value == before["MET-09"][0]
+
+
+SCENE_TYPES = ["fire-explosion", "vehicles", "deceased", "dvi-graves", "cbrn-labs", "digital"]
+
+
+def test_an_assessment_on_2_1_0_upgrades_to_2_1_1_with_the_scene_types_it_had_as_core(runner, make_unit, make_user):
+    """In 2.1.0 DIG, FIR, VEH, DEC, DVI and CBR were core: the upgraded draft takes their modules and answers."""
+    versions = _store_shipped("csi-sop-enfsi-2.1.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("KOS")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(unit=unit, version=versions["2.1.0"], title="No firearms", modules=[], user=head)
+    before = _answer_everything(assessment)
+    assert {"DIG-01", "FIR-01", "VEH-01", "DEC-01", "DVI-01", "CBR-01"} <= set(before)
+
+    result = runner.invoke(args=["assessments", "upgrade", str(assessment.id), "--to", "2.1.1"])
+
+    assert f"carried over {len(before)} of {len(before)} answers" in result.output.splitlines(), result.output
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    assert sorted(new.modules) == sorted(SCENE_TYPES)  # firearms stays left out, as the unit chose
+    after = {r.requirement.code: r for r in new.responses}
+    assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
+    assert not any(code.startswith("FLT-") for code in after)
+
+
+def test_a_first_assessment_upgrades_as_a_first_assessment(make_unit, make_user):
+    versions = _store_shipped("csi-sop-enfsi-2.1.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("ALB")
+    head = make_user("unit_head", units=[unit])
+    assessment = create_assessment(
+        unit=unit, version=versions["2.1.0"], title="First", modules=["firearms"], user=head, focus="essentials"
+    )
+    before = _answer_everything(assessment)
+    new, plan = upgrade_assessment(assessment, versions["2.1.1"], head)
+    db.session.commit()
+    later = checklist_of(versions["2.1.1"])
+    assert new.focus == "essentials"
+    assert {r.requirement.code for r in new.responses} == {
+        r.id for r in later.requirements(new.modules) if r.criticality == "essential"
+    }
+    after = {r.requirement.code: r.value for r in new.responses}
+    kept = [code for code in before if code in after]
+    assert kept and all(after[code] == before[code][0] for code in kept)
+    assert all("not essential" in why for _rid, why in plan.left)

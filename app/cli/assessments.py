@@ -9,6 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.cli.output import echo, field
+from app.domain.checklist import Focus
+from app.domain.in_scope import in_scope
 from app.domain.scoring import Scope
 from app.domain.workflow import Move
 from app.extensions import db
@@ -58,11 +60,17 @@ def list_assessments() -> None:
     "--module",
     "modules",
     multiple=True,
-    help="An optional module to include; repeat for several (default: every module, as on the web form).",
+    help="An optional module (scene type) to include, e.g. firearms, fire-explosion, vehicles, deceased, "
+    "dvi-graves, cbrn-labs, digital; repeat for several (default: every module, as on the web form).",
 )
 @click.option("--core-only", is_flag=True, help="Leave out every optional module.")
 @click.option("--scope", type=click.Choice([s.value for s in Scope]), default=Scope.DESK.value, show_default=True)
 @click.option("--by", "email", required=True, help="Email of the person starting it.")
+@click.option(
+    "--essentials-only",
+    is_flag=True,
+    help="A first assessment: the essential requirements only (a unit head can widen it later).",
+)
 def create(
     unit_code: str,
     title: str,
@@ -71,6 +79,7 @@ def create(
     core_only: bool,
     scope: str,
     email: str,
+    essentials_only: bool,
 ) -> None:
     """Start an assessment of a unit; prints "Created assessment ID ..."."""
     user = user_by_email(email)
@@ -83,15 +92,26 @@ def create(
     if not modules and not core_only:
         modules = tuple(default_modules(checklist_of(version)))
     try:
-        assessment = create_assessment(unit=unit, version=version, title=title, modules=modules, scope=scope, user=user)
+        assessment = create_assessment(
+            unit=unit,
+            version=version,
+            title=title,
+            modules=modules,
+            scope=scope,
+            user=user,
+            focus=Focus.ESSENTIALS if essentials_only else Focus.FULL,
+        )
     except AssessmentError as exc:
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    count = len(list(checklist_of(version).requirements(assessment.modules)))
+    count = len(list(checklist_of(version).requirements(assessment.modules, assessment.focus)))
     echo(
         f"Created assessment {assessment.id} of {unit.code}: {assessment.title} "
         f"({version.ref}, {scope}, {count} requirements)"
     )
+    if essentials_only:
+        total = in_scope(checklist_of(version), assessment.modules, assessment.focus).total
+        echo(f"First assessment: essential requirements only ({count} of {total})")
 
 
 def _version(ref: str | None):

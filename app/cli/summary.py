@@ -47,7 +47,17 @@ def summary_lines(summary: AssessmentSummary) -> list[tuple[str, str]]:
         ("minor", str(found["minor_nc"])),
         ("observations", str(found["observation"])),
         ("good practices", str(found["good_practice"])),
+        *_in_scope(summary),
     ]
+
+
+def _in_scope(summary: AssessmentSummary) -> list[tuple[str, str]]:
+    """After the fixed lines: the focus ("essentials N of M" for a first assessment) and the scene types left out."""
+    scope = summary.in_scope
+    if scope is None:
+        return []
+    focus = f"essentials {scope.essentials} of {scope.total}" if scope.essentials_only else "full"
+    return [("focus", focus), ("scene types left out", ", ".join(m.id for m in scope.left_out) or "none")]
 
 
 @group.command("summary")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cached_property
 
 from app.domain.text import Text
@@ -28,6 +29,17 @@ DEFAULT_SCALE = (
 #: A clause key that names a topic rather than a number (``recording``, ``contract-review``).
 _STABLE_KEY = re.compile(r"[a-z]+(?:-[a-z]+)*")
 DEFAULT_WEIGHTS = {"essential": 3, "important": 2, "desirable": 1}
+
+
+class Focus(StrEnum):
+    """Which requirements of the chosen sections an assessment takes.
+
+    A unit's first consultation may take the essential requirements only; the others are then
+    out of scope (no card, no figure) until a unit head widens it to the full checklist.
+    """
+
+    FULL = "full"
+    ESSENTIALS = "essentials"
 
 
 @dataclass(frozen=True)
@@ -291,15 +303,29 @@ class Checklist:
         """The declared module with this id; KeyError when there is none."""
         return next(m for m in self.modules if m.id == module_id)
 
-    def sections_for(self, modules: Iterable[str] = ()) -> tuple[Section, ...]:
-        """Core sections plus those of the chosen modules, in checklist order."""
-        chosen = set(modules)
-        return tuple(s for s in self.sections if s.module is None or s.module in chosen)
+    def sections_for(self, modules: Iterable[str] = (), focus: str = Focus.FULL) -> tuple[Section, ...]:
+        """Core sections plus those of the chosen modules, in checklist order.
 
-    def requirements(self, modules: Iterable[str] = ()) -> Iterator[Requirement]:
-        """Requirements of the core and the chosen modules, in checklist order."""
-        for section in self.sections_for(modules):
+        With the essentials focus each section keeps its essential requirements only, and a
+        section left with none is not in scope at all.
+        """
+        chosen = set(modules)
+        sections = tuple(s for s in self.sections if s.module is None or s.module in chosen)
+        if focus != Focus.ESSENTIALS:
+            return sections
+        narrowed = (
+            replace(s, requirements=tuple(r for r in s.requirements if r.criticality == "essential")) for s in sections
+        )
+        return tuple(s for s in narrowed if s.requirements)
+
+    def requirements(self, modules: Iterable[str] = (), focus: str = Focus.FULL) -> Iterator[Requirement]:
+        """Requirements of the core and the chosen modules (essential ones only with that focus), in checklist order."""
+        for section in self.sections_for(modules, focus):
             yield from section.requirements
+
+    def module_size(self, module_id: str) -> int:
+        """How many requirements a module adds to an assessment."""
+        return sum(len(s.requirements) for s in self.sections if s.module == module_id)
 
     def weight(self, requirement: Requirement) -> float:
         """The weight of a requirement, from its criticality."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.domain.checklist import Checklist, Requirement
+from app.domain.checklist import Checklist, Focus, Requirement
 
 #: Sources whose every tracked clause the shipped checklist must cite.
 ACCREDITATION_SOURCES = ("ISO17020", "ENFSI-SOC")
@@ -35,7 +35,9 @@ def _clause_key(clause: str | None) -> tuple:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in clause.replace(" ", ".").split("."))
 
 
-def coverage_matrix(checklist: Checklist, modules: Iterable[str] | None = None) -> list[ClauseCoverage]:
+def coverage_matrix(
+    checklist: Checklist, modules: Iterable[str] | None = None, focus: str = Focus.FULL
+) -> list[ClauseCoverage]:
     """Every tracked clause (cited or not) and every other cited clause, source by source.
 
     A citation of a sub-clause counts for the tracked clause it falls under. ``modules``
@@ -43,7 +45,7 @@ def coverage_matrix(checklist: Checklist, modules: Iterable[str] | None = None) 
     """
     chosen = [m.id for m in checklist.modules] if modules is None else list(modules)
     citing: dict[tuple[str, str | None], list[Requirement]] = {}
-    for req in checklist.requirements(chosen):
+    for req in checklist.requirements(chosen, focus):
         for ref in req.references:
             source = checklist.source(ref.source)
             clause = source.tracked_clause(ref.clause) if source.clauses else ref.clause

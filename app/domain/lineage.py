@@ -245,3 +245,16 @@ def _joined(answers: Sequence[EarlierAnswer], name: str) -> str:
     if len(answers) == 1:
         return parts[0][1] if parts else ""
     return "\n".join(f"[{requirement_id}] {text}" for requirement_id, text in parts)
+
+
+def modules_after_upgrade(earlier: Checklist, later: Checklist, chosen: Iterable[str]) -> list[str]:
+    """The modules an upgraded assessment takes: those chosen that the later version still has, and
+    every module the earlier version did not offer.
+
+    A unit never chose to leave out a module it was not offered: in 2.1.1 the scene-type sections,
+    core until then, became modules, and an assessment upgraded from 2.1.0 keeps them (and their
+    answers) until the unit leaves one out by choice.
+    """
+    offered_before = {m.id for m in earlier.modules}
+    kept = set(chosen)
+    return [m.id for m in later.modules if m.id in kept or m.id not in offered_before]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from app.domain.checklist import Checklist, Section
+from app.domain.checklist import Checklist, Focus, Section
 from app.domain.ranking import Gap, rank_gaps
 from app.domain.scoring import NOT_ASSESSED, Answer, Scope, State, Summary, state_of, summarise
 
@@ -53,10 +53,18 @@ class AssessmentResult:
 
 
 def score_assessment(
-    checklist: Checklist, modules: Iterable[str], answers: Mapping[str, Answer], scope: str = Scope.ONSITE
+    checklist: Checklist,
+    modules: Iterable[str],
+    answers: Mapping[str, Answer],
+    scope: str = Scope.ONSITE,
+    focus: str = Focus.FULL,
 ) -> AssessmentResult:
-    """Section results, the overall summary, each requirement's state and ranked gaps."""
-    sections = checklist.sections_for(modules)
+    """Section results, the overall summary, each requirement's state and ranked gaps.
+
+    Only the requirements in scope count: the core and the chosen modules, and of those the
+    essential ones alone when the focus is the essentials.
+    """
+    sections = checklist.sections_for(modules, focus)
     requirements = [r for s in sections for r in s.requirements]
     states = {r.id: state_of(r, answers.get(r.id, NOT_ASSESSED), scope) for r in requirements}
     scored = {rid: answers[rid] for rid, s in states.items() if s is State.SCORED}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.checklist import Focus
 from app.domain.scoring import Answer, Basis, Scope
 from app.domain.workflow import Stage
 from app.extensions import db
@@ -54,6 +55,7 @@ class Assessment(db.Model):
     __table_args__ = (
         CheckConstraint(in_clause("stage", Stage), name="stage"),
         CheckConstraint(in_clause("scope", Scope), name="scope"),
+        CheckConstraint(in_clause("focus", Focus), name="focus"),
         # One upgraded draft per earlier assessment and version, even when two people upgrade at once.
         Index("uq_assessments_upgrade", "predecessor_id", "checklist_version_id", unique=True),
     )
@@ -64,6 +66,8 @@ class Assessment(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     modules: Mapped[list[str]] = mapped_column(JSON, default=list)
     scope: Mapped[str] = mapped_column(String(10), default=Scope.DESK)
+    #: The full checklist, or the essential requirements only (a unit's first assessment).
+    focus: Mapped[str] = mapped_column(String(12), default=Focus.FULL, server_default=Focus.FULL.value)
     assessors: Mapped[str] = mapped_column(String(500), default="")
     assessed_on: Mapped[dt.date] = mapped_column(default=lambda: utcnow().date())
     stage: Mapped[str] = mapped_column(String(20), default=Stage.SELF_ASSESSMENT)

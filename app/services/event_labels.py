@@ -30,6 +30,7 @@ EVENT = {
     "assessment.reopened": _l("Reopened"),
     "assessment.upgraded": _l("Upgraded to a later checklist version"),
     "assessment.scope_changed": _l("Scope changed"),
+    "assessment.widened": _l("Widened to the full checklist"),
     "assessment.exported": _l("Exported"),
     "assessment.imported": _l("Imported"),
     "plan.actions_suggested": _l("Actions suggested"),

@@ -63,6 +63,7 @@ ACTION = {
     "plan": _l("edit the action plan"),
     "issue": _l("issue the report"),
     "set_scope": _l("change the scope (desk or on-site)"),
+    "widen": _l("widen a first assessment to the full checklist"),
     "submit": _l("submit for expert review"),
     "withdraw": _l("withdraw the submission"),
     "start_review": _l("start the review"),

@@ -37,6 +37,7 @@ class Action(StrEnum):
     PLAN = "plan"  # the action plan
     ISSUE = "issue"  # issue the report of a finalised assessment
     SET_SCOPE = "set_scope"  # change a draft's scope: a document review (desk) or on site
+    WIDEN = "widen"  # widen a first assessment (essentials only) to the full checklist
     # Moves between stages
     SUBMIT = "submit"
     WITHDRAW = "withdraw"
@@ -78,6 +79,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW,
             Action.CREATE,
             Action.SET_SCOPE,
+            Action.WIDEN,
             Action.MANAGE_SOPS,
             Action.IMPORT,
             Action.EXPORT,
@@ -109,6 +111,7 @@ STAGE_ACTIONS: dict[Action, frozenset[Stage]] = {
     Action.PLAN: frozenset(Stage),
     Action.ISSUE: frozenset({Stage.FINALISED}),
     Action.SET_SCOPE: frozenset({Stage.SELF_ASSESSMENT}),  # once submitted, the expert reviews what was asked
+    Action.WIDEN: frozenset({Stage.SELF_ASSESSMENT}),  # the unit's own choice, before anyone reviews it
     Action.FINALISE_INTERNAL: frozenset({Stage.SELF_ASSESSMENT}),
     Action.FINALISE: frozenset({Stage.AGREED}),
     **{Action(move.value): transition.sources for move, transition in TRANSITIONS.items() if move is not Move.FINALISE},

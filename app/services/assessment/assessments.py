@@ -15,7 +15,8 @@ from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.calibration import Calibration, Pair, TickPair, calibrate
-from app.domain.checklist import Checklist
+from app.domain.checklist import Checklist, Focus
+from app.domain.in_scope import InScope, in_scope
 from app.domain.results import AssessmentResult, score_assessment
 from app.domain.scoring import Answer, Scope
 from app.domain.workflow import Stage
@@ -94,8 +95,13 @@ class ScoreSheet:
 
     @property
     def sections(self):
-        """The sections this assessment covers (core and chosen modules)."""
-        return self.checklist.sections_for(self.assessment.modules)
+        """The sections this assessment covers (core and chosen modules, narrowed by its focus)."""
+        return self.checklist.sections_for(self.assessment.modules, self.assessment.focus)
+
+    @cached_property
+    def in_scope(self) -> InScope:
+        """The scene types it takes and leaves out, and its focus (every page says so)."""
+        return in_scope(self.checklist, self.assessment.modules, self.assessment.focus)
 
     @cached_property
     def answers(self) -> dict[str, Answer]:
@@ -105,7 +111,9 @@ class ScoreSheet:
     @cached_property
     def result(self) -> AssessmentResult:
         """Scores of the effective answers."""
-        return score_assessment(self.checklist, self.assessment.modules, self.answers, self.scope)
+        return score_assessment(
+            self.checklist, self.assessment.modules, self.answers, self.scope, self.assessment.focus
+        )
 
     @cached_property
     def self_result(self) -> AssessmentResult:
@@ -113,7 +121,7 @@ class ScoreSheet:
         if self.card is not None:
             raise RuntimeError("a card sheet holds one card: load score_sheet() for the self-assessment")
         answers = {code: r.answer for code, r in self.responses.items()}
-        return score_assessment(self.checklist, self.assessment.modules, answers, self.scope)
+        return score_assessment(self.checklist, self.assessment.modules, answers, self.scope, self.assessment.focus)
 
     def reload(self) -> None:
         """Read everything again, as others have committed it (after a rollback)."""
@@ -124,7 +132,7 @@ class ScoreSheet:
 
     def refresh(self) -> None:
         """Forget computed scores after a change."""
-        for name in ("answers", "result", "self_result", "calibration", "action_of"):
+        for name in ("answers", "result", "self_result", "calibration", "action_of", "in_scope"):
             self.__dict__.pop(name, None)
 
     def review(self, requirement_id: str) -> Review | None:
@@ -151,7 +159,7 @@ class ScoreSheet:
     def calibration(self) -> Calibration:
         """Self against expert over the requirements both scored on the scale."""
         pairs, ticks = [], []
-        for req in self.checklist.requirements(self.assessment.modules):
+        for req in self.checklist.requirements(self.assessment.modules, self.assessment.focus):
             response = self.responses[req.id]
             review = response.review
             if response.value is not None and review is not None and review.value is not None:
@@ -352,7 +360,7 @@ def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]
     for response, code in rows:
         answers[response.assessment_id][code] = effective_answer(response)
     return {
-        a.id: score_assessment(checklist_of(a.checklist_version), a.modules, answers[a.id], a.scope)
+        a.id: score_assessment(checklist_of(a.checklist_version), a.modules, answers[a.id], a.scope, a.focus)
         for a in assessments
     }
 
@@ -479,14 +487,20 @@ def create_assessment(
     assessors: str = "",
     assessed_on: dt.date | None = None,
     user: User | None = None,
+    focus: str = Focus.FULL,
 ) -> Assessment:
-    """Start an assessment pinned to ``version``, with an empty response per requirement (flushed, not committed)."""
+    """Start an assessment pinned to ``version``, with an empty response per requirement in scope (flushed, not committed).
+
+    ``focus``: the full checklist, or the essential requirements only (a unit's first assessment).
+    """
     checklist = checklist_of(version)
     declared = {m.id for m in checklist.modules}
     chosen = sorted(set(modules))
     unknown = [m for m in chosen if m not in declared]
     if unknown:
         raise AssessmentError(_("%(ref)s has no module %(modules)s", ref=checklist.ref, modules=", ".join(unknown)))
+    if focus not in tuple(Focus):
+        raise AssessmentError(_("the focus must be full or essentials, not %(focus)s", focus=focus))
     if not title.strip():
         raise AssessmentError(_("an assessment needs a title"))
     if scope not in tuple(Scope):
@@ -497,17 +511,18 @@ def create_assessment(
         title=title.strip(),
         modules=chosen,
         scope=scope,
+        focus=focus,
         stage=Stage.SELF_ASSESSMENT,
         assessors=assessors.strip(),
         assessed_on=assessed_on or utcnow().date(),
         created_by=user,
     )
-    wanted = {r.id for r in checklist.requirements(chosen)}
+    wanted = {r.id for r in checklist.requirements(chosen, focus)}
     requirement_rows = db.session.scalars(
         select(ChecklistRequirement).where(ChecklistRequirement.checklist_version_id == version.id)
     )
     assessment.responses = [Response(requirement=row) for row in requirement_rows if row.code in wanted]
-    record_scores(assessment, score_assessment(checklist, chosen, {}, scope))
+    record_scores(assessment, score_assessment(checklist, chosen, {}, scope, focus))
     db.session.add(assessment)
     db.session.flush()
     record(
@@ -516,6 +531,10 @@ def create_assessment(
         object_type="assessment",
         object_id=assessment.id,
         assessment=assessment,
-        summary=f"{assessment.title} ({version.ref}, {scope}, modules: {', '.join(chosen) or 'none'})"[:500],
+        summary=(
+            f"{assessment.title} ({version.ref}, {scope}, "
+            f"{'essential requirements only, ' if focus == Focus.ESSENTIALS else ''}"
+            f"modules: {', '.join(chosen) or 'none'})"
+        )[:500],
     )
     return assessment

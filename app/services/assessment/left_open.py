@@ -105,6 +105,6 @@ def left_open(sheet: ScoreSheet) -> list[tuple[str, Response]]:
     unplanned = {gap.requirement.id for gap in plan_of(sheet).unplanned}
     return [
         (gap_id, sheet.responses[gap_id])
-        for gap_id in (r.id for r in sheet.checklist.requirements(sheet.assessment.modules))
+        for gap_id in (r.id for r in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus))
         if gap_id in unplanned and sheet.responses[gap_id].no_action_reason.strip()
     ]

@@ -35,7 +35,7 @@ class Readiness:
 
 def readiness_of(sheet: ScoreSheet) -> Readiness:
     """What is still open in ``sheet``'s assessment."""
-    order = [r.id for r in sheet.checklist.requirements(sheet.assessment.modules)]
+    order = [r.id for r in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus)]
     states = sheet.result.states
     unplanned = {gap.requirement.id for gap in plan_of(sheet).unplanned}
     return Readiness(

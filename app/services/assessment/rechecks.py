@@ -177,7 +177,7 @@ class CarriedStatus:
 
 def carried_status(sheet: ScoreSheet) -> CarriedStatus | None:
     """Counts of carried answers for the results page and the report; None when nothing was carried."""
-    order = [r.id for r in sheet.checklist.requirements(sheet.assessment.modules)]
+    order = [r.id for r in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus)]
     carried = [rid for rid in order if rid in sheet.responses and sheet.responses[rid].carried_from]
     if not carried:
         return None

@@ -10,7 +10,7 @@ from app.services.assessment.assessments import ScoreSheet
 def findings(sheet: ScoreSheet) -> dict[str, list[tuple[Requirement, Response]]]:
     """Requirements by finding class (major, minor, observation, good practice), in checklist order."""
     found: dict[str, list[tuple[Requirement, Response]]] = {key: [] for key in FINDINGS}
-    for req in sheet.checklist.requirements(sheet.assessment.modules):
+    for req in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus):
         response = sheet.responses[req.id]
         if response.review is not None and response.review.finding:
             found[response.review.finding].append((req, response))

@@ -49,7 +49,7 @@ def plan_scope_change(sheet: ScoreSheet, scope: str) -> ScopeChange:
     if scope not in tuple(Scope):
         raise ScopeRefused(_("Choose the scope: desk (a document review) or onsite."))
     assessment = sheet.assessment
-    then = score_assessment(sheet.checklist, assessment.modules, sheet.answers, scope)
+    then = score_assessment(sheet.checklist, assessment.modules, sheet.answers, scope, assessment.focus)
     now = sheet.result
     order = list(now.states)
     return ScopeChange(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.domain.calibration import Calibration
+from app.domain.in_scope import InScope
 from app.domain.scoring import State, Summary
 from app.models import FINDINGS
 from app.services.assessment.assessments import ScoreSheet
@@ -47,6 +48,8 @@ class AssessmentSummary:
     #: On an imported copy no expert here has started reviewing: how many of the scores the overall
     #: rests on are agreed scores reported by the trusted installation it came from (never "reviewed").
     counted_reported: int = 0
+    #: The scene types taken and left out, and the focus (a first assessment counts essentials only).
+    in_scope: InScope | None = None
 
     @property
     def overall_score(self) -> float | None:
@@ -92,7 +95,7 @@ class AssessmentSummary:
 def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
     """The facts of ``sheet``'s assessment that the pages, the report and the command show."""
     assessment = sheet.assessment
-    requirements = [r.id for r in sheet.checklist.requirements(assessment.modules)]
+    requirements = [r.id for r in sheet.checklist.requirements(assessment.modules, assessment.focus)]
     agreed = {rid for rid in requirements if (review := sheet.responses[rid].review) is not None and review.agreed}
     scored = [rid for rid in requirements if sheet.result.states[rid] is State.SCORED]
     counted_agreed = sum(1 for rid in scored if rid in agreed)
@@ -118,4 +121,5 @@ def summary_of(sheet: ScoreSheet) -> AssessmentSummary:
         reviewed=reviewed,
         internal_check=assessment.is_locked and not assessment.reviewed,
         counted_reported=counted_reported,
+        in_scope=sheet.in_scope,
     )

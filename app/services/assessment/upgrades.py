@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.domain.checklist import Checklist
-from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, merge
+from app.domain.lineage import Carry, EarlierAnswer, Kind, Lineage, merge, modules_after_upgrade
 from app.domain.results import score_assessment
 from app.domain.scoring import Scope
 from app.extensions import db
@@ -54,7 +54,9 @@ class UpgradePlan:
     @property
     def site_requirements(self) -> int:
         """Requirements of the new draft only records or practice decide ("to verify on site" in a desk review)."""
-        return sum(1 for req in self.lineage.later.requirements(self.modules) if req.needs_site_visit)
+        return sum(
+            1 for req in self.lineage.later.requirements(self.modules, self.assessment.focus) if req.needs_site_visit
+        )
 
     @property
     def words_to_read(self) -> int:
@@ -146,9 +148,9 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
                 **{"from": current.version},
             )
         ) from None
-    declared = {m.id for m in later.modules}
-    modules = [m for m in assessment.modules if m in declared]
-    in_scope = {r.id for r in later.requirements(modules)}
+    modules = modules_after_upgrade(checklist_of(current), later, assessment.modules)
+    in_modules = {r.id for r in later.requirements(modules)}
+    in_scope = {r.id for r in later.requirements(modules, assessment.focus)}
     responses = _earlier_answers(assessment)
     answered = [rid for rid, response in responses.items() if response.answer.given]
     carried, left = [], []
@@ -159,6 +161,10 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
         elif rid in found.retired:
             reason = found.retired[rid]
             left.append((rid, _("retired: %(reason)s", reason=reason) if reason else _("retired")))
+        elif any(s in in_modules for s in found.successors(rid)):
+            left.append(
+                (rid, _("its successors are not essential, and this first assessment takes the essentials only"))
+            )
         elif found.successors(rid):
             left.append((rid, _("its successors are in a module this assessment leaves out")))
         else:
@@ -219,6 +225,7 @@ def upgrade_assessment(
         scope=scope or assessment.scope,
         assessors=assessment.assessors,
         user=user,
+        focus=assessment.focus,
     )
     new.predecessor = assessment
     try:  # two people upgrading at the same moment: the database keeps one draft per version
@@ -266,7 +273,7 @@ def upgrade_assessment(
                     )
         answers[rid] = response.answer
     _carry_actions(assessment, new, taken_from)
-    record_scores(new, score_assessment(later, plan.modules, answers, new.scope))
+    record_scores(new, score_assessment(later, plan.modules, answers, new.scope, new.focus))
     db.session.flush()
     record(
         "assessment.upgraded",

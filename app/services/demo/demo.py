@@ -255,7 +255,7 @@ def make_demo(full: bool = False, seed: int = 17, reviewed: bool = True) -> Demo
     sops = {s.code: s for s in unit.sops}
     rng = random.Random(seed)
     truth: dict[str, int] = {}
-    for section in checklist.sections_for(assessment.modules):
+    for section in checklist.sections_for(assessment.modules, assessment.focus):
         mean, bias = PROFILE.get(section.id, (1.5, 0))
         for req in section.requirements:
             truth[req.id] = true_level(rng, mean, req.criticality)

@@ -91,7 +91,7 @@ def review_demo(
     move(sheet, Move.START_REVIEW, expert)
     take_part(sheet.assessment, expert, Action.REVIEW)
     reviewed: list[str] = []
-    for req in sheet.checklist.requirements(sheet.assessment.modules):
+    for req in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus):
         response = sheet.responses[req.id]
         if not full and rng.random() < 0.12:
             continue

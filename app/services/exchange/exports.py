@@ -88,7 +88,7 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
     checklist = sheet.checklist
     gaps = {g.requirement.id: g for g in sheet.result.gaps}
     rows = []
-    for req in checklist.requirements(assessment.modules):
+    for req in checklist.requirements(assessment.modules, assessment.focus):
         r = sheet.responses[req.id]
         answer = sheet.answers[req.id]
         state = sheet.result.states[req.id]

@@ -78,6 +78,8 @@ class ImportPlan:
     modules: list[str] = field(default_factory=list)
     #: desk or onsite: as chosen at import, else as the package says (never guessed).
     scope: str = ""
+    #: The package's focus: a first assessment's "essentials", else (and for an older package) the full checklist.
+    focus: str = "full"
     notes: list[str] = field(default_factory=list)
 
 

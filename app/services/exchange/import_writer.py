@@ -88,6 +88,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         title=meta["title"].strip(),
         modules=plan.modules,
         scope=plan.scope,
+        focus=plan.focus,
         assessors=(meta.get("assessors") or "").strip(),
         assessed_on=package_date(meta.get("assessed_on"), "assessment/assessed_on") or now.date(),
         stage=Stage.SELF_ASSESSMENT,  # submitted below, when the plan says so and the answers are whole
@@ -108,7 +109,7 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
         ).all()
     )
     answered = {row.requirement: row for row in plan.responses}
-    wanted = [r.id for r in plan.checklist.requirements(plan.modules)]
+    wanted = [r.id for r in plan.checklist.requirements(plan.modules, plan.focus)]
     rows = []
     for code in wanted:
         row = answered.get(code)

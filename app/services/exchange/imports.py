@@ -25,7 +25,7 @@ import jsonschema
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.domain.checklist import Checklist
+from app.domain.checklist import Checklist, Focus
 from app.domain.limits import LimitError, forbidden_in, path_text, unit_code
 from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
@@ -353,7 +353,8 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
             entry = dict(entry, issued_on=package_date(entry.get("issued_on"), f"sops/{index}/issued_on"))
             new_sops.append(entry)
             register.add(entry["code"])
-    wanted = {r.id for r in checklist.requirements(meta["modules"])}
+    focus = meta.get("focus") or Focus.FULL  # an older package has none: the full checklist
+    wanted = {r.id for r in checklist.requirements(meta["modules"], focus)}
     responses = _response_rows(checklist, data, wanted, register, keep_review=provenance.trusted)
     package_date(meta.get("assessed_on"), "assessment/assessed_on")
     consultation = data.get("consultation") or {}
@@ -396,6 +397,7 @@ def plan_import(data: dict[str, Any], user: User | None, scope: str | None = Non
         digest=digest,
         modules=sorted(set(meta["modules"])),
         scope=chosen_scope,
+        focus=focus,
         notes=import_notes(provenance, carried, bool(meta.get("reviewed"))),
     )
 

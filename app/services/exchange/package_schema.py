@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.domain.checklist import COST_BANDS, EFFORT_BANDS
+from app.domain.checklist import COST_BANDS, EFFORT_BANDS, Focus
 from app.domain.limits import LENGTH
 from app.domain.scoring import Basis, Scope
 from app.domain.workflow import Stage
@@ -170,6 +170,8 @@ PACKAGE_SCHEMA: dict[str, Any] = {
                 "title": text("title", required=True),
                 "modules": {"type": "array", "maxItems": 20, "items": text("module", required=True)},
                 "scope": _enum(Scope),
+                # Only a first assessment carries it ("essentials"); a package without it is the full checklist.
+                "focus": {"enum": list(Focus)},
                 "assessors": text("assessors"),
                 "assessed_on": _DATE,
                 "status": {"enum": ["draft", "finalised"]},  # format 1

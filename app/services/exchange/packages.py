@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 
 from app.config import installation_id
+from app.domain.checklist import Focus
 from app.models import REVIEW_FIELDS, TICK_FIELDS, Assessment, Response, Review
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.workflow import consultation_of
@@ -116,13 +117,16 @@ def build_package(
             "reviewed": assessment.reviewed,
             "revision": assessment.revision,
             "finalised_at": _iso(assessment.finalised_at),
+            # Only where it is not the full checklist, so a full assessment's record keeps its hash.
+            **({"focus": assessment.focus} if assessment.focus != Focus.FULL else {}),
         },
         "sops": [
             {"code": s.code, "title": s.title, "version": s.version, "issued_on": _iso(s.issued_on), "notes": s.notes}
             for s in unit.sops
         ],
         "responses": [
-            _response(req.id, sheet.responses[req.id]) for req in sheet.checklist.requirements(assessment.modules)
+            _response(req.id, sheet.responses[req.id])
+            for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
         ],
         "consultation": None
         if consultation is None
@@ -158,7 +162,7 @@ def _imported_from(assessment: Assessment, sheet: ScoreSheet) -> dict[str, Any]:
     signature = origin.get("signature") or {}
     reported = [
         {"requirement": req.id, **{name: getattr(layer, name) for name in REPORTED_FIELDS}, **ticks_of(layer)}
-        for req in sheet.checklist.requirements(assessment.modules)
+        for req in sheet.checklist.requirements(assessment.modules, assessment.focus)
         if (layer := sheet.responses[req.id].reported) is not None
     ]
     return {

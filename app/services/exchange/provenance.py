@@ -100,7 +100,7 @@ def imported_from(assessment: Assessment, sheet: ScoreSheet | None = None) -> Im
     where = signature.get("name") or installation.get("name") or installation.get("id") or _("another installation")
     reported = []
     if sheet is not None:
-        for req in sheet.checklist.requirements(assessment.modules):
+        for req in sheet.checklist.requirements(assessment.modules, assessment.focus):
             response = sheet.responses.get(req.id)
             if response is not None and response.reported is not None:
                 reported.append((req, response, response.reported))

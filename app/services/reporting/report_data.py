@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from app.domain.calibration import Calibration
 from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
+from app.domain.in_scope import InScope
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
 from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, shown_score, summarise
@@ -136,6 +137,11 @@ class ReportData:
         return self.sheet.checklist
 
     @property
+    def in_scope(self) -> InScope:
+        """The scene types covered and left out, and the focus (printed on the cover and the summary)."""
+        return self.sheet.in_scope
+
+    @property
     def result(self) -> AssessmentResult:
         return self.sheet.result
 
@@ -177,7 +183,11 @@ class ReportData:
     @property
     def cited_sources(self):
         """Sources cited by the requirements in this assessment, in declaration order."""
-        used = {ref.source for req in self.checklist.requirements(self.assessment.modules) for ref in req.references}
+        used = {
+            ref.source
+            for req in self.checklist.requirements(self.assessment.modules, self.assessment.focus)
+            for ref in req.references
+        }
         return [s for s in self.checklist.sources if s.id in used]
 
     def basis_count(self, basis: str) -> int:
@@ -242,7 +252,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
                 action_number=numbers.get(action.id) if action else None,
             )
         )
-    requirements = list(checklist.requirements(assessment.modules))
+    requirements = list(checklist.requirements(assessment.modules, assessment.focus))
     by_state: dict[str, list[Requirement]] = {s.value: [] for s in State}
     for req in requirements:
         by_state[sheet.result.states[req.id].value].append(req)
@@ -276,7 +286,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
 
 def _annex(sheet: ScoreSheet) -> list[ClauseState]:
     """Clause by clause of ISO/IEC 17020 and ENFSI-SOC: how the citing requirements stand."""
-    matrix = coverage_matrix(sheet.checklist, sheet.assessment.modules)
+    matrix = coverage_matrix(sheet.checklist, sheet.assessment.modules, sheet.assessment.focus)
     clauses = [row for row in matrix if row.source in ACCREDITATION_SOURCES and row.clause is not None]
     clauses.sort(key=lambda row: ACCREDITATION_SOURCES.index(row.source))  # stable: clause order kept
     rows = []

@@ -21,7 +21,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.domain.checklist import Checklist
+from app.domain.checklist import Checklist, Focus
 from app.domain.scoring import Basis, Scope
 from app.models import FINDINGS, STANCES, Response, Review, Sop
 from app.services.assessment.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
@@ -46,7 +46,16 @@ class NewAssessmentForm(FlaskForm):
 
     unit = SelectField(_l("Unit"), coerce=database_id, validators=[DataRequired()])
     checklist = SelectField(_l("Checklist"), coerce=database_id, validators=[DataRequired()])
-    modules = MultiCheckboxField(_l("Optional modules"), validate_choice=False)
+    modules = MultiCheckboxField(_l("Which scene types does your unit serve?"), validate_choice=False)
+    focus = RadioField(
+        _l("How much of the checklist"),
+        choices=[
+            SelectChoice(Focus.FULL.value, _l("Full checklist")),
+            SelectChoice(Focus.ESSENTIALS.value, _l("First assessment: essential requirements only")),
+        ],
+        default=Focus.FULL.value,
+        validators=[Optional()],  # a client that does not ask takes the full checklist
+    )
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     scope = RadioField(
         _l("Scope"),

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.domain.checklist import Focus
 from app.domain.workflow import Move, Stage
 from app.extensions import db
 from app.models import Assessment, ChecklistVersion, Unit
@@ -23,6 +24,7 @@ from app.services.assessment.summary import summary_of
 from app.services.assessment.upgrades import later_versions, successors
 from app.services.assessment.workflow import MoveRefused, move, needs_readiness
 from app.services.content.checklists import checklist_of, latest_versions
+from app.services.content.scene_types import scene_types_offered
 from app.services.labels import MOVE
 from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
@@ -53,8 +55,8 @@ def new():
     form = NewAssessmentForm()
     form.unit.choices = [SelectChoice(u.id, f"{u.code} — {u.name}") for u in units]
     form.checklist.choices = [SelectChoice(v.id, f"{v.title} ({v.version})") for v in versions]
-    modules = {m.id: m for v in versions for m in checklist_of(v).modules}
-    form.modules.choices = [SelectChoice(m.id, str(m.title)) for m in modules.values()]
+    scene_types = scene_types_offered(versions)
+    form.modules.choices = [SelectChoice(s.id, str(s.title)) for s in scene_types]
     if request.method == "GET":
         wanted = request.args.get("unit")
         form.unit.data = next((u.id for u in units if u.code == wanted), units[0].id)
@@ -65,27 +67,35 @@ def new():
     elif form.validate_on_submit():
         unit = next(u for u in units if u.id == form.unit.data)
         version = db.get_or_404(ChecklistVersion, form.checklist.data)
-        chosen = [m for m in form.modules.data or [] if m in {x.id for x in checklist_of(version).modules}]
-        try:
-            assessment = create_assessment(
-                unit=unit,
-                version=version,
-                title=form.title.data,
-                modules=chosen,
-                scope=form.scope.data,
-                assessors=form.assessors.data or "",
-                assessed_on=form.assessed_on.data,
-                user=current_user,
-            )
-        except AssessmentError as exc:
-            db.session.rollback()
-            form.title.errors.append(str(exc))
+        declared = {x.id for x in checklist_of(version).modules}
+        offered = {s.id for s in scene_types}
+        # A module another loaded version offers is not this version's to take; an id no form offered is refused.
+        chosen = [m for m in form.modules.data or [] if m in declared]
+        unknown = sorted(m for m in set(form.modules.data or []) if m not in declared and m not in offered)
+        if unknown:
+            form.modules.errors = [_("There is no scene type %(modules)s to choose.", modules=", ".join(unknown))]
         else:
-            db.session.commit()
-            flash(_("Assessment started. Score the requirements section by section."), "success")
-            return redirect(url_for("assessments.score", assessment_id=assessment.id))
+            try:
+                assessment = create_assessment(
+                    unit=unit,
+                    version=version,
+                    title=form.title.data,
+                    modules=chosen,
+                    scope=form.scope.data,
+                    assessors=form.assessors.data or "",
+                    assessed_on=form.assessed_on.data,
+                    user=current_user,
+                    focus=form.focus.data or Focus.FULL,
+                )
+            except AssessmentError as exc:
+                db.session.rollback()
+                form.title.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(_("Assessment started. Score the requirements section by section."), "success")
+                return redirect(url_for("assessments.score", assessment_id=assessment.id))
     status = 400 if form.errors else 200
-    return render_template("assessments/new.html", form=form), status
+    return render_template("assessments/new.html", form=form, scene_types={s.id: s for s in scene_types}), status
 
 
 @bp.get("/<int:assessment_id>")

@@ -1,0 +1,30 @@
+"""The scene types (optional modules) a unit chooses from when an assessment starts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.domain.text import Text
+from app.models import ChecklistVersion
+from app.services.content.checklists import checklist_of
+
+
+@dataclass(frozen=True)
+class SceneType:
+    """A module offered on the create form: what it covers and how many requirements it adds."""
+
+    id: str
+    title: Text
+    description: Text | None
+    size: int
+
+
+def scene_types_offered(versions: Iterable[ChecklistVersion]) -> list[SceneType]:
+    """The modules the given versions declare, each once (as the first version declaring it has it)."""
+    offered: dict[str, SceneType] = {}
+    for version in versions:
+        checklist = checklist_of(version)
+        for m in checklist.modules:
+            offered.setdefault(m.id, SceneType(m.id, m.title, m.description, checklist.module_size(m.id)))
+    return list(offered.values())
