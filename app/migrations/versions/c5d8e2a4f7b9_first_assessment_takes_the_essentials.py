@@ -4,7 +4,7 @@ A unit's first consultation may take the essential requirements only; the others
 scope until a unit head widens the draft to the full checklist. Existing assessments are full.
 
 Revision ID: c5d8e2a4f7b9
-Revises: b3e7d1f9a2c4
+Revises: c8e2f6a4d1b9
 Create Date: 2026-12-07 07:45:00
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c5d8e2a4f7b9'
-down_revision = 'b3e7d1f9a2c4'
+down_revision = 'c8e2f6a4d1b9'
 branch_labels = None
 depends_on = None
 
