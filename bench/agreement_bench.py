@@ -1,4 +1,4 @@
-"""Agreement between two independent scorings of the same SOP, with checklist 2.1.0.
+"""Agreement between two independent scorings of the same SOP, with the checklist version they scored.
 
 Reads the scorings kept in ``tests/data/scorings/`` (one file per SOP and scorer: which SOP,
 who, and per requirement the elements ticked and the level, or a state) and prints, per SOP
@@ -35,11 +35,21 @@ def _kappa(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def checklist_file(ref: str) -> Path:
+    """The shipped file of ``id@version``: a frozen earlier version, else the current file."""
+    checklist_id, version = ref.split("@")
+    frozen = ROOT / "checklists" / f"{checklist_id}-{version}.yaml"
+    return frozen if frozen.is_file() else ROOT / "checklists" / f"{checklist_id}.yaml"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "tests" / "data" / "scorings")
-    parser.add_argument("--checklist", type=Path, default=ROOT / "checklists" / "csi-sop-enfsi.yaml")
+    parser.add_argument("--checklist", type=Path, help="default: the version the scorings name")
     args = parser.parse_args()
+    if args.checklist is None:
+        named = {yaml.safe_load(p.read_text(encoding="utf-8")).get("checklist") for p in args.folder.glob("*.yaml")}
+        args.checklist = checklist_file(sorted(n for n in named if n)[-1])
     checklist, _text = load_checklist_file(args.checklist)
     requirements = list(checklist.requirements([m.id for m in checklist.modules]))
     by_sop: dict[str, dict[str, dict[str, Mark]]] = defaultdict(dict)

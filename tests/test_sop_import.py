@@ -7,8 +7,14 @@ import hashlib
 import os
 
 import pytest
-from conftest import finalise, response_of
-from sop_files import (
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Citation, Event, Sop, SopDocument, SopSection
+from app.services.content.sop_documents import import_sop_document, read_original, sops_dir
+from app.services.content.sops import SopError
+from tests.conftest import finalise, response_of
+from tests.sop_files import (
     corrupt_docx_bytes,
     docx_bytes,
     encrypted_pdf_bytes,
@@ -19,12 +25,6 @@ from sop_files import (
     text_bytes,
     zip_without_document,
 )
-from sqlalchemy import func, select
-
-from app.extensions import db
-from app.models import Citation, Event, Sop, SopDocument, SopSection
-from app.services.content.sop_documents import import_sop_document, read_original, sops_dir
-from app.services.content.sops import SopError
 
 SCENE_SECTIONS = [
     ("0", "", 31),
@@ -240,7 +240,7 @@ def test_a_new_version_keeps_history_diffs_and_marks_open_answers_citing_changed
 
 
 def answer_everything_and_finalise(assessment, user):
-    from conftest import answer_the_rest
+    from tests.conftest import answer_the_rest
 
     answer_the_rest(assessment)
     finalise(assessment, user)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 
-from conftest import text_of
-from sop_files import docx_bytes, pdf_bytes, scanned_pdf_bytes
 from sqlalchemy import func, select
 from test_sop_import import SCENE_SOP_V2
 
 from app.extensions import db
 from app.models import Sop, SopDocument
+from tests.conftest import text_of
+from tests.sop_files import docx_bytes, pdf_bytes, scanned_pdf_bytes
 
 
 def _upload(post, unit_code, data, filename, **fields):

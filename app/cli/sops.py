@@ -1,4 +1,5 @@
-"""``flask sops import`` and ``flask sops sections``: a unit's SOP documents from the command line.
+"""``flask sops import``, ``flask sops sections`` and ``flask sops suggest``: a unit's SOP documents
+from the command line, and the passages most likely to answer each requirement.
 
 Both lines are a contract scripts rely on: keep the names, the options and the printed lines.
 """
@@ -12,10 +13,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
-from app.cli.output import echo, field
+from app.cli.output import echo, field, json_field
 from app.domain import limits
 from app.extensions import db
-from app.models import Sop, Unit
+from app.models import Assessment, Sop, Unit
+from app.services.content.evidence import current_documents, suggestions
 from app.services.content.sop_documents import (
     ImportOutcome,
     SopImportError,
@@ -25,7 +27,7 @@ from app.services.content.sop_documents import (
 )
 from app.services.content.sop_extraction import ExtractionRefused
 
-group = AppGroup("sops", help="Import a unit's SOP documents and list their sections.")
+group = AppGroup("sops", help="Import a unit's SOP documents, list their sections, suggest evidence.")
 
 
 def _unit(code: str) -> Unit:
@@ -113,6 +115,44 @@ def sections_command(unit_code: str, code: str) -> None:
         )
     for section in document.sections:
         echo(f"{field(section.number)}\t{field(section.heading)}\t{section.length}")
+
+
+@group.command("suggest")
+@click.argument("assessment_id", type=int)
+@click.argument("requirement_id", required=False)
+@click.option("-n", "count", type=click.IntRange(1, 20), default=3, show_default=True, help="Suggestions each.")
+@click.option("--all", "every", is_flag=True, help="Every requirement of the assessment.")
+@click.option("--json", "as_json", is_flag=True, help="As JSON: {REQ-ID: [{code, section, score, heading}, ...]}.")
+def suggest_command(assessment_id: int, requirement_id: str | None, count: int, every: bool, as_json: bool) -> None:
+    """The passages of the unit's current SOPs most likely to answer REQUIREMENT_ID (or --all):
+    one line each, CODE SECTION SCORE HEADING, tab-separated, best first."""
+    assessment = db.session.get(Assessment, assessment_id)
+    if assessment is None:
+        raise click.ClickException(f"no assessment {assessment_id}")
+    if every == bool(requirement_id):
+        raise click.UsageError("name one REQUIREMENT_ID or give --all")
+    wanted = None if every else [requirement_id.strip().upper()]
+    found = suggestions(assessment, wanted, n=count)
+    if wanted and wanted[0] not in found:
+        raise click.ClickException(f"assessment {assessment_id} has no requirement {wanted[0]}")
+    if not current_documents(assessment.unit_id):
+        echo(f"{assessment.unit.code} has no imported SOP document; import one with flask sops import", err=True)
+    if as_json:
+        rows = {
+            rid: [
+                {"code": s.passage.code, "section": s.passage.section, "score": s.score, "heading": s.passage.heading}
+                for s in listed
+            ]
+            for rid, listed in found.items()
+        }
+        echo(json_field(rows))
+        return
+    for rid, listed in found.items():
+        for s in listed:
+            prefix = f"{rid}\t" if every else ""
+            echo(
+                f"{prefix}{field(s.passage.code)}\t{field(s.passage.section)}\t{s.score:.3f}\t{field(s.passage.heading)}"
+            )
 
 
 def register(app: Flask) -> None:
