@@ -753,3 +753,62 @@ def test_the_missing_topics_of_the_second_review_are_covered():
 def test_new_statements_are_short():
     long = {rid: n for rid in NEW_IN_2_1 if (n := len(str(CHECKLIST.requirement(rid).statement).split())) > 25}
     assert long == {}
+
+
+#: Plain words (issue 16): a CSI unit head reading English as a second language follows a statement
+#: of at most this many words (whitespace-separated), carrying one duty.
+MAX_STATEMENT_WORDS = 25
+#: A statement decided from the documents opens with the document that carries the duty
+#: ("The SOP requires ...", "The quality manual names ...", "Where ..., the SOP sets ...").
+DOCUMENT_SUBJECT = re.compile(r"^(Where [^,]+, )?the (\S+ ){0,4}?(SOP|manual|procedure|policy|documents)\b", re.I)
+
+
+def test_every_statement_has_at_most_25_words():
+    long = {r.id: n for r in ALL if (n := len(str(r.statement).split())) > MAX_STATEMENT_WORDS}
+    assert long == {}
+
+
+def test_every_statement_is_one_sentence_ending_in_a_full_stop():
+    wrong = [r.id for r in ALL if not str(r.statement).endswith(".") or re.search(r"[.;] [A-Z]", str(r.statement))]
+    assert wrong == []
+
+
+def test_every_statement_opens_with_where_its_duty_is_seen():
+    """The SOP (or manual) for a document duty, what is observed for a practice duty."""
+    wrong = [
+        r.id
+        for r in ALL
+        if (r.decided_from == "document" and not DOCUMENT_SUBJECT.match(str(r.statement)))
+        or (r.decided_from == "practice" and not str(r.statement).startswith("Observation"))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "statement", ["The SOP requires a log. It is kept", "The SOP requires a log", "Staff keep a log."]
+)
+def test_the_statement_checks_catch_two_sentences_a_missing_stop_and_no_document(statement):
+    one_sentence = statement.endswith(".") and not re.search(r"[.;] [A-Z]", statement)
+    assert not (one_sentence and DOCUMENT_SUBJECT.match(statement))
+
+
+def test_a_requirement_carried_as_the_same_duty_is_its_2_1_0_predecessor_in_other_words():
+    """``carried_as: same`` carries answers without a re-check, so the duty must truly be the same."""
+    marked = [r for r in ALL if r.carried_as == "same"]
+    wrong = []
+    for req in marked:
+        try:
+            before = V2_1.requirement(req.id)
+        except KeyError:
+            wrong.append((req.id, "no requirement with this id in 2.1.0"))
+            continue
+        elements = [(str(e.text), e.essential) for e in req.elements]
+        if elements != [(str(e.text), e.essential) for e in before.elements]:
+            wrong.append((req.id, "elements differ"))
+        if (req.criticality, req.decided_from) != (before.criticality, before.decided_from):
+            wrong.append((req.id, "criticality or basis differs"))
+        if req.replaces and req.replaces != (req.id,):
+            wrong.append((req.id, "replaces another requirement"))
+    assert wrong == []
+    carried = lineage(V2_1, CHECKLIST)
+    assert [r.id for r in marked if carried.carries[r.id].to_recheck] == []

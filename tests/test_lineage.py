@@ -127,3 +127,79 @@ def test_the_shipped_upgrade_to_2_0_0_carries_six_nearly_identical_statements_wi
         "STR-08",
     ]
     assert not found.carries["EQP-10"].near_identical  # 95 % the same words, but adds checking expiry dates
+
+
+MINI_PLAIN = DATA / "mini-plain.yaml"
+MINI_TICKS = DATA / "mini-ticks.yaml"
+
+
+def test_a_requirement_marked_carried_as_same_carries_its_answer_without_a_recheck():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(MINI_PLAIN.read_text()))
+    plain = found.carries["AAA-01"]
+    assert plain.kind is Kind.REWORDED and plain.similarity < NEAR_IDENTICAL
+    assert plain.plain_words and not plain.to_recheck
+
+
+def test_an_unmarked_plain_words_rewording_is_still_rechecked():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(MINI_PLAIN.read_text()))
+    assert not found.carries["BBB-01"].plain_words and found.carries["BBB-01"].to_recheck
+
+
+def test_the_mark_never_hides_a_change_of_basis():
+    found = lineage(parse_checklist(MINI.read_text()), parse_checklist(MINI_PLAIN.read_text()))
+    moved = found.carries["BBB-02"]  # marked, but now decided from records instead of practice
+    assert moved.basis_changed and not moved.plain_words and moved.to_recheck
+
+
+def _reworded_ticks(element_change: tuple[str, str] | None = None) -> str:
+    text = MINI_TICKS.read_text().replace('version: "1.1.0"', 'version: "1.2.0"')
+    text = text.replace(
+        "        statement: The SOP requires the essential thing to be done and recorded.\n",
+        "        statement: The SOP says staff do the essential thing and write it down.\n        carried_as: same\n",
+    )
+    return text.replace(*element_change) if element_change else text
+
+
+def test_the_mark_holds_only_when_the_elements_are_the_predecessors():
+    earlier = parse_checklist(MINI_TICKS.read_text())
+    same = lineage(earlier, parse_checklist(_reworded_ticks()))
+    assert same.carries["AAA-01"].plain_words and not same.carries["AAA-01"].to_recheck
+    flipped = ('"It says who signs the record.", essential: false', '"It says who signs the record.", essential: true')
+    changed = lineage(earlier, parse_checklist(_reworded_ticks(flipped)))
+    assert not changed.carries["AAA-01"].plain_words and changed.carries["AAA-01"].to_recheck
+
+
+def test_the_mark_vouches_for_the_last_step_only():
+    """From 1.0.0 through 1.1.0 to 1.2.0: the step before the mark must keep the statement too."""
+    v1 = parse_checklist(MINI.read_text())
+    through = MINI_TICKS.read_text()
+    middle = parse_checklist(through)
+    later_text = _reworded_ticks().replace("level_rule: >", 'carries_from: "1.1.0"\n  level_rule: >', 1)
+    found = lineage(v1, parse_checklist(later_text), [middle])
+    assert found.carries["AAA-01"].plain_words and not found.carries["AAA-01"].to_recheck
+    changed_middle = parse_checklist(
+        through.replace(
+            "statement: The SOP requires the essential thing to be done and recorded.",
+            "statement: The SOP requires the essential thing to be done, recorded and reviewed by a second person.",
+        )
+    )
+    found = lineage(v1, parse_checklist(later_text), [changed_middle])
+    assert not found.carries["AAA-01"].plain_words and found.carries["AAA-01"].to_recheck
+
+
+def test_a_requirement_carried_as_same_that_replaces_another_is_refused_with_its_line():
+    text = MINI_PLAIN.read_text().replace(
+        "        carried_as: same\n        guidance: Look for the record.\n",
+        "        carried_as: same\n        replaces: [AAA-02]\n        guidance: Look for the record.\n",
+        1,
+    )
+    text = text.replace("      - id: AAA-02\n", "      - id: AAA-09\n")  # AAA-02 now carried by AAA-01
+    with pytest.raises(ChecklistInvalid) as refused:
+        parse_checklist(text, "mini-plain.yaml")
+    assert "mini-plain.yaml:" in str(refused.value) and "'AAA-01' is carried_as the same duty" in str(refused.value)
+
+
+def test_an_unknown_carried_as_value_is_refused():
+    text = MINI_PLAIN.read_text().replace("        carried_as: same\n", "        carried_as: similar\n", 1)
+    with pytest.raises(ChecklistInvalid, match="carried_as"):
+        parse_checklist(text, "mini-plain.yaml")

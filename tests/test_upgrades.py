@@ -456,3 +456,42 @@ def test_a_first_assessment_upgrades_as_a_first_assessment(make_unit, make_user)
     kept = [code for code in before if code in after]
     assert kept and all(after[code] == before[code][0] for code in kept)
     assert all("not essential" in why for _rid, why in plan.left)
+
+
+MINI_PLAIN = DATA / "mini-plain.yaml"
+
+
+@pytest.fixture
+def mini_plain(mini_version) -> ChecklistVersion:
+    """Version 1.1.0: AAA-01 reworded in plain words and marked the same duty; BBB-01 reworded, unmarked."""
+    checklist, text = load_checklist_file(MINI_PLAIN)
+    store_checklist(checklist, text, MINI_PLAIN.name)
+    return db.session.scalar(select(ChecklistVersion).where(ChecklistVersion.version == "1.1.0"))
+
+
+def test_a_plain_words_rewording_marked_the_same_duty_carries_without_a_recheck(scored, mini_plain):
+    assessment, head = scored
+    plan = plan_upgrade(assessment, mini_plain)
+    assert [c.requirement_id for c in plan.plain_words] == ["AAA-01"]
+    assert [c.requirement_id for c in plan.to_recheck] == ["BBB-01", "BBB-02"]  # unmarked; marked onto records
+    new, _plan = upgrade_assessment(assessment, mini_plain, head)
+    db.session.commit()
+    marked = response_of(new, "AAA-01")
+    assert (marked.value, marked.recheck) == (3, False)
+    assert marked.carried_from == "1.0.0 AAA-01 (reworded in plain words, same duty)"
+    unmarked = response_of(new, "BBB-01")
+    assert (unmarked.value, unmarked.recheck, unmarked.carried_from) == (1, True, "1.0.0 BBB-01 (reworded)")
+
+
+def test_the_upgrade_page_and_the_card_say_reworded_in_plain_words_same_duty(client, scored, mini_plain, login, post):
+    assessment, head = scored
+    login(head)
+    preview = text_of(client.get(f"/assessments/{assessment.id}/upgrade?to=1.1.0"))
+    assert "1 requirement reworded in plain words, same duty: its answer carries without a re-check" in preview
+    assert "2 requirements to re-check" in preview
+    post(f"/assessments/{assessment.id}/upgrade", {"to": "1.1.0"})
+    new = db.session.scalar(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    cards = text_of(client.get(f"/assessments/{new.id}/score"))
+    assert "Carried over from 1.0.0 AAA-01 (reworded in plain words, same duty) without a re-check" in cards
+    beta = text_of(client.get(f"/assessments/{new.id}/score?section=BBB"))
+    assert "Carried over from 1.0.0 BBB-01 (reworded). The requirement changed" in beta

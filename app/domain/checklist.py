@@ -161,6 +161,8 @@ class Requirement:
     criticality_reason: Text | None = None
     #: The checkable items it consists of; the level follows the ones met (see :func:`level_from_elements`).
     elements: tuple[Element, ...] = ()
+    #: ``same``: reworded in plainer words; the duty and the elements are the predecessor's (same id).
+    carried_as: str | None = None
 
     @property
     def needs_site_visit(self) -> bool:

@@ -16,6 +16,12 @@ From that, each requirement of the later version is:
 A reworded or split-off requirement whose statement keeps nearly all the earlier words, on
 the same basis (``decided_from``), carries its answer without a re-check; an answer carried
 onto another basis (a requirement now decided from records or practice) is always re-checked.
+
+A reworded requirement marked ``carried_as: same`` says it is its predecessor (its own id, in the
+version just before) in plainer words: same duty, same elements, same criticality and basis. Its
+answer carries as the same duty without a re-check, whatever share of the words it keeps. The
+mark vouches for that last step only: coming from an older version, the statement must also be
+(nearly) the same between that version and the predecessor.
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ class Carry:
     similarity: float | None = None
     #: The later requirement is decided from another basis (records, practice) than the earlier.
     basis_changed: bool = False
+    #: Reworded in plain words, the same duty (``carried_as: same``, checked against the predecessor).
+    plain_words: bool = False
 
     @property
     def near_identical(self) -> bool:
@@ -77,7 +85,7 @@ class Carry:
             return False
         if self.basis_changed:
             return True
-        return self.kind is not Kind.SAME and not self.near_identical
+        return self.kind is not Kind.SAME and not self.near_identical and not self.plain_words
 
     @property
     def change(self) -> float:
@@ -106,7 +114,9 @@ def _statement(checklist: Checklist, requirement_id: str) -> str:
     return " ".join(checklist.requirement(requirement_id).statement.in_language(checklist.language).split())
 
 
-def _carry(earlier: Checklist, later: Checklist, requirement_id: str, named: tuple[str, ...], kind: Kind) -> Carry:
+def _carry(
+    earlier: Checklist, later: Checklist, requirement_id: str, named: tuple[str, ...], kind: Kind, plain: bool = False
+) -> Carry:
     if kind is Kind.NEW:
         return Carry(requirement_id, named, kind)
     statement = _statement(later, requirement_id)
@@ -114,7 +124,31 @@ def _carry(earlier: Checklist, later: Checklist, requirement_id: str, named: tup
     ratio = 1.0 if kind is Kind.SAME else similarity(before, statement)
     basis = later.requirement(requirement_id).decided_from
     changed = any(earlier.requirement(e).decided_from != basis for e in named)
-    return Carry(requirement_id, named, kind, ratio, changed)
+    return Carry(requirement_id, named, kind, ratio, changed, plain and kind is Kind.REWORDED)
+
+
+def _plain_words(earlier: Checklist, predecessor: Checklist, later: Checklist, rid: str, earlier_id: str) -> bool:
+    """``rid`` is marked ``carried_as: same`` and is truly its predecessor's duty, reached from ``earlier_id``.
+
+    The predecessor is the requirement with the same id in the version just before ``later``:
+    same elements (text and essential flags), criticality and basis. When the upgrade starts in
+    an older version, that version's statement must be the predecessor's, or nearly so.
+    """
+    req = later.requirement(rid)
+    if req.carried_as != "same":
+        return False
+    try:
+        before = predecessor.requirement(rid)
+    except KeyError:
+        return False
+    if (before.elements, before.criticality, before.decided_from) != (req.elements, req.criticality, req.decided_from):
+        return False
+    if predecessor is earlier:
+        return earlier_id == rid
+    start = earlier.requirement(earlier_id)
+    return start.decided_from == before.decided_from and (
+        similarity(_statement(earlier, earlier_id), _statement(predecessor, rid)) >= NEAR_IDENTICAL
+    )
 
 
 def _step(earlier: Checklist, later: Checklist) -> tuple[dict[str, tuple[str, ...]], dict[str, Text | None]]:
@@ -165,8 +199,10 @@ def lineage(earlier: Checklist, later: Checklist, through: Sequence[Checklist] =
     """
     chain = [earlier, *through, later]
     sources, retired = _step(chain[0], chain[1])
+    last_step = sources  # the later requirements' sources in the version just before it
     for before, after in itertools.pairwise(chain[1:]):
         step_sources, step_retired = _step(before, after)
+        last_step = step_sources
         for mid, reason in step_retired.items():  # what reached a retired requirement goes no further
             for old in sources.get(mid, ()):
                 retired.setdefault(old, reason)
@@ -192,7 +228,12 @@ def lineage(earlier: Checklist, later: Checklist, through: Sequence[Checklist] =
             kind = Kind.SAME
         else:
             kind = Kind.REWORDED
-        carries[req.id] = _carry(earlier, later, req.id, named, kind)
+        plain = (
+            kind is Kind.REWORDED
+            and last_step[req.id] == (req.id,)
+            and _plain_words(earlier, chain[-2], later, req.id, named[0])
+        )
+        carries[req.id] = _carry(earlier, later, req.id, named, kind, plain)
     unaccounted = tuple(
         r.id for s in earlier.sections for r in s.requirements if r.id not in claimed and r.id not in retired
     )

@@ -377,7 +377,10 @@ def _semantic_problems(doc: dict, at: _Locator) -> Iterable[Problem]:
 
 
 def _lineage_problems(doc: dict, current_ids: set[str], at: _Locator) -> Iterable[Problem]:
-    """An earlier requirement is either carried on (``replaces``) or retired, never both."""
+    """An earlier requirement is either carried on (``replaces``) or retired, never both.
+
+    A requirement ``carried_as: same`` takes its own id's answer, never another's.
+    """
     retired = doc.get("retired") or []
     yield from _duplicates(
         [("retired", i, "id") for i in range(len(retired))], [r["id"] for r in retired], "retired id", at
@@ -388,6 +391,14 @@ def _lineage_problems(doc: dict, current_ids: set[str], at: _Locator) -> Iterabl
         for ri, req in enumerate(section["requirements"])
         for old in req.get("replaces") or ()
     }
+    for si, section in enumerate(doc["sections"]):
+        for ri, req in enumerate(section["requirements"]):
+            if req.get("carried_as") and any(old != req["id"] for old in req.get("replaces") or ()):
+                yield at.problem(
+                    ["sections", si, "requirements", ri, "carried_as"],
+                    f"'{req['id']}' is carried_as the same duty, which is its predecessor's with its own id; "
+                    "a requirement that replaces others is re-checked",
+                )
     for i, entry in enumerate(retired):
         if entry["id"] in current_ids:
             yield at.problem(["retired", i, "id"], f"'{entry['id']}' is retired but is a requirement of this version")
@@ -457,6 +468,7 @@ def _build(doc: dict, digest: str) -> Checklist:
                     elements=tuple(
                         Element(text=text(e["text"]), essential=e["essential"]) for e in req.get("elements") or ()
                     ),
+                    carried_as=req.get("carried_as"),
                 )
             )
         sections.append(

@@ -50,6 +50,8 @@ class UpgradePlan:
     near_identical: list[Carry] = field(default_factory=list)
     #: Later requirements with elements whose carried score brings no ticks: the elements are to be ticked.
     to_tick: list[str] = field(default_factory=list)
+    #: Reworded in plain words, the same duty (``carried_as: same``): carried without a re-check.
+    plain_words: list[Carry] = field(default_factory=list)
 
     @property
     def site_requirements(self) -> int:
@@ -173,7 +175,8 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
         carry for rid, carry in found.carries.items() if rid in in_scope and any(e in answered for e in carry.earlier)
     ]
     to_recheck = sorted((c for c in taking if c.to_recheck), key=lambda c: -c.change)  # stable: checklist order
-    near = [c for c in taking if c.near_identical]
+    plain = [c for c in taking if c.plain_words and not c.to_recheck]
+    near = [c for c in taking if c.near_identical and c not in plain]
     earlier_checklist = checklist_of(current)
     to_tick = [
         c.requirement_id
@@ -184,7 +187,7 @@ def plan_upgrade(assessment: Assessment, version: ChecklistVersion) -> UpgradePl
             earlier_checklist, later, c.requirement_id, [(e, responses[e]) for e in c.earlier if e in responses]
         )
     ]
-    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near, to_tick)
+    return UpgradePlan(assessment, version, found, modules, answered, carried, to_recheck, left, near, to_tick, plain)
 
 
 def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
@@ -197,9 +200,14 @@ def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
     )
 
 
+#: What ``carried_from`` adds after the earlier requirement(s), by kind (stored, so in the file's language).
+_ORIGIN = {Kind.SAME: "", Kind.REWORDED: " (reworded)", Kind.SPLIT: " (split)", Kind.MERGED: " (merged)"}
+PLAIN_WORDS = " (reworded in plain words, same duty)"
+
+
 def _describe(carry: Carry, from_version: str) -> str:
-    kind = {Kind.SAME: "", Kind.REWORDED: " (reworded)", Kind.SPLIT: " (split)", Kind.MERGED: " (merged)"}
-    return f"{from_version} {', '.join(carry.earlier)}{kind[carry.kind]}"[:200]
+    how = PLAIN_WORDS if carry.plain_words and not carry.to_recheck else _ORIGIN[carry.kind]
+    return f"{from_version} {', '.join(carry.earlier)}{how}"[:200]
 
 
 def upgrade_assessment(
