@@ -495,3 +495,21 @@ def test_the_upgrade_page_and_the_card_say_reworded_in_plain_words_same_duty(cli
     assert "Carried over from 1.0.0 AAA-01 (reworded in plain words, same duty) without a re-check" in cards
     beta = text_of(client.get(f"/assessments/{new.id}/score?section=BBB"))
     assert "Carried over from 1.0.0 BBB-01 (reworded). The requirement changed" in beta
+
+
+def test_the_plain_words_of_2_1_1_ask_nothing_to_be_checked_again(make_unit, make_user):
+    """2.1.1 rewords 281 statements in plain words with the same duties and elements: an upgrade from
+    2.1.0 carries every answer and asks no card to be re-checked."""
+    versions = _store_shipped("csi-sop-enfsi-2.1.0.yaml", "csi-sop-enfsi.yaml")
+    unit = make_unit("CRO")
+    head = make_user("unit_head", units=[unit])
+    modules = [m.id for m in checklist_of(versions["2.1.0"]).modules]
+    assessment = create_assessment(unit=unit, version=versions["2.1.0"], title="All", modules=modules, user=head)
+    before = _answer_everything(assessment)
+    plan = plan_upgrade(assessment, versions["2.1.1"])
+    assert plan.to_recheck == [] and len(plan.plain_words) == 281
+    new, _plan = upgrade_assessment(assessment, versions["2.1.1"], head)
+    db.session.commit()
+    after = {r.requirement.code: r for r in new.responses}
+    assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
+    assert not any(r.recheck for r in new.responses)
