@@ -265,6 +265,8 @@ class Citation(db.Model):
     frozen_title: Mapped[str | None] = mapped_column(String(300))
     frozen_version: Mapped[str | None] = mapped_column(String(40))
     frozen_issued_on: Mapped[dt.date | None]
+    #: The sentences of the section quoted when the citation was made from a suggestion ("" when typed).
+    quote: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     response: Mapped[Response] = relationship(back_populates="citations")
     sop: Mapped[Sop | None] = relationship()

@@ -16,6 +16,7 @@ from app.services import labels
 EVENT = {
     "response.changed": _l("Self-assessment changed"),
     "response.confirmed": _l("Carried answer confirmed"),
+    "response.cited": _l("SOP section cited"),
     "review.changed": _l("Expert review changed"),
     "reply.changed": _l("Reply or dissent changed"),
     "assessment.created": _l("Assessment started"),

@@ -316,8 +316,10 @@ def save_response(
     response.level_reason = data.level_reason.strip() if data.ticks is not None else ""
     wanted = [(sop_id, section.strip()) for sop_id, section in data.citations]
     if [(c.sop_id, c.section) for c in response.citations] != wanted:
+        quoted = {(c.sop_id, c.section): c.quote for c in response.citations}  # a passage kept stays quoted
         response.citations = [
-            Citation(sop_id=sop_id, section=section, position=i) for i, (sop_id, section) in enumerate(wanted)
+            Citation(sop_id=sop_id, section=section, position=i, quote=quoted.get((sop_id, section), ""))
+            for i, (sop_id, section) in enumerate(wanted)
         ]
     if _snapshot(response, ANSWER_FIELDS) != {k: v for k, v in before.items() if k != "recheck"}:
         # Changed by a person who looked at it: the carried answer is checked. A save that

@@ -1,0 +1,97 @@
+"""Citing a section of the unit's SOP as evidence: from a card's suggestion, or on several cards at once.
+
+A citation made here keeps the document, the section number and the sentences quoted as they
+read when cited; finalising freezes the document's name and version beside them (see
+:class:`app.models.Citation`), so a locked assessment shows what was assessed even after a new
+version of the SOP is imported. Citing is part of the self-assessment: the same stage guard as a
+save, and each card cited gets a new version, so a page showing it before saves into a conflict
+rather than over the citation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+from app.models import Citation, Sop, User
+from app.services.accounts.audit import record
+from app.services.assessment.access import Action
+from app.services.assessment.assessments import AssessmentError, ScoreSheet
+from app.services.assessment.responses import MAX_CITATIONS, _flushed, _require_stage, _touch, claim_stage
+from app.services.content.sop_documents import current_document
+
+#: Characters of an SOP section kept as the quote of a citation.
+MAX_QUOTE = 2000
+
+
+class CiteRefused(AssessmentError):
+    """The section cannot be cited as asked; the message says why and nothing was cited."""
+
+
+@dataclass(frozen=True)
+class Cited:
+    """What citing a section did: the cards it was added to, and those that cited it already."""
+
+    cited: tuple[str, ...]
+    already: tuple[str, ...]
+
+
+def quote_of(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
+    """The quote kept with a citation: the highlighted sentences, else the section's opening, shortened."""
+    parts = [" ".join(text[a:b].split()) for a, b in highlights] or [" ".join(text.split())]
+    quote = " … ".join(p for p in parts if p)
+    return quote if len(quote) <= MAX_QUOTE else quote[: MAX_QUOTE - 1].rstrip() + "…"
+
+
+def cite_section(
+    sheet: ScoreSheet, requirement_ids: list[str], sop: Sop, number: str, quote: str, user: User | None
+) -> Cited:
+    """Add ``sop`` section ``number`` with ``quote`` to each requirement's citations (flushed, not committed).
+
+    Refused whole, nothing cited, when the document is not the unit's, the section is not in its
+    current version, a requirement is not in the assessment or already holds the most citations.
+    """
+    if sop.unit_id != sheet.assessment.unit_id:
+        raise CiteRefused(_("Cite documents from this unit's register."))
+    document = current_document(sop)
+    sections = {s.number: s for s in document.sections} if document is not None else {}
+    if number not in sections:
+        raise CiteRefused(_("%(code)s has no section %(number)s in its current version.", code=sop.code, number=number))
+    wanted = list(dict.fromkeys(r.strip().upper() for r in requirement_ids if r.strip()))
+    if not wanted:
+        raise CiteRefused(_("Choose the requirements to cite this section on."))
+    missing = [rid for rid in wanted if rid not in sheet.responses]
+    if missing:
+        raise CiteRefused(_("Not part of this assessment: %(ids)s.", ids=", ".join(missing)))
+    cited, already = [], []
+    for rid in wanted:
+        response = sheet.responses[rid]
+        if any(c.sop_id == sop.id and c.section == number for c in response.citations):
+            already.append(rid)
+        elif len(response.citations) >= MAX_CITATIONS:
+            raise CiteRefused(
+                _("%(id)s cites %(num)s documents already, the most a requirement takes.", id=rid, num=MAX_CITATIONS)
+            )
+        else:
+            cited.append(rid)
+    if not cited:
+        return Cited((), tuple(already))
+    _require_stage(sheet, Action.SCORE)
+    claim_stage(sheet, Action.SCORE)  # the self-assessment's guard, as a save
+    quote = quote_of(quote)
+    for rid in cited:
+        response = sheet.responses[rid]
+        response.citations.append(Citation(sop=sop, section=number, quote=quote, position=len(response.citations)))
+        _touch(response, user)
+        _flushed(response)
+    record(
+        "response.cited",
+        user=user,
+        object_type="sop",
+        object_id=sop.code,
+        assessment=sheet.assessment,
+        summary=f"{sop.code} § {number} cited on {', '.join(cited)}"[:500],
+        after={"requirements": cited, "section": number, "quote": quote[:300]},
+    )
+    return Cited(tuple(cited), tuple(already))
