@@ -416,6 +416,28 @@ def test_a_sub_clause_whose_topic_is_unconfirmed_is_never_cited():
     assert {"6.3", "7.2", "8.2"} <= cited  # the clause above is cited instead
 
 
+def test_a_whole_document_citation_is_a_recorded_decision_never_a_forgotten_locator():
+    """Every source cited without a clause says in its provenance why it is cited as a whole."""
+    whole = {ref.source for r in ALL for ref in r.references if ref.clause is None}
+    raw = {s["id"]: s for s in CHECKLIST.document["sources"]}
+    silent = sorted(
+        source
+        for source in whole
+        if not any("as a whole" in str(line) for line in raw[source]["provenance"].get("unconfirmed") or [])
+    )
+    assert silent == []
+    assert not whole & {s.id for s in CHECKLIST.sources if s.clauses}  # clauses, once confirmed, are used
+
+
+def test_iso_27037_is_cited_by_its_confirmed_top_level_clauses():
+    iso = CHECKLIST.source("ISO27037")
+    assert set(iso.clauses) == {"6", "7", "Annex B"}
+    cited = {(r.id, ref.clause) for r in ALL for ref in r.references if ref.source == "ISO27037"}
+    assert {rid for rid, _ in cited} == {"REC-08", "REC-18", "FPM-06"} | {f"DIG-0{n}" for n in range(1, 7)}
+    assert ("DIG-06", "Annex B") in cited and ("DIG-03", "7") in cited
+    assert iso.cite("Annex B") == "ISO27037 Annex B"
+
+
 def test_edition_lines_say_which_edition_a_number_comes_from():
     enfsi, g19 = CHECKLIST.source("ENFSI-SOC"), CHECKLIST.source("ILAC-G19")
     assert enfsi.edition == "v1.0 numbering; the later manual not yet mapped"
