@@ -498,8 +498,9 @@ def test_the_upgrade_page_and_the_card_say_reworded_in_plain_words_same_duty(cli
 
 
 def test_the_plain_words_of_2_1_1_ask_nothing_to_be_checked_again(make_unit, make_user):
-    """2.1.1 rewords 281 statements in plain words with the same duties and elements: an upgrade from
-    2.1.0 carries every answer and asks no card to be re-checked."""
+    """2.1.1 rewords 280 statements in plain words with the same duties and elements: an upgrade from
+    2.1.0 carries every answer and asks only FSD-01, whose elements follow the seizure record now,
+    to be checked again."""
     versions = _store_shipped("csi-sop-enfsi-2.1.0.yaml", "csi-sop-enfsi.yaml")
     unit = make_unit("CRO")
     head = make_user("unit_head", units=[unit])
@@ -507,9 +508,9 @@ def test_the_plain_words_of_2_1_1_ask_nothing_to_be_checked_again(make_unit, mak
     assessment = create_assessment(unit=unit, version=versions["2.1.0"], title="All", modules=modules, user=head)
     before = _answer_everything(assessment)
     plan = plan_upgrade(assessment, versions["2.1.1"])
-    assert plan.to_recheck == [] and len(plan.plain_words) == 281
+    assert [c.requirement_id for c in plan.to_recheck] == ["FSD-01"] and len(plan.plain_words) == 280
     new, _plan = upgrade_assessment(assessment, versions["2.1.1"], head)
     db.session.commit()
     after = {r.requirement.code: r for r in new.responses}
     assert {code: (after[code].value, after[code].evidence_note) for code in before} == before
-    assert not any(r.recheck for r in new.responses)
+    assert [r.requirement.code for r in new.responses if r.recheck] == ["FSD-01"]
