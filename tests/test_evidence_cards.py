@@ -14,7 +14,7 @@ from app.models import Assessment, Citation
 from app.services.content.sop_documents import import_sop_document
 from app.services.exchange.packages import build_package
 from app.web.assessments.evidence_box import excerpt
-from tests.conftest import answer_the_rest, csrf_token, finalise, response_of, text_of
+from tests.conftest import answer_the_rest, finalise, response_of, text_of
 
 SOP_TEXT = b"""# Scene SOP
 
@@ -75,10 +75,10 @@ def test_a_card_shows_three_suggested_passages_with_the_matching_sentences_marke
     page = client.get(f"/assessments/{a.id}/score?section=AAA")
     card = _card(page.get_data(as_text=True), "AAA-01")
     assert "Suggested evidence" in card and "Suggested by word matching; check the passage before citing." in card
-    assert card.count('data-suggestion ') == 3
+    assert card.count("data-suggestion ") == 3
     assert "<mark>The essential thing is done at every scene and recorded on the record form.</mark>" in card
     assert "SOP-1 § 1</strong> Records" in card
-    assert card.count('action="/assessments/%d/responses/AAA-01/cite"' % a.id) == 3
+    assert card.count(f'action="/assessments/{a.id}/responses/AAA-01/cite"') == 3
 
 
 def test_sop_text_is_shown_as_text_never_as_html(client, cited_unit, head):
@@ -92,6 +92,10 @@ def test_an_excerpt_escapes_everything_but_its_marks():
     text = "<b>Bold</b> first. Plain & simple second."
     assert str(excerpt(text, ((0, 18),))) == "<mark>&lt;b&gt;Bold&lt;/b&gt; first.</mark> …"
     assert str(excerpt(text, ())) == "&lt;b&gt;Bold&lt;/b&gt; first. Plain &amp; simple second."
+    three = "A one. B two. C three. " + "filler " * 20 + "D four."
+    assert str(excerpt(three, ((0, 6), (14, 22)))) == "<mark>A one.</mark> B two. <mark>C three.</mark> …"
+    assert str(excerpt(three, ((7, 13), (10, 22)))) == "… <mark>B two. C three.</mark> …"
+    assert str(excerpt(three, ((0, 6), (len(three) - 7, len(three))))) == "<mark>A one.</mark> … <mark>D four.</mark>"
 
 
 def test_no_box_without_imported_sops(client, make_unit, make_assessment, make_user, login):
@@ -289,3 +293,11 @@ def test_a_package_round_trip_keeps_the_quotes_and_an_older_package_imports_as_b
             import_package(package_bytes(sent))
             imported = db.session.scalars(select(Citation).order_by(Citation.section)).all()
             assert [(c.section, c.quote) for c in imported] == quotes
+
+
+def test_the_csv_export_gives_the_quote_with_the_citation(client, cited_unit, head, cite):
+    a, sop = cited_unit
+    cite(a, "AAA-01", sop.id, "1", response_of(a, "AAA-01").version)
+    exported = client.get(f"/assessments/{a.id}/export.csv")
+    assert exported.status_code == 200
+    assert f"SOP-1 v1, § 1: “{FIRST_QUOTE}”" in exported.get_data(as_text=True)

@@ -44,20 +44,23 @@ def _plain(text: str, limit: int) -> str:
 
 def excerpt(text: str, highlights: tuple[tuple[int, int], ...]) -> Markup:
     """The passage's highlighted sentences in ``<mark>``, short gaps between them kept, the rest "…"."""
-    spans = sorted((max(0, a), min(len(text), b)) for a, b in highlights if b > a)
+    spans: list[tuple[int, int]] = []
+    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in highlights if b > a):
+        if spans and a <= spans[-1][1]:  # overlapping or touching spans: one mark
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
+            spans.append((a, b))
     if not spans:
         return Markup(escape(_plain(text, OPENING_SHOWN)))
     parts: list[Markup] = [Markup("… ")] if text[: spans[0][0]].strip() else []
     end = spans[0][0]
     for a, b in spans:
-        if a < end:  # overlapping spans: mark only what is new
-            a = end
-            if a >= b:
-                continue
-        gap = text[end:a]
-        if gap.strip():
-            parts.append(escape(" " + _plain(gap, GAP_KEPT + 1) + " ") if len(gap.strip()) <= GAP_KEPT else Markup(" … "))
+        gap = " ".join(text[end:a].split())
+        if len(gap) > GAP_KEPT:
+            parts.append(Markup(" … "))
         elif gap:
+            parts.append(escape(f" {gap} "))
+        elif a > end:
             parts.append(Markup(" "))
         parts.append(Markup("<mark>%s</mark>") % _plain(text[a:b], SPAN_SHOWN))
         end = b
@@ -90,7 +93,9 @@ def passages_of(found: list[Suggestion], response: Response, sop_ids: dict[str, 
     return shown
 
 
-def suggested_evidence(sheet: ScoreSheet, requirement_ids: list[str], sops: list[Sop]) -> dict[str, list[SuggestedPassage]]:
+def suggested_evidence(
+    sheet: ScoreSheet, requirement_ids: list[str], sops: list[Sop]
+) -> dict[str, list[SuggestedPassage]]:
     """The passages to suggest on each card shown, computed once for the page ({} without imported SOPs)."""
     if not requirement_ids or not sops:
         return {}
