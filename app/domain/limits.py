@@ -45,6 +45,7 @@ LENGTH = {
     "assessors": 500,
     "name": 200,
     "section": 120,
+    "quote": 2000,  # the sentences a citation quotes (app.services.assessment.citing.MAX_QUOTE)
     "place": 200,
     "note": 8000,
     "justification": 4000,

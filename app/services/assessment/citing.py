@@ -18,7 +18,15 @@ from app.models import Citation, Sop, User
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
-from app.services.assessment.responses import MAX_CITATIONS, _flushed, _require_stage, _touch, claim_stage
+from app.services.assessment.responses import (
+    MAX_CITATIONS,
+    _check_version,
+    _flushed,
+    _require_stage,
+    _touch,
+    claim_stage,
+)
+from app.services.content.evidence import suggestions
 from app.services.content.sop_documents import current_document
 
 #: Characters of an SOP section kept as the quote of a citation.
@@ -95,3 +103,40 @@ def cite_section(
         after={"requirements": cited, "section": number, "quote": quote[:300]},
     )
     return Cited(tuple(cited), tuple(already))
+
+
+#: Suggestions looked through for the highlighted sentences of a passage cited from a card.
+QUOTED_FROM = 10
+
+
+def passage_quote(sheet: ScoreSheet, requirement_id: str, sop: Sop, number: str) -> str:
+    """What citing ``sop`` section ``number`` on a card quotes: the sentences its suggestion
+    highlights for the requirement, else the section's opening ("" for a section not in the
+    current version: :func:`cite_section` says why it cannot be cited).
+
+    Computed here from the stored text, never taken from the browser.
+    """
+    for suggestion in suggestions(sheet.assessment, [requirement_id], n=QUOTED_FROM).get(requirement_id, []):
+        if suggestion.passage.code == sop.code and suggestion.passage.section == number:
+            return quote_of(suggestion.passage.text, suggestion.highlights)
+    document = current_document(sop)
+    section = next((s for s in document.sections if s.number == number), None) if document else None
+    return quote_of(section.text or "") if section is not None else ""
+
+
+def cite_passage(
+    sheet: ScoreSheet, requirement_id: str, sop: Sop, number: str, *, expected_version: int | None, user: User | None
+) -> Citation:
+    """Cite one passage on one card, from the card's suggestions (flushed, not committed).
+
+    A conflict (:class:`ResponseConflict`) when the card was saved since the page showed it;
+    otherwise as :func:`cite_section`. Citing a passage the card cites already changes nothing.
+    Returns the card's citation of the passage.
+    """
+    response = sheet.responses.get(requirement_id)
+    if response is None:
+        raise CiteRefused(_("Not part of this assessment: %(ids)s.", ids=requirement_id))
+    _require_stage(sheet, Action.SCORE)
+    _check_version(response, expected_version)
+    cite_section(sheet, [requirement_id], sop, number, passage_quote(sheet, requirement_id, sop, number), user)
+    return next(c for c in response.citations if (c.sop is sop or c.sop_id == sop.id) and c.section == number)

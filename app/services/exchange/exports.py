@@ -111,7 +111,10 @@ def response_rows(assessment: Assessment, sheet: ScoreSheet | None = None) -> li
                 "not_applicable": _("yes") if answer.not_applicable else "",
                 "na_justification": r.na_justification,
                 "citations": "; ".join(
-                    f"{c.code} v{c.doc_version}" + (f", § {c.section}" if c.section else "") for c in r.citations
+                    f"{c.code} v{c.doc_version}"
+                    + (f", § {c.section}" if c.section else "")
+                    + (f": “{c.quote}”" if c.quote else "")
+                    for c in r.citations
                 ),
                 "note": r.evidence_note,
                 "checklist_recommendation": str(recommendation) if recommendation else "",

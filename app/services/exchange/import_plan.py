@@ -57,6 +57,8 @@ class ResponseRow:
     #: The elements the unit found met (None: not ticked), and why another level than theirs.
     ticks: list[int] | None = None
     level_reason: str = ""
+    #: The sentences each citation quotes, by (document code, section); a citation without one is absent.
+    quotes: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 @dataclass

@@ -147,7 +147,13 @@ def write_import(plan: ImportPlan, user: User | None) -> ImportOutcome:
     }
 
     citations = [
-        {"response_id": response_id[r.requirement], "position": i, "sop_id": sop_ids[code], "section": section}
+        {
+            "response_id": response_id[r.requirement],
+            "position": i,
+            "sop_id": sop_ids[code],
+            "section": section,
+            "quote": r.quotes.get((code, section), ""),
+        }
         for r in plan.responses
         for i, (code, section) in enumerate(r.citations)
     ]

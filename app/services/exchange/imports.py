@@ -227,6 +227,11 @@ def _response_rows(
         if listed is None and entry.get("sop"):  # format 1: one SOP and section
             listed = [{"sop": entry["sop"], "section": entry.get("sop_section") or ""}]
         citations = [(c["sop"], (c.get("section") or "").strip()) for c in listed or []]
+        quotes = {
+            (c["sop"], (c.get("section") or "").strip()): c["quote"].strip()
+            for c in listed or []
+            if isinstance(c.get("quote"), str) and c["quote"].strip()
+        }
         for sop, _section in citations:
             if sop not in sop_codes:
                 raise PackageRefused(
@@ -268,6 +273,7 @@ def _response_rows(
                 no_action_reason=(entry.get("no_action_reason") or "").strip(),
                 ticks=ticks,
                 level_reason=(entry.get("level_reason") or "").strip() if ticks is not None else "",
+                quotes=quotes,
             )
         )
     return rows

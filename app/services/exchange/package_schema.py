@@ -97,6 +97,7 @@ _RESPONSE = {
                     "sop": text("sop_code", required=True),
                     "section": text("section"),
                     "version": text("sop_version"),
+                    "quote": text("quote"),
                 },
             },
         },

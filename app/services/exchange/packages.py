@@ -17,7 +17,7 @@ from flask import current_app
 
 from app.config import installation_id
 from app.domain.checklist import Focus
-from app.models import REVIEW_FIELDS, TICK_FIELDS, Assessment, Response, Review
+from app.models import REVIEW_FIELDS, TICK_FIELDS, Assessment, Citation, Response, Review
 from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.assessment.workflow import consultation_of
 
@@ -68,10 +68,19 @@ def _review(review: Review | None) -> dict[str, Any] | None:
     return entry
 
 
+def _citation(citation: Citation) -> dict[str, Any]:
+    """A citation as the package carries it; ``quote`` only when there is one, so that packages
+    of citations without quotes (and their record hashes) stay as they were."""
+    entry: dict[str, Any] = {"sop": citation.code, "version": citation.doc_version, "section": citation.section}
+    if citation.quote:
+        entry["quote"] = citation.quote
+    return entry
+
+
 def _response(requirement_id: str, response: Response) -> dict[str, Any]:
     entry: dict[str, Any] = {"requirement": requirement_id}
     entry.update({name: getattr(response, name) for name in _RESPONSE_FIELDS})
-    entry["citations"] = [{"sop": c.code, "version": c.doc_version, "section": c.section} for c in response.citations]
+    entry["citations"] = [_citation(c) for c in response.citations]
     entry["updated_at"] = _iso(response.updated_at)
     entry["updated_by"] = response.updated_by.name if response.updated_by else None
     entry.update(ticks_of(response))

@@ -18,6 +18,7 @@ from app.services.assessment.rechecks import CarriedAnswers, carried_answers, to
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
 from app.services.labels import CRITICALITY
+from app.web.assessments.evidence_box import SuggestedPassage, suggested_evidence
 from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,
@@ -141,6 +142,11 @@ class Card:
     def review(self) -> Review | None:
         return self.response.review
 
+    @property
+    def quotes(self) -> dict[tuple[int | None, str], str]:
+        """The quoted sentences of the card's citations, by (document id, section)."""
+        return {(c.sop_id, c.section): c.quote for c in self.response.citations if c.quote}
+
 
 @dataclass
 class ScoringPage:
@@ -162,6 +168,8 @@ class ScoringPage:
     view: str = "cards"
     #: Where the search's words were found, by requirement id (title, statement, elements, guidance).
     found_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The passages of the unit's current SOPs suggested on each card shown, by requirement id.
+    suggested: dict[str, list[SuggestedPassage]] = field(default_factory=dict)
 
     @property
     def editable(self) -> bool:
@@ -220,6 +228,8 @@ class ScoringPage:
             page.page = min(max(page_number, 1), page.pages)
             kept = kept[(page.page - 1) * CARDS_PER_PAGE : page.page * CARDS_PER_PAGE]
         page.cards = [page._card(req) for req in kept]
+        if view == "cards" and rights.score:  # once for the page, not per card; for those who may cite
+            page.suggested = suggested_evidence(sheet, [c.requirement.id for c in page.cards], sops)
         return page
 
     def _card(self, req: Requirement, formdata=None) -> Card:
