@@ -66,6 +66,11 @@ def _numbered(text: str) -> tuple[str, str] | None:
     return _article(text)
 
 
+def reads_as_heading(text: str) -> bool:
+    """True when a plain line reads as a numbered heading ("3.2 Recording the scene", "Član 5.")."""
+    return _numbered(text.strip()) is not None
+
+
 def _article(text: str) -> tuple[str, str] | None:
     found = ARTICLE.match(text)
     if found and len(text) <= HEADING_MAX:

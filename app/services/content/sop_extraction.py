@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from app.domain import limits
-from app.domain.sop_sections import Paragraph
+from app.domain.sop_sections import Paragraph, reads_as_heading
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -219,28 +219,54 @@ def _odt(data: bytes, text: _Text) -> None:
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
+#: Inline Markdown: emphasis marks, code ticks, and a link's address (its text is kept).
+_EMPHASIS = re.compile(r"(\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`)")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+#: A line that starts an item of a list: it starts a paragraph of its own.
+_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|[a-z][.)])\s+")
+
+
+def _inline(line: str) -> str:
+    return _EMPHASIS.sub("", _LINK.sub(r"\1", line))
+
+
 def _plain(data: bytes, text: _Text, *, markdown: bool) -> None:
+    """Text and Markdown: lines wrapped inside a paragraph join into one (a sentence is never cut
+    at a line end); a blank line, a heading, a numbered heading line or a list item starts anew."""
     try:
         decoded = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ExtractionRefused("not_utf8", position=exc.start) from None
     lines = decoded.splitlines()
+    held: list[str] = []
+
+    def flush() -> None:
+        if held:
+            text.add(" ".join(held))
+            held.clear()
+
     for i, line in enumerate(lines):
         if markdown:
             following = lines[i + 1].strip() if i + 1 < len(lines) else ""
             atx = _ATX.match(line)
-            if atx:
-                text.add(atx.group(2), len(atx.group(1)))
-                continue
-            if line.strip() and following and set(following) <= {"="}:
-                text.add(line, 1)
-                continue
-            if line.strip() and len(following) >= 3 and set(following) <= {"-"}:
-                text.add(line, 2)
+            setext = 1 if following and set(following) <= {"="} else 2 if len(following) >= 3 and set(following) <= {"-"} else 0
+            if atx or (line.strip() and setext):
+                flush()
+                text.add(_inline(atx.group(2)) if atx else _inline(line), len(atx.group(1)) if atx else setext)
                 continue
             if line.strip() and set(line.strip()) <= {"=", "-"} and len(line.strip()) >= 3:
                 continue  # a setext underline, taken with its heading
-        text.add(line)
+            line = _inline(line)
+        if not line.strip():
+            flush()
+        elif reads_as_heading(line):
+            flush()
+            text.add(line)
+        else:
+            if _ITEM.match(line) or (held and reads_as_heading(held[-1])):
+                flush()
+            held.append(line.strip())
+    flush()
 
 
 def _child(sender, data: bytes, filename: str, bounds: Bounds, deadline: float) -> None:
