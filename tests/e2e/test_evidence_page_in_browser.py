@@ -27,7 +27,9 @@ def with_sop(server):
         if db.session.scalar(db.select(Sop).where(Sop.unit_id == unit.id, Sop.code == "SOP-EN")) is None:
             import_sop_document(unit, ENGLISH.read_bytes(), ENGLISH.name, code="SOP-EN", version="1")
         version = db.session.scalars(db.select(ChecklistVersion).order_by(ChecklistVersion.id.desc())).first()
-        draft = create_assessment(unit=unit, version=version, title="Evidence in the browser", scope="onsite", user=head)
+        draft = create_assessment(
+            unit=unit, version=version, title="Evidence in the browser", scope="onsite", user=head
+        )
         db.session.commit()
         return draft.id
 
