@@ -26,7 +26,7 @@ from app.services.content.sop_documents import current_document
 #: Indexes kept in memory, one per unit's set of current documents (the least recently used go).
 KEPT_INDEXES = 16
 
-_indexes: OrderedDict[tuple[int, ...], EvidenceIndex] = OrderedDict()
+_indexes: OrderedDict[tuple[tuple[int, str, str], ...], EvidenceIndex] = OrderedDict()
 _terms: dict[str, tuple[TermEntry, ...]] = {}
 _lock = threading.Lock()
 
@@ -51,7 +51,9 @@ def current_documents(unit_id: int) -> list[tuple[Sop, SopDocument]]:
 def unit_index(unit_id: int) -> EvidenceIndex:
     """The index of the unit's current SOP sections, built once while those documents stay current."""
     documents = current_documents(unit_id)
-    key = tuple(document.id for _sop, document in documents)
+    # The file's hash and the code with the id: a database may give a new document a freed id
+    # (SQLite reuses the highest one), and the same id must not find another file's index.
+    key = tuple((document.id, document.sha256, sop.code) for sop, document in documents)
     with _lock:
         if key in _indexes:
             _indexes.move_to_end(key)
@@ -59,7 +61,7 @@ def unit_index(unit_id: int) -> EvidenceIndex:
     codes = {document.id: sop.code for sop, document in documents}
     rows = db.session.execute(
         select(SopSection.document_id, SopSection.number, SopSection.heading, SopSection.text)
-        .where(SopSection.document_id.in_(key))
+        .where(SopSection.document_id.in_([doc_id for doc_id, _sha, _code in key]))
         .order_by(SopSection.document_id, SopSection.position)
     )
     index = EvidenceIndex(Passage(codes[doc], number, heading or "", text or "") for doc, number, heading, text in rows)

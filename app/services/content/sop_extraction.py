@@ -249,7 +249,13 @@ def _plain(data: bytes, text: _Text, *, markdown: bool) -> None:
         if markdown:
             following = lines[i + 1].strip() if i + 1 < len(lines) else ""
             atx = _ATX.match(line)
-            setext = 1 if following and set(following) <= {"="} else 2 if len(following) >= 3 and set(following) <= {"-"} else 0
+            setext = (
+                1
+                if following and set(following) <= {"="}
+                else 2
+                if len(following) >= 3 and set(following) <= {"-"}
+                else 0
+            )
             if atx or (line.strip() and setext):
                 flush()
                 text.add(_inline(atx.group(2)) if atx else _inline(line), len(atx.group(1)) if atx else setext)

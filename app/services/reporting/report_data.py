@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.domain.calibration import Calibration
 from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
+from app.domain.evidence_coverage import EvidenceCoverage
 from app.domain.in_scope import InScope
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
@@ -18,6 +20,7 @@ from app.domain.text import Text
 from app.models import Assessment, Consultation, Response, Review
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.assessment.evidence_map import coverage_of
 from app.services.assessment.left_open import left_open
 from app.services.assessment.parts import named_parts
 from app.services.assessment.plans import Plan, plan_of
@@ -126,6 +129,11 @@ class ReportData:
     imported: ImportedFrom | None = None
     #: The harmonised seizure record, printed as an annex where its requirement is assessed.
     seizure_record: SeizureRecord | None = None
+
+    @cached_property
+    def evidence(self) -> EvidenceCoverage | None:
+        """Annex E: the coverage map of the unit's imported SOP sections; None when none was imported."""
+        return evidence_annex(self.sheet)
 
     @property
     def short_record(self) -> str:
@@ -294,3 +302,8 @@ def _annex(sheet: ScoreSheet) -> list[ClauseState]:
         summary = summarise(sheet.checklist, row.requirements, sheet.answers, sheet.scope)
         rows.append(ClauseState(row, summary.score, summary.assessed, summary.applicable, summary.major_gaps))
     return rows
+
+
+def evidence_annex(sheet: ScoreSheet) -> EvidenceCoverage | None:
+    """The SOP sections the assessment cites, what no section answers and what no requirement cites."""
+    return coverage_of(sheet)

@@ -1,6 +1,18 @@
 """Assessments: start one, score and review it card by card, consult, plan, finalise."""
 
-from app.web.assessments import cite, consultation, layers, moves, plan, recheck, scope, ticks, upgrade, widen  # noqa: F401  (their routes join the blueprint)
+from app.web.assessments import (  # noqa: F401  (their routes join the blueprint)
+    cite,
+    consultation,
+    evidence,
+    layers,
+    moves,
+    plan,
+    recheck,
+    scope,
+    ticks,
+    upgrade,
+    widen,
+)
 from app.web.assessments.views import bp
 
 __all__ = ["bp"]
