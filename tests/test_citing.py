@@ -98,5 +98,6 @@ def test_a_finalised_assessment_takes_no_citation_and_keeps_its_quotes(unit_with
 
 def test_a_quote_is_the_highlighted_sentences_shortened():
     text = "First sentence here. Second one. Third."
-    assert quote_of(text, ((0, 20), (21, 32))) == "First sentence here. … Second one."
+    assert quote_of(text, ((0, 20), (21, 32))) == "First sentence here. Second one."  # next to each other
+    assert quote_of(text, ((0, 20), (33, 39))) == "First sentence here. … Third."  # a sentence left out between
     assert quote_of("word " * 1000).endswith("…") and len(quote_of("word " * 1000)) <= 2000

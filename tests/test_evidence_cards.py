@@ -36,7 +36,7 @@ Every essential step is recorded and done in order. Records are checked by the l
 """
 
 NEW_VERSION = SOP_TEXT.replace(b"The essential thing is done", b"From now on the essential thing is done")
-FIRST_QUOTE = "The essential thing is done at every scene and recorded on the record form. … The record form is kept."
+FIRST_QUOTE = "The essential thing is done at every scene and recorded on the record form. The record form is kept."
 
 
 @pytest.fixture

@@ -46,8 +46,15 @@ class Cited:
 
 
 def quote_of(text: str, highlights: tuple[tuple[int, int], ...] = ()) -> str:
-    """The quote kept with a citation: the highlighted sentences, else the section's opening, shortened."""
-    parts = [" ".join(text[a:b].split()) for a, b in highlights] or [" ".join(text.split())]
+    """The quote kept with a citation: the highlighted sentences (those next to each other read as
+    one passage, a gap between them as " … "), else the section's opening, shortened."""
+    runs: list[list[int]] = []
+    for a, b in sorted(highlights):
+        if runs and not text[runs[-1][1] : a].strip():
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    parts = [" ".join(text[a:b].split()) for a, b in runs] or [" ".join(text.split())]
     quote = " … ".join(p for p in parts if p)
     return quote if len(quote) <= MAX_QUOTE else quote[: MAX_QUOTE - 1].rstrip() + "…"
 
