@@ -6,12 +6,14 @@ import hashlib
 import io
 
 from sqlalchemy import func, select
-from test_sop_import import SCENE_SOP_V2
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.extensions import db
 from app.models import Sop, SopDocument
-from tests.conftest import text_of
+from tests.conftest import csrf_token, text_of
 from tests.sop_files import docx_bytes, pdf_bytes, scanned_pdf_bytes
+from tests.test_sop_import import SCENE_SOP_V2
 
 
 def _upload(post, unit_code, data, filename, **fields):
@@ -118,3 +120,28 @@ def test_an_entry_with_imported_versions_stays_in_the_register(client, post, mak
     response = post(f"/units/U1/sops/{sop_id}/delete", follow_redirects=True)
     assert "SOP-01 has 1 imported versions, kept as the record of what was assessed" in text_of(response)
     assert db.session.scalar(select(func.count(Sop.id))) == 1 and _documents() == 1
+
+
+def test_a_file_above_a_forms_limit_reaches_the_import_and_its_own_limit_is_said(
+    app, client, post, make_unit, make_user, login
+):
+    """Forms stop at MAX_CONTENT_LENGTH (8 MB); an SOP upload takes up to its own limit (20 MB)."""
+    unit = make_unit("U1")
+    login(make_user("unit_head", units=[unit]))
+    big = b"## 1 Scope\n\n" + b"The unit examines scenes. " * 400_000  # 10.4 MB of text: over 8 MB
+    assert len(big) > app.config["MAX_CONTENT_LENGTH"]
+    form = {
+        "code": "SOP-01",
+        "version": "1",
+        "csrf_token": csrf_token(client, app),
+        "file": FileStorage(io.BytesIO(big), filename="long.md"),
+    }
+    boundary, body = encode_multipart(form)  # in memory: the test client would spool this to a file
+    response = client.post("/units/U1/sops/import", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code != 413  # read, then refused for its text, not for the upload's size
+    assert "long.md was not imported" in text_of(response) and _documents() == 0
+    app.config["SOP_MAX_BYTES"] = 50 * 1024
+    refused = _upload(post, "U1", b"## 1 Scope\n\n" + b"x" * 200_000, "scene.md")
+    assert refused.status_code == 413
+    assert "The file is too large: at most 50 KB. Nothing was stored" in text_of(refused)
+    assert _documents() == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -174,7 +174,10 @@ def register_web(app: Flask) -> None:
         ),
         (
             413,
-            lambda: _("The file is too large."),
+            lambda: _(
+                "The file is too large: at most %(size)s. Nothing was stored; send a smaller file.",
+                size=_size(g.get("upload_limit") or request.max_content_length or 0),
+            ),
             lambda: _(
                 "This is too large to save at once (at most %(mb)s MB), so it was not saved. Your input is "
                 "kept; shorten the longest text and save again.",
@@ -206,3 +209,8 @@ def _refused(code: int, error, page_message, json_message):
 def _given(error) -> str | None:
     given = getattr(error, "description", None)
     return given if given and given != type(error).description else None
+
+
+def _size(size: int) -> str:
+    """A size limit as people read it: "20 MB", or "50 KB" below a megabyte."""
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} KB"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, abort, current_app, g, request
 from flask_babel import gettext as _
 
 from app.domain.limits import control_character, escape_controls, forbidden_in, path_text
@@ -36,6 +36,21 @@ def accepts_json(view: View) -> View:
     return view
 
 
+def accepts_upload(limit: Callable[[], int]) -> Callable[[View], View]:
+    """Mark a view that takes a file larger than a form's ``MAX_CONTENT_LENGTH``: its body may be
+    ``limit()`` bytes (and the form around the file). Set before anything reads the body."""
+
+    def mark(view: View) -> View:
+        view.upload_limit = limit  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+#: Room for the form's other fields and the multipart framing around an uploaded file.
+UPLOAD_FRAMING = 64 * 1024
+
+
 def register_input_boundary(app: Flask) -> None:
     """Check every request's body type and characters before any other hook."""
     app.before_request_funcs.setdefault(None, []).insert(0, check_input)
@@ -43,6 +58,11 @@ def register_input_boundary(app: Flask) -> None:
 
 def check_input() -> None:
     """Stop with 415 for a body the view does not take, 400 for a forbidden character."""
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    limit = getattr(view, "upload_limit", None)
+    if limit is not None:  # an upload: its own size limit, set before the body is read
+        g.upload_limit = limit()  # what a refusal names: the file's limit, not the framing's
+        request.max_content_length = g.upload_limit + UPLOAD_FRAMING
     takes_json = _takes_json()
     _refuse_unsupported_body(takes_json)
     _refuse_forbidden_characters(takes_json)

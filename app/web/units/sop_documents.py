@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from app.domain import limits
 from app.domain.sop_sections import Section, diff_sections
 from app.extensions import db
 from app.models import Sop, SopDocument, Unit
@@ -21,6 +22,7 @@ from app.services.content.sop_documents import (
 from app.services.content.sops import SopError
 from app.web.decisions import on_unit, requires
 from app.web.guards import unit_for
+from app.web.input_boundary import accepts_upload
 from app.web.units.forms import SopImportForm
 from app.web.units.views import _unit_page, bp
 
@@ -32,7 +34,12 @@ def _sop_of(unit: Unit, sop_id: int) -> Sop:
     return sop
 
 
+def _sop_limit() -> int:
+    return int(current_app.config.get("SOP_MAX_BYTES", limits.SOP_MAX_BYTES))
+
+
 @bp.post("/<code>/sops/import")
+@accepts_upload(_sop_limit)
 @requires(on_unit(Action.MANAGE_SOPS))
 def import_sop(code: str):
     """Import an SOP file; show its sections (and what changed since the version before)."""
