@@ -2,7 +2,7 @@
 
 SOPs are written in Bosnian, Croatian, Montenegrin, Serbian (Latin or Cyrillic), Macedonian or
 Albanian; requirements in English. Every word is casefolded, Cyrillic is transliterated to Latin
-and diacritics are folded (``č ć -> c``, ``đ -> dj``), so that ``увиђај``, ``uviđaj`` and
+and diacritics are folded (``č ć -> c``, ``đ -> dj``; :func:`app.domain.folding.fold`), so that ``увиђај``, ``uviđaj`` and
 ``uvidjaj`` meet. A light suffix stemmer per language family (English, South Slavic including
 Macedonian, Albanian) then joins the common inflected forms. The stemmers are deliberately
 crude: the bilingual term list matches regional words by prefix, so a stem only has to be
@@ -12,10 +12,11 @@ stable, not linguistically right.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+
+from app.domain.folding import fold
 
 #: Language families the matcher keeps apart: each has its own stemmer, stop words and index.
 ENGLISH, SOUTH_SLAVIC, ALBANIAN = "en", "sla", "sq"
@@ -27,15 +28,6 @@ FAMILY_OF_TAG = {
     "sq": ALBANIAN,
     **{t: SOUTH_SLAVIC for t in ("bs", "hr", "sr-Latn", "sr-Cyrl", "cnr", "mk")},
 }
-
-_CYRILLIC = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ж": "z", "з": "z",
-    "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n", "њ": "nj", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "у": "u", "ф": "f", "х": "h", "ц": "c",
-    "ч": "c", "џ": "dz", "ш": "s", "ѓ": "gj", "ѕ": "dz", "ќ": "kj",
-}  # fmt: skip
-#: Letters NFKD does not take apart: transliterated first, then the rest lose their marks.
-_FOLD = str.maketrans({**_CYRILLIC, "đ": "dj", "ß": "ss", "æ": "ae", "ø": "o", "ł": "l"})
 
 _WORD = re.compile(r"[^\W_]+")
 #: Checklist ids (``REC-15``) name other requirements, not the subject of this one.
@@ -103,14 +95,6 @@ class Token:
 
 
 @lru_cache(maxsize=65536)
-def fold(word: str) -> str:
-    """Casefold, transliterate Cyrillic and strip diacritics: ``Увиђај`` -> ``uvidjaj``."""
-    folded = word.casefold().translate(_FOLD)
-    if folded.isascii():
-        return folded
-    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=65536)
 def stem(word: str, family: str) -> str:
     """The light stem of a folded word: its longest known suffix cut, if enough remains."""

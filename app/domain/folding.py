@@ -19,13 +19,16 @@ _CYRILLIC = {
     "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "ć", "у": "u", "ф": "f", "х": "h", "ц": "c",
     "ч": "č", "џ": "dž", "ш": "š", "ѓ": "gj", "ќ": "kj", "ѕ": "dz",
 }  # fmt: skip
-_TRANSLITERATE = str.maketrans(_CYRILLIC)
+#: Then the letters NFKD does not take apart; the rest lose their marks after.
+_TRANSLITERATE = str.maketrans({**_CYRILLIC, "đ": "dj", "ß": "ss", "æ": "ae", "ø": "o", "ł": "l"})
 _WORD = re.compile(r"[a-z0-9]+")
 
 
 def fold(text: str) -> str:
     """``text`` lower-cased, in Latin letters, without diacritics: "Увиђај" -> "uvidjaj"."""
-    latin = text.casefold().translate(_TRANSLITERATE).replace("đ", "dj")
+    latin = text.casefold().translate(_TRANSLITERATE).replace("đ", "dj")  # ђ became đ
+    if latin.isascii():
+        return latin
     decomposed = unicodedata.normalize("NFKD", latin)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

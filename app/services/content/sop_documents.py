@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -29,6 +27,7 @@ from app.services.accounts.audit import record
 from app.services.content.sop_extraction import SUFFIX_OF, Bounds, ExtractionRefused, extract
 from app.services.content.sop_rechecks import mark_rechecks
 from app.services.content.sops import SopError
+from app.services.write_once import write_once
 
 #: What a file is first written as, before it takes its name.
 TEMPORARY_PREFIX = ".importing-"
@@ -275,20 +274,6 @@ def _stored_name(unit: Unit, code: str, version: str, sha256: str, media_type: s
     )
 
 
-def _write_once(path: Path, data: bytes) -> None:
-    """Write a new read-only file atomically; never replace an existing one (``os.link`` fails on a taken name)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TEMPORARY_PREFIX)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o444)
-        os.link(tmp, path)
-    finally:
-        os.unlink(tmp)
-
-
 def _file_and_commit(path: Path, data: bytes, filename: str) -> None:
     """File the original, then commit; on any failure remove what was written here and roll back."""
     written = False
@@ -296,7 +281,7 @@ def _file_and_commit(path: Path, data: bytes, filename: str) -> None:
         if path.exists() and _file_hash(path) == hashlib.sha256(data).hexdigest():
             pass  # an attempt that failed before its commit left this very file: it is the original
         else:
-            _write_once(path, data)
+            write_once(path, data, prefix=TEMPORARY_PREFIX)
             written = True
         db.session.commit()
     except BaseException as exc:

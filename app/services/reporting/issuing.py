@@ -11,7 +11,6 @@ import errno
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from app.services.accounts.chain import chain_head
 from app.services.assessment.assessments import AssessmentError
 from app.services.reporting.drafts import READER_SUFFIX  # drafts and issued reports name their reader's copy alike
 from app.services.reporting.reports import PDF_VARIANT, render_report
+from app.services.write_once import write_once
 
 #: Where files without a record are moved when an issue is completed (under ``reports/``).
 ORPHANS = ".unrecorded"
@@ -91,17 +91,7 @@ def issued_reports(assessment: Assessment) -> list[IssuedReport]:
 
 
 def _write_once(path: Path, data: bytes) -> None:
-    """Write a new file atomically and make it read-only; never replace an existing one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".issuing-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o444)
-        os.link(tmp, path)  # fails if the name is taken: an issued file is never overwritten
-    finally:
-        os.unlink(tmp)
+    write_once(path, data, prefix=TEMPORARY_PREFIX)  # an issued file is never overwritten
 
 
 def _set_aside(path: Path) -> Path:
