@@ -290,3 +290,26 @@ def test_a_document_given_a_freed_id_is_not_read_from_the_index_of_the_one_befor
     db.session.commit()
     assert current_document(outcome.sop).id == old_id  # SQLite hands the freed id out again
     assert {s.passage.code for s in suggestions(a, ["BBB-01"])["BBB-01"]} == {"SOP-9"}
+
+
+def test_a_finalised_assessment_maps_its_evidence_on_the_version_it_cited(client, unit_with_sop, make_user, login):
+    """A new version of the SOP imported after finalising (sections renumbered) leaves the map as assessed."""
+    a, sop = unit_with_sop
+    head = make_user("unit_head", units=[a.unit])
+    cite_section(score_sheet(a), ["BBB-02"], sop, "2", "The evidence store is locked at all times.", head)
+    db.session.commit()
+    finalise(a, head)
+    renumbered = SOP_TEXT.replace(b"## 2 The store", b"## 7 The store")
+    import_sop_document(a.unit, renumbered, "scene-v2.md", code="SOP-3", version="2")
+    db.session.commit()
+    login(head)
+    page = text_of(client.get(f"/assessments/{a.id}/evidence/map"))
+    assert "SOP-3 § 2" in page and "SOP-3 § 7" not in page
+    draft = make_assessment_like(a)
+    assert "SOP-3 § 7" in text_of(client.get(f"/assessments/{draft.id}/evidence/map"))  # a draft reads the current
+
+
+def make_assessment_like(a):
+    draft = create_assessment(unit=a.unit, version=a.checklist_version, title="Next", modules=list(a.modules))
+    db.session.commit()
+    return draft

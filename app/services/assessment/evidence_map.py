@@ -27,6 +27,7 @@ from app.models import Sop, SopDocument, SopSection, User
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.citing import Cited, CiteRefused, cite_section, quote_of
 from app.services.content.evidence import current_documents, suggestions
+from app.services.content.sop_documents import documents_of
 from app.services.content.sop_documents import current_document
 from app.services.labels import STATE
 
@@ -68,8 +69,21 @@ class SectionReading:
 
 
 def register_documents(sheet: ScoreSheet) -> list[RegisterDocument]:
-    """The unit's documents that have an imported current version, in code order."""
-    return [RegisterDocument(sop, document) for sop, document in current_documents(sheet.assessment.unit_id)]
+    """The unit's documents that have an imported current version, in code order.
+
+    A finalised assessment reads each document at the version its citations froze, when that
+    version was imported: a later version of the SOP does not change what it was assessed on.
+    """
+    frozen = {}
+    if sheet.assessment.is_locked:
+        frozen = {c.sop_id: c.frozen_version for r in sheet.responses.values() for c in r.citations if c.frozen}
+    found = []
+    for sop, document in current_documents(sheet.assessment.unit_id):
+        version = frozen.get(sop.id)
+        if version and version != document.version:
+            document = next((d for d in documents_of(sop) if d.version == version), document)
+        found.append(RegisterDocument(sop, document))
+    return found
 
 
 def citations_of(sheet: ScoreSheet) -> list[tuple[str, str, str]]:
