@@ -27,8 +27,7 @@ from app.models import Sop, SopDocument, SopSection, User
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.citing import Cited, CiteRefused, cite_section, quote_of
 from app.services.content.evidence import current_documents, suggestions
-from app.services.content.sop_documents import documents_of
-from app.services.content.sop_documents import current_document
+from app.services.content.sop_documents import current_document, documents_of
 from app.services.labels import STATE
 
 #: How many suggestions of each requirement are turned round to find what a section answers.
