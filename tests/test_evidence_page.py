@@ -288,7 +288,8 @@ def test_a_document_given_a_freed_id_is_not_read_from_the_index_of_the_one_befor
     db.session.commit()
     outcome = import_sop_document(a.unit, SOP_TEXT.replace(b"Seals", b"Sealing"), "new.md", code="SOP-9", version="1")
     db.session.commit()
-    assert current_document(outcome.sop).id == old_id  # SQLite hands the freed id out again
+    # SQLite hands the freed id out again (PostgreSQL's sequence does not): either way, the new document is read
+    assert current_document(outcome.sop).id == old_id or db.engine.dialect.name != "sqlite"
     assert {s.passage.code for s in suggestions(a, ["BBB-01"])["BBB-01"]} == {"SOP-9"}
 
 
