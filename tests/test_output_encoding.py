@@ -36,4 +36,5 @@ def test_an_upload_over_the_size_limit_is_refused_with_a_message(app, client, ma
     app.config["MAX_CONTENT_LENGTH"] = 10_000  # small, so the test body stays in memory
     too_big = io.BytesIO(b" " * 10_001)
     response = post("/assessments/import", {"package": (too_big, "p.json")}, content_type="multipart/form-data")
-    assert response.status_code == 413 and "The file is too large: at most 9 KB. Nothing was stored" in text_of(response)
+    assert response.status_code == 413
+    assert "The file is too large: at most 9 KB. Nothing was stored" in text_of(response)
