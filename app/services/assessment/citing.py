@@ -20,11 +20,11 @@ from app.services.assessment.access import Action
 from app.services.assessment.assessments import AssessmentError, ScoreSheet
 from app.services.assessment.responses import (
     MAX_CITATIONS,
-    _check_version,
-    _flushed,
-    _require_stage,
-    _touch,
+    check_version,
     claim_stage,
+    flush_or_conflict,
+    require_stage,
+    touch_response,
 )
 from app.services.content.evidence import suggestions
 from app.services.content.sop_documents import current_document
@@ -92,14 +92,14 @@ def cite_section(
             cited.append(rid)
     if not cited:
         return Cited((), tuple(already))
-    _require_stage(sheet, Action.SCORE)
+    require_stage(sheet, Action.SCORE)
     claim_stage(sheet, Action.SCORE)  # the self-assessment's guard, as a save
     quote = quote_of(quote)
     for rid in cited:
         response = sheet.responses[rid]
         response.citations.append(Citation(sop=sop, section=number, quote=quote, position=len(response.citations)))
-        _touch(response, user)
-        _flushed(response)
+        touch_response(response, user)
+        flush_or_conflict(response)
     record(
         "response.cited",
         user=user,
@@ -143,7 +143,7 @@ def cite_passage(
     response = sheet.responses.get(requirement_id)
     if response is None:
         raise CiteRefused(_("Not part of this assessment: %(ids)s.", ids=requirement_id))
-    _require_stage(sheet, Action.SCORE)
-    _check_version(response, expected_version)
+    require_stage(sheet, Action.SCORE)
+    check_version(response, expected_version)
     cite_section(sheet, [requirement_id], sop, number, passage_quote(sheet, requirement_id, sop, number), user)
     return next(c for c in response.citations if (c.sop is sop or c.sop_id == sop.id) and c.section == number)

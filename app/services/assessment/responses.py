@@ -156,7 +156,7 @@ def _settle_ticks(checklist: Checklist, requirement: Requirement, data: Score, t
         data.value = level_from_elements(requirement.elements, ticks.ticks)
 
 
-def _require_stage(sheet: ScoreSheet, action: Action) -> None:
+def require_stage(sheet: ScoreSheet, action: Action) -> None:
     stage = Stage(sheet.assessment.stage)
     if not open_in(action, stage):
         if stage is Stage.FINALISED:
@@ -222,7 +222,7 @@ def _response(sheet: ScoreSheet, requirement_id: str) -> Response:
     return response
 
 
-def _check_version(row: Response | Review, expected_version: int | None) -> None:
+def check_version(row: Response | Review, expected_version: int | None) -> None:
     if expected_version is None:
         raise InvalidResponse({"version": _("The form carried no version; reload the page and try again.")})
     if expected_version != row.version:
@@ -255,11 +255,11 @@ def claim_stage(sheet: ScoreSheet, *actions: Action, scored: bool = False) -> No
             raise AssessmentLocked(_("This assessment was deleted; nothing was saved."))
         set_committed_value(assessment, "stage", stage)
         for action in actions:
-            _require_stage(sheet, action)
+            require_stage(sheet, action)
     raise AssessmentLocked(_("The assessment is changing stage at this moment; nothing was saved. Save again."))
 
 
-def _flushed(row: Response | Review) -> None:
+def flush_or_conflict(row: Response | Review) -> None:
     """Write now; a conflict when someone else saved this very layer since it was read."""
     try:
         db.session.flush()
@@ -295,14 +295,14 @@ def save_response(
 ) -> Response:
     """Save the unit's self-assessment of one requirement (in the self-assessment stage)."""
     response = _response(sheet, requirement_id)
-    _require_stage(sheet, Action.SCORE)
+    require_stage(sheet, Action.SCORE)
     requirement = sheet.checklist.requirement(requirement_id)
     _settle_ticks(sheet.checklist, requirement, data, data, sheet.assessment.scope)
     errors = check_response(sheet, data)
     errors.update(_check_ticks(sheet.checklist, requirement, data, data))
     if errors:
         raise InvalidResponse(errors)
-    _check_version(response, expected_version)
+    check_version(response, expected_version)
     before = _snapshot(response, SELF_FIELDS)
     scored = data.value is not None
     response.value = data.value
@@ -327,9 +327,9 @@ def save_response(
         # not a check; "Still holds" (confirm_response) says so on purpose.
         response.recheck = False
         response.recheck_reason = ""
-    _touch(response, user)
+    touch_response(response, user)
     claim_stage(sheet, Action.SCORE, scored=True)  # the change above is written after the claim
-    _flushed(response)
+    flush_or_conflict(response)
     _audit("response.changed", sheet, requirement_id, before, _snapshot(response, SELF_FIELDS), user)
     return response
 
@@ -344,16 +344,16 @@ def confirm_response(
     nothing to do, and no event.
     """
     response = _response(sheet, requirement_id)
-    _require_stage(sheet, Action.SCORE)
-    _check_version(response, expected_version)
+    require_stage(sheet, Action.SCORE)
+    check_version(response, expected_version)
     if not response.recheck:
         return response
     claim_stage(sheet, Action.SCORE)
     why = response.carried_from or response.recheck_reason
     response.recheck = False
     response.recheck_reason = ""
-    _touch(response, user)
-    _flushed(response)
+    touch_response(response, user)
+    flush_or_conflict(response)
     sheet.refresh()
     record(
         "response.confirmed",
@@ -384,16 +384,16 @@ def save_reply(
     response = _response(sheet, requirement_id)
     actions = [action for action, given in ((Action.REPLY, reply), (Action.DISSENT, dissent)) if given is not None]
     for action in actions:
-        _require_stage(sheet, action)
-    _check_version(response, expected_version)
+        require_stage(sheet, action)
+    check_version(response, expected_version)
     claim_stage(sheet, *actions)
     before = _snapshot(response, ("reply", "dissent"))
     if reply is not None:
         response.reply = reply.strip()
     if dissent is not None:
         response.dissent = dissent.strip()
-    _touch(response, user)
-    _flushed(response)
+    touch_response(response, user)
+    flush_or_conflict(response)
     _audit("reply.changed", sheet, requirement_id, before, _snapshot(response, ("reply", "dissent")), user)
     return response
 
@@ -427,7 +427,7 @@ def save_review(
     response = _response(sheet, requirement_id)
     actions = [Action.REVIEW] + ([Action.AGREE] if data.agreed is not None else [])
     for action in actions:
-        _require_stage(sheet, action)
+        require_stage(sheet, action)
     requirement = sheet.checklist.requirement(requirement_id)
     _settle_ticks(sheet.checklist, requirement, data, data, Scope.ONSITE)
     errors = check_review(sheet, data)
@@ -435,7 +435,7 @@ def save_review(
     if errors:
         raise InvalidResponse(errors)
     review = ensure_review(response)  # made when the review started: a write here only for an older card
-    _check_version(review, expected_version)
+    check_version(review, expected_version)
     before = _snapshot(review, REVIEW_AUDITED)
     review.value, review.not_applicable, review.not_evidenced = data.value, data.not_applicable, data.not_evidenced
     review.stance = data.stance
@@ -455,11 +455,11 @@ def save_review(
     review.updated_by = user
     review.updated_at = utcnow()
     claim_stage(sheet, *actions, scored=True)  # the change above is written after the claim
-    _flushed(review)
+    flush_or_conflict(review)
     _audit("review.changed", sheet, requirement_id, before, _snapshot(review, REVIEW_AUDITED), user)
     return review
 
 
-def _touch(response: Response, user: User | None) -> None:
+def touch_response(response: Response, user: User | None) -> None:
     response.updated_by = user
     response.updated_at = utcnow()

@@ -21,7 +21,7 @@ from app.services.assessment.citing import CiteRefused, cite_passage
 from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.formatting import datetime
-from app.web.assessments.layers import _card_for, _locked, _safe_local
+from app.web.assessments.layers import card_for, locked_refusal, safe_local
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.refusals import Refusal, refusal, wants_json
@@ -49,14 +49,14 @@ def _citation_json(citation) -> dict:
 def _back_to_card(sheet: ScoreSheet, requirement_id: str):
     section_id = sheet.checklist.requirement(requirement_id).section_id
     fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
-    return redirect(_safe_local(request.form.get("next")) or f"{fallback}#req-{requirement_id}")
+    return redirect(safe_local(request.form.get("next")) or f"{fallback}#req-{requirement_id}")
 
 
 @bp.post("/<int:assessment_id>/responses/<requirement_id>/cite")
 @requires(on_unit(Action.SCORE))
 def cite(assessment_id: int, requirement_id: str):
     """Cite one suggested passage of the unit's SOPs on the card, with its quoted sentences."""
-    sheet = _card_for(assessment_id, requirement_id, Action.SCORE)
+    sheet = card_for(assessment_id, requirement_id, Action.SCORE)
     stage_before = sheet.assessment.stage
     sop_id, section = _number("sop"), (request.form.get("section") or "").strip()[:MAX_SECTION]
 
@@ -83,7 +83,7 @@ def cite(assessment_id: int, requirement_id: str):
         body = committed(work, reload=sheet.reload)
     except AssessmentLocked as exc:
         db.session.rollback()
-        code, message = _locked(sheet, stage_before, exc)
+        code, message = locked_refusal(sheet, stage_before, exc)
         status = 409
     except ResponseConflict as exc:
         db.session.rollback()

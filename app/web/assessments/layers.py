@@ -59,11 +59,11 @@ def _error_field(form, name: str):
     return getattr(form, FIELD_OF_ERROR.get(name, name), None) or form.version
 
 
-def _safe_local(target: str | None) -> str | None:
+def safe_local(target: str | None) -> str | None:
     return target if target and target.startswith("/") and not target.startswith("//") else None
 
 
-def _theirs(row: Response | Review, layer: str) -> list[dict]:
+def theirs_of(row: Response | Review, layer: str) -> list[dict]:
     """The stored values of the layer's form, field by field: what to show and what to fill in."""
 
     def score(value, na, ne) -> str:
@@ -115,7 +115,7 @@ def _ticks_fields(row: Response | Review) -> list[tuple]:
     return [("ticks", _("Elements met"), ticks), ("level_reason", _("Why another level"), row.level_reason)]
 
 
-def _conflict_message(exc: ResponseConflict, wants_json: bool) -> str:
+def conflict_message(exc: ResponseConflict, wants_json: bool) -> str:
     current = exc.current
     who = current.updated_by.name if current.updated_by else _("Someone")
     if wants_json:  # the page sets their values beside yours and merges what each of you changed
@@ -134,7 +134,7 @@ def _conflict_message(exc: ResponseConflict, wants_json: bool) -> str:
     )
 
 
-def _locked(sheet: ScoreSheet, stage_before: str, exc: AssessmentLocked) -> tuple[Refusal, str]:
+def locked_refusal(sheet: ScoreSheet, stage_before: str, exc: AssessmentLocked) -> tuple[Refusal, str]:
     """Why a save found the assessment locked: it moved on (stage_moved), or the save lost a race (busy)."""
     stage_now = db.session.scalar(select(Assessment.stage).where(Assessment.id == sheet.assessment.id))
     if stage_now != stage_before:
@@ -166,7 +166,7 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
             body = committed(saved, reload=sheet.reload)  # a busy database is retried here, not by the person
         except AssessmentLocked as exc:
             db.session.rollback()
-            code, message = _locked(sheet, stage_before, exc)
+            code, message = locked_refusal(sheet, stage_before, exc)
             status = 409
         except InvalidResponse as exc:
             db.session.rollback()
@@ -176,7 +176,7 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
                     holder.errors = [*holder.errors, text]
         except ResponseConflict as exc:
             db.session.rollback()
-            status, message, conflict, code = 409, _conflict_message(exc, wants_json), exc.current, Refusal.CONFLICT
+            status, message, conflict, code = 409, conflict_message(exc, wants_json), exc.current, Refusal.CONFLICT
             form.version.data = exc.current.version
             form.version.raw_data = [str(exc.current.version)]
         else:
@@ -185,10 +185,10 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
             flash(_("%(id)s saved.", id=requirement_id), "success")
             section_id = sheet.checklist.requirement(requirement_id).section_id
             fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
-            return redirect(_safe_local(form.next.data) or fallback)
+            return redirect(safe_local(form.next.data) or fallback)
     if wants_json:
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
-        extra = {"version": conflict.version, "theirs": _theirs(conflict, layer)} if conflict is not None else {}
+        extra = {"version": conflict.version, "theirs": theirs_of(conflict, layer)} if conflict is not None else {}
         return refusal(status, code, message or _("Not saved: check the highlighted fields."), errors=errors, **extra)
     section_id = sheet.checklist.requirement(requirement_id).section_id
     if sheet.card is not None:  # the page shows every card of the section, not only the one saved
@@ -212,14 +212,14 @@ def with_the_rest_stored(data: ResponseInput, response: Response) -> ResponseInp
     )
 
 
-def _sheet_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
+def sheet_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
     sheet = score_sheet(assessment_for(assessment_id, action))
     if requirement_id not in sheet.responses:
         abort(404)
     return sheet
 
 
-def _card_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
+def card_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreSheet:
     """The sheet a save of one card needs (:func:`card_sheet`); 404 for a requirement not in the assessment."""
     sheet = card_sheet(assessment_for(assessment_id, action), requirement_id)
     if requirement_id not in sheet.responses:
@@ -231,7 +231,7 @@ def _card_for(assessment_id: int, requirement_id: str, action: Action) -> ScoreS
 @requires(on_unit(Action.SCORE))
 def save(assessment_id: int, requirement_id: str):
     """Save the unit's self-assessment of one requirement."""
-    sheet = _card_for(assessment_id, requirement_id, Action.SCORE)
+    sheet = card_for(assessment_id, requirement_id, Action.SCORE)
     form = response_form(requirement_id, formdata=request.form)
     form.set_choices(sheet.checklist, unit_documents(sheet.assessment.unit_id))
     if request.form.get(f"{requirement_id}-as") == NOT_EVIDENCED:  # the card's "Mark as not evidenced" button
@@ -256,7 +256,7 @@ def save(assessment_id: int, requirement_id: str):
 @requires(on_unit(Action.REVIEW))
 def review(assessment_id: int, requirement_id: str):
     """Save the expert's review of one requirement (and the agreed score after the consultation)."""
-    sheet = _card_for(assessment_id, requirement_id, Action.REVIEW)
+    sheet = card_for(assessment_id, requirement_id, Action.REVIEW)
     form = review_form(requirement_id, formdata=request.form)
     form.set_choices(sheet.checklist)
     with_agreed = may_in(current_user, Action.AGREE, sheet.assessment) and form.agreed.raw_data is not None
@@ -287,7 +287,7 @@ def reply(assessment_id: int, requirement_id: str):
         assessment_for(assessment_id, Action.REPLY)  # says why: 403 for the role, 409 for the stage
     if request.form.get(f"{requirement_id}-re-dissent") and not can_dissent:
         assessment_for(assessment_id, Action.DISSENT)  # a dissent only the unit head may note
-    sheet = _card_for(assessment_id, requirement_id, Action.VIEW)
+    sheet = card_for(assessment_id, requirement_id, Action.VIEW)
     form = reply_form(requirement_id, formdata=request.form)
 
     def store():

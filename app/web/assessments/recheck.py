@@ -16,7 +16,7 @@ from app.services.assessment.access import Action
 from app.services.assessment.assessments import AssessmentLocked
 from app.services.assessment.busy import committed
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, confirm_response
-from app.web.assessments.layers import _conflict_message, _safe_local, _sheet_for, _theirs
+from app.web.assessments.layers import conflict_message, safe_local, sheet_for, theirs_of
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.refusals import Refusal, refusal, wants_json
@@ -31,9 +31,9 @@ def _version() -> int | None:
 @requires(on_unit(Action.SCORE))
 def confirm(assessment_id: int, requirement_id: str):
     """Clear a card's re-check flag: the carried answer still holds under the new wording."""
-    sheet = _sheet_for(assessment_id, requirement_id, Action.SCORE)
+    sheet = sheet_for(assessment_id, requirement_id, Action.SCORE)
     answer_json = wants_json()
-    back = _safe_local(request.form.get("next")) or url_for(
+    back = safe_local(request.form.get("next")) or url_for(
         "assessments.score", assessment_id=assessment_id, filter="recheck"
     )
 
@@ -49,9 +49,9 @@ def confirm(assessment_id: int, requirement_id: str):
         body, status = refusal(
             409,
             Refusal.CONFLICT,
-            _conflict_message(exc, answer_json),
+            conflict_message(exc, answer_json),
             version=exc.current.version,
-            theirs=_theirs(exc.current, "self"),
+            theirs=theirs_of(exc.current, "self"),
         )
     except AssessmentLocked as exc:
         db.session.rollback()
