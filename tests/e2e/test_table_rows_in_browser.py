@@ -9,6 +9,7 @@ from app.extensions import db
 from app.models import ChecklistRequirement, Response, Unit
 from app.services.assessment.assessments import create_assessment
 from app.services.content.checklists import latest_versions
+from tests.e2e.conftest import axe_violations
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def test_a_row_saves_its_level_and_note_as_typed(signed_in, server, fresh):
     assert (row.value, row.evidence_note) == (2, "QM-01 section 2 sets the legal status.")
     page.reload()
     assert page.locator("#row-GOV-01 select[name='GOV-01-score']").input_value() == "2"
+    assert axe_violations(page) == []
 
 
 def test_na_in_a_row_waits_for_its_reason_then_saves_both(signed_in, server, fresh):
