@@ -365,10 +365,9 @@ def results_of(assessments: Iterable[Assessment]) -> dict[int, AssessmentResult]
     }
 
 
-def score_sheet(assessment: Assessment) -> ScoreSheet:
-    """Load everything needed to show or score an assessment, in a fixed number of queries."""
-    generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
-    rows = db.session.execute(
+def _responses_of(assessment: Assessment):
+    """The query of the assessment's responses with their code, each with the layers a card shows."""
+    return (
         select(Response, ChecklistRequirement.code)
         .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
         .where(Response.assessment_id == assessment.id)
@@ -379,10 +378,21 @@ def score_sheet(assessment: Assessment) -> ScoreSheet:
             selectinload(Response.citations).selectinload(Citation.sop),
         )
     )
+
+
+def _with_layers(assessment: Assessment, rows) -> dict[str, Response]:
+    """The responses by requirement code; only an imported copy has a reported layer, so no query for the others."""
     responses = {code: response for response, code in rows}
-    if not assessment.imported_record:  # only an imported copy has a reported layer: no query for the others
+    if not assessment.imported_record:
         for response in responses.values():
             set_committed_value(response, "reported", None)
+    return responses
+
+
+def score_sheet(assessment: Assessment) -> ScoreSheet:
+    """Load everything needed to show or score an assessment, in a fixed number of queries."""
+    generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
+    responses = _with_layers(assessment, db.session.execute(_responses_of(assessment)))
     actions = list(
         db.session.scalars(
             select(PlannedAction)
@@ -403,23 +413,11 @@ def card_sheet(assessment: Assessment, requirement_id: str) -> ScoreSheet:
     requirement is not part of the assessment.
     """
     generation = assessment.scores_generation  # before the responses (see ScoreSheet.generation)
-    response = db.session.scalar(
-        select(Response)
-        .join(ChecklistRequirement, Response.requirement_id == ChecklistRequirement.id)
-        .where(Response.assessment_id == assessment.id, ChecklistRequirement.code == requirement_id)
-        .options(
-            selectinload(Response.updated_by),
-            selectinload(Response.review).selectinload(Review.updated_by),
-            selectinload(Response.reported) if assessment.imported_record else lazyload(Response.reported),
-            selectinload(Response.citations).selectinload(Citation.sop),
-        )
-    )
-    if response is not None and not assessment.imported_record:
-        set_committed_value(response, "reported", None)
+    rows = db.session.execute(_responses_of(assessment).where(ChecklistRequirement.code == requirement_id))
     sheet = ScoreSheet(
         assessment,
         checklist_of(assessment.checklist_version),
-        {requirement_id: response} if response is not None else {},
+        _with_layers(assessment, rows),
         generation=generation,
         card=requirement_id,
     )
