@@ -130,7 +130,7 @@ def likely_requirements(
     found = []
     for order, (rid, listed) in enumerate(suggested.items()):
         for rank, suggestion in enumerate(listed, start=1):
-            if suggestion.passage.code == code and suggestion.passage.section == number:
+            if suggestion.passage.is_at(code, number):
                 item = LikelyRequirement(rid, suggestion.score, rank, suggestion.highlights)
                 found.append((-suggestion.score, rank, order, item))
                 break

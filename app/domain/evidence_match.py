@@ -40,6 +40,10 @@ class Passage:
     heading: str
     text: str
 
+    def is_at(self, code: str, section: str) -> bool:
+        """True for section ``section`` of document ``code``."""
+        return self.code == code and self.section == section
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -199,6 +203,11 @@ class EvidenceIndex:
         chosen = sorted(rated, key=lambda r: (-r[0], r[1]))[:MAX_HIGHLIGHTS]
         spans = sorted((s, e) for value, s, e in chosen if value >= HIGHLIGHT_SHARE * best)
         return Suggestion(self.passages[number], round(score, 3), tuple(spans))
+
+
+def suggestion_at(listed: Iterable[Suggestion], code: str, section: str) -> Suggestion | None:
+    """The suggestion among ``listed`` of section ``section`` of ``code``, if there is one."""
+    return next((s for s in listed if s.passage.is_at(code, section)), None)
 
 
 def suggest_all(

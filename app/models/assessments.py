@@ -184,6 +184,10 @@ class Response(db.Model):
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    def citation_of(self, sop_id: int, section: str) -> Citation | None:
+        """The response's citation of section ``section`` of the register entry ``sop_id``, if it cites it."""
+        return next((c for c in self.citations if c.sop_id == sop_id and c.section == section), None)
+
     @property
     def answer(self) -> Answer:
         """The scoring view of the unit's self-assessment."""

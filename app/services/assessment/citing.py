@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from app.domain.evidence_match import suggestion_at
 from app.models import Citation, Sop, User
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action
@@ -27,7 +28,7 @@ from app.services.assessment.responses import (
     touch_response,
 )
 from app.services.content.evidence import suggestions
-from app.services.content.sop_documents import current_document
+from app.services.content.sop_documents import current_section
 
 #: Characters of an SOP section kept as the quote of a citation.
 MAX_QUOTE = 2000
@@ -69,9 +70,7 @@ def cite_section(
     """
     if sop.unit_id != sheet.assessment.unit_id:
         raise CiteRefused(_("Cite documents from this unit's register."))
-    document = current_document(sop)
-    sections = {s.number: s for s in document.sections} if document is not None else {}
-    if number not in sections:
+    if current_section(sop, number) is None:
         raise CiteRefused(_("%(code)s has no section %(number)s in its current version.", code=sop.code, number=number))
     wanted = list(dict.fromkeys(r.strip().upper() for r in requirement_ids if r.strip()))
     if not wanted:
@@ -82,7 +81,7 @@ def cite_section(
     cited, already = [], []
     for rid in wanted:
         response = sheet.responses[rid]
-        if any(c.sop_id == sop.id and c.section == number for c in response.citations):
+        if response.citation_of(sop.id, number) is not None:
             already.append(rid)
         elif len(response.citations) >= MAX_CITATIONS:
             raise CiteRefused(
@@ -123,11 +122,11 @@ def passage_quote(sheet: ScoreSheet, requirement_id: str, sop: Sop, number: str)
 
     Computed here from the stored text, never taken from the browser.
     """
-    for suggestion in suggestions(sheet.assessment, [requirement_id], n=QUOTED_FROM).get(requirement_id, []):
-        if suggestion.passage.code == sop.code and suggestion.passage.section == number:
-            return quote_of(suggestion.passage.text, suggestion.highlights)
-    document = current_document(sop)
-    section = next((s for s in document.sections if s.number == number), None) if document else None
+    listed = suggestions(sheet.assessment, [requirement_id], n=QUOTED_FROM).get(requirement_id, [])
+    suggestion = suggestion_at(listed, sop.code, number)
+    if suggestion is not None:
+        return quote_of(suggestion.passage.text, suggestion.highlights)
+    section = current_section(sop, number)
     return quote_of(section.text or "") if section is not None else ""
 
 
@@ -146,4 +145,4 @@ def cite_passage(
     require_stage(sheet, Action.SCORE)
     check_version(response, expected_version)
     cite_section(sheet, [requirement_id], sop, number, passage_quote(sheet, requirement_id, sop, number), user)
-    return next(c for c in response.citations if (c.sop is sop or c.sop_id == sop.id) and c.section == number)
+    return response.citation_of(sop.id, number)

@@ -21,13 +21,14 @@ from app.domain.evidence_coverage import (
     evidence_coverage,
     likely_requirements,
 )
+from app.domain.evidence_match import suggestion_at
 from app.domain.scoring import State
 from app.extensions import db
 from app.models import Sop, SopDocument, SopSection, User
 from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.citing import Cited, CiteRefused, cite_section, quote_of
 from app.services.content.evidence import current_documents, suggestions
-from app.services.content.sop_documents import current_document, documents_of
+from app.services.content.sop_documents import current_section, documents_of
 from app.services.labels import STATE
 
 #: How many suggestions of each requirement are turned round to find what a section answers.
@@ -175,16 +176,14 @@ def cite_on_requirements(
     """
     sop = sop_of_unit(sheet, code)
     wanted = list(dict.fromkeys(r.strip().upper() for r in requirement_ids if r.strip()))
-    document = current_document(sop)
-    section = next((s for s in document.sections if s.number == number), None) if document else None
+    section = current_section(sop, number)
     if section is None or not wanted:
         return cite_section(sheet, wanted, sop, number, "", user)  # refuses, saying why
     found = suggestions(sheet.assessment, wanted, n=LIKELY_DEPTH)
     groups: dict[str, list[str]] = {}
     for rid in wanted:
-        highlights = next(
-            (s.highlights for s in found.get(rid, ()) if s.passage.code == code and s.passage.section == number), ()
-        )
+        suggestion = suggestion_at(found.get(rid, ()), code, number)
+        highlights = suggestion.highlights if suggestion is not None else ()
         groups.setdefault(quote_of(section.text or "", highlights), []).append(rid)
     cited: list[str] = []
     already: list[str] = []

@@ -21,7 +21,7 @@ from app.domain.evidence_query import TermEntry, queries_for, read_terms
 from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, Response, Sop, SopDocument, SopSection
 from app.services.content.checklists import checklist_of
-from app.services.content.sop_documents import current_document
+from app.services.content.sop_documents import current_of
 
 #: Indexes kept in memory, one per unit's set of current documents (the least recently used go).
 KEPT_INDEXES = 16
@@ -40,9 +40,15 @@ def _terms_of() -> tuple[TermEntry, ...]:
 
 def current_documents(unit_id: int) -> list[tuple[Sop, SopDocument]]:
     """Each register entry of the unit with its current imported document (entries without one left out)."""
+    sops = list(db.session.scalars(select(Sop).where(Sop.unit_id == unit_id).order_by(Sop.code)))
+    imported: dict[int, list[SopDocument]] = {}
+    for document in db.session.scalars(  # every entry's documents in one query, not one per entry
+        select(SopDocument).where(SopDocument.sop_id.in_([sop.id for sop in sops])).order_by(SopDocument.id)
+    ):
+        imported.setdefault(document.sop_id, []).append(document)
     found = []
-    for sop in db.session.scalars(select(Sop).where(Sop.unit_id == unit_id).order_by(Sop.code)):
-        document = current_document(sop)
+    for sop in sops:
+        document = current_of(sop, imported.get(sop.id, []))
         if document is not None:
             found.append((sop, document))
     return found

@@ -106,9 +106,19 @@ def documents_of(sop: Sop) -> list[SopDocument]:
 
 def current_document(sop: Sop) -> SopDocument | None:
     """The imported document of the register's version, or else the latest import."""
-    documents = documents_of(sop)
+    return current_of(sop, documents_of(sop))
+
+
+def current_of(sop: Sop, documents: list[SopDocument]) -> SopDocument | None:
+    """Among the entry's documents (oldest first), the one of the register's version, or else the latest."""
     same = [d for d in documents if d.version == sop.version]
     return (same or documents or [None])[-1]
+
+
+def current_section(sop: Sop, number: str) -> SopSection | None:
+    """Section ``number`` of the entry's current document; None when it has no such section (or no document)."""
+    document = current_document(sop)
+    return next((s for s in document.sections if s.number == number), None) if document is not None else None
 
 
 def _clean(value: str, what: str, kind: str) -> str:

@@ -69,10 +69,6 @@ def excerpt(text: str, highlights: tuple[tuple[int, int], ...]) -> Markup:
     return Markup("").join(parts)
 
 
-def _cites(response: Response, sop_id: int, section: str) -> bool:
-    return any(c.sop_id == sop_id and c.section == section for c in response.citations)
-
-
 def passages_of(found: list[Suggestion], response: Response, sop_ids: dict[str, int]) -> list[SuggestedPassage]:
     """A requirement's suggestions as the card shows them (passages of documents not in the register left out)."""
     shown = []
@@ -87,7 +83,7 @@ def passages_of(found: list[Suggestion], response: Response, sop_ids: dict[str, 
                 section=s.passage.section,
                 heading=s.passage.heading,
                 excerpt=excerpt(s.passage.text, s.highlights),
-                cited=_cites(response, sop_id, s.passage.section),
+                cited=response.citation_of(sop_id, s.passage.section) is not None,
             )
         )
     return shown
