@@ -21,18 +21,13 @@ from app.services.assessment.citing import CiteRefused, cite_passage
 from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.formatting import datetime
-from app.web.assessments.layers import card_for, locked_refusal, safe_local
+from app.web.assessments.layers import card_for, form_number, locked_refusal, safe_local
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.refusals import Refusal, refusal, wants_json
 
 #: Characters of a section number taken from the form (as the citation stores it).
 MAX_SECTION = 120
-
-
-def _number(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 def _citation_json(citation) -> dict:
@@ -58,14 +53,14 @@ def cite(assessment_id: int, requirement_id: str):
     """Cite one suggested passage of the unit's SOPs on the card, with its quoted sentences."""
     sheet = card_for(assessment_id, requirement_id, Action.SCORE)
     stage_before = sheet.assessment.stage
-    sop_id, section = _number("sop"), (request.form.get("section") or "").strip()[:MAX_SECTION]
+    sop_id, section = form_number("sop"), (request.form.get("section") or "").strip()[:MAX_SECTION]
 
     def work():
         sop = db.session.get(Sop, sop_id) if sop_id is not None else None
         if sop is None or sop.unit_id != sheet.assessment.unit_id:
             raise CiteRefused(_("Cite documents from this unit's register."))
         citation = cite_passage(
-            sheet, requirement_id, sop, section, expected_version=_number("version"), user=current_user
+            sheet, requirement_id, sop, section, expected_version=form_number("version"), user=current_user
         )
         take_part(sheet.assessment, current_user, Action.SCORE)
         response = sheet.responses[requirement_id]

@@ -200,6 +200,12 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
     ), status
 
 
+def form_number(name: str) -> int | None:
+    """A whole number posted in field ``name`` (a version, a document id); None when absent or not one."""
+    raw = (request.form.get(name) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
 def with_the_rest_stored(data: ResponseInput, response: Response) -> ResponseInput:
     """A row of the table view shows the level, its basis, the N/A reason and the note: the
     citations, the recommendation and the ticks with their reason stay as stored."""

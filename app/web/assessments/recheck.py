@@ -16,15 +16,10 @@ from app.services.assessment.access import Action
 from app.services.assessment.assessments import AssessmentLocked
 from app.services.assessment.busy import committed
 from app.services.assessment.responses import InvalidResponse, ResponseConflict, confirm_response
-from app.web.assessments.layers import conflict_message, safe_local, sheet_for, theirs_of
+from app.web.assessments.layers import conflict_message, form_number, safe_local, sheet_for, theirs_of
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.refusals import Refusal, refusal, wants_json
-
-
-def _version() -> int | None:
-    raw = (request.form.get("version") or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
 @bp.post("/<int:assessment_id>/responses/<requirement_id>/confirm")
@@ -38,7 +33,7 @@ def confirm(assessment_id: int, requirement_id: str):
     )
 
     def confirmed():
-        response = confirm_response(sheet, requirement_id, expected_version=_version(), user=current_user)
+        response = confirm_response(sheet, requirement_id, expected_version=form_number("version"), user=current_user)
         left = sum(1 for r in sheet.responses.values() if r.recheck)  # before the commit expires them all
         return response.version, left
 
