@@ -76,7 +76,7 @@ class Finder:
 
     @property
     def asked(self) -> bool:
-        return bool(self.query or self.criticality or self.module or self.decided)
+        return bool(self.args())
 
     def keeps(self, req: Requirement) -> bool:
         if self.criticality and req.criticality != self.criticality:
