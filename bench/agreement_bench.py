@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.domain.agreement import Agreement, Mark, compare  # noqa: E402
-from app.domain.loader import load_checklist_file  # noqa: E402
+from app.domain.loader import load_checklist_file, shipped_file  # noqa: E402
 
 TARGET = 0.8
 
@@ -35,13 +35,6 @@ def _kappa(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def checklist_file(ref: str) -> Path:
-    """The shipped file of ``id@version``: a frozen earlier version, else the current file."""
-    checklist_id, version = ref.split("@")
-    frozen = ROOT / "checklists" / f"{checklist_id}-{version}.yaml"
-    return frozen if frozen.is_file() else ROOT / "checklists" / f"{checklist_id}.yaml"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, default=ROOT / "tests" / "data" / "scorings")
@@ -49,7 +42,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.checklist is None:
         named = {yaml.safe_load(p.read_text(encoding="utf-8")).get("checklist") for p in args.folder.glob("*.yaml")}
-        args.checklist = checklist_file(sorted(n for n in named if n)[-1])
+        args.checklist = shipped_file(ROOT / "checklists", sorted(n for n in named if n)[-1])
     checklist, _text = load_checklist_file(args.checklist)
     requirements = list(checklist.requirements([m.id for m in checklist.modules]))
     by_sop: dict[str, dict[str, dict[str, Mark]]] = defaultdict(dict)

@@ -9,18 +9,11 @@ import yaml
 
 from app.domain.agreement import Mark, compare
 from app.domain.checklist import Element, Requirement, level_from_elements
-from app.domain.loader import load_checklist_file
+from app.domain.loader import load_checklist_file, shipped_file
 from app.domain.text import Text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCORINGS = sorted((ROOT / "tests" / "data" / "scorings").glob("*.yaml"))
-
-
-def checklist_file(ref: str) -> Path:
-    """The shipped file of ``id@version``: a frozen earlier version, else the current file."""
-    checklist_id, version = ref.split("@")
-    frozen = ROOT / "checklists" / f"{checklist_id}-{version}.yaml"
-    return frozen if frozen.is_file() else ROOT / "checklists" / f"{checklist_id}.yaml"
 
 
 E, N = Element(Text.of("e", "en"), True), Element(Text.of("n", "en"), False)
@@ -74,7 +67,7 @@ def test_exact_kappa_and_element_agreement_over_what_both_scored():
 @pytest.mark.parametrize("path", SCORINGS, ids=[p.stem for p in SCORINGS])
 def test_each_kept_scoring_covers_its_checklist_and_follows_the_level_rule(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    checklist, _ = load_checklist_file(checklist_file(data["checklist"]))
+    checklist, _ = load_checklist_file(shipped_file(ROOT / "checklists", data["checklist"]))
     assert data["checklist"] == f"{checklist.id}@{checklist.version}"
     assert (ROOT / "tests" / "data" / "sops" / f"{data['sop']}.md").is_file()
     requirements = {r.id: r for r in checklist.requirements([m.id for m in checklist.modules])}
@@ -95,7 +88,7 @@ def test_the_shipped_checklist_keeps_the_elements_the_kept_scorings_ticked():
     scored = {yaml.safe_load(p.read_text(encoding="utf-8"))["checklist"] for p in SCORINGS}
     shipped, _ = load_checklist_file(ROOT / "checklists" / "csi-sop-enfsi.yaml")
     for ref in scored:
-        earlier, _ = load_checklist_file(checklist_file(ref))
+        earlier, _ = load_checklist_file(shipped_file(ROOT / "checklists", ref))
         modules = [m.id for m in earlier.modules]
         elements = {r.id: r.elements for r in earlier.requirements(modules)}
         now = {r.id: r.elements for r in shipped.requirements([m.id for m in shipped.modules])}

@@ -86,6 +86,14 @@ def load_checklist_file(path: str | Path) -> tuple[Checklist, str]:
     return checklist, raw.decode("utf-8")
 
 
+def shipped_file(folder: str | Path, ref: str) -> Path:
+    """The file in ``folder`` that holds checklist ``id@version``: the frozen earlier version
+    (``id-version.yaml``) when there is one, else the current file (``id.yaml``)."""
+    checklist_id, version = ref.split("@")
+    frozen = Path(folder) / f"{checklist_id}-{version}.yaml"
+    return frozen if frozen.is_file() else Path(folder) / f"{checklist_id}.yaml"
+
+
 def parse_checklist(source: str | bytes, filename: str = "<checklist>", *, trusted: bool = False) -> Checklist:
     """Parse checklist YAML into a :class:`Checklist`, or raise :class:`ChecklistInvalid`.
 
