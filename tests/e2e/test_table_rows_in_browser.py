@@ -5,29 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from app.extensions import db
-from app.models import ChecklistRequirement, Response, Unit
-from app.services.assessment.assessments import create_assessment
-from app.services.content.checklists import latest_versions
 from tests.e2e.conftest import axe_violations
+from tests.e2e.stages import draft, stored
 
 
 @pytest.fixture
 def fresh(server):
-    with server["app"].app_context():
-        unit = db.session.scalar(db.select(Unit).where(Unit.code == "DEMO"))
-        assessment = create_assessment(unit=unit, version=latest_versions()[0], title="Table test", scope="onsite")
-        db.session.commit()
-        return assessment.id
-
-
-def stored(server, assessment_id: int, code: str) -> Response:
-    with server["app"].app_context():
-        return db.session.scalar(
-            db.select(Response)
-            .join(ChecklistRequirement)
-            .where(Response.assessment_id == assessment_id, ChecklistRequirement.code == code)
-        )
+    return draft(server, "Table test")
 
 
 def saved(page, rid):
