@@ -66,6 +66,16 @@ def test_a_citation_of_a_section_not_imported_or_a_requirement_out_of_scope_answ
     assert len(cov.uncited) == 4
 
 
+def test_a_requirement_citing_only_documents_not_imported_is_told_apart_from_one_citing_nothing(requirements):
+    """Its evidence is cited, but the map cannot read it: not "no section answers", and not counted as citing."""
+    cov = evidence_coverage(
+        SECTIONS, requirements, [("AAA-02", "QM-01", "6.5"), ("AAA-03", "QM-01", "2"), ("AAA-03", "SOP-1", "2")]
+    )
+    assert [r.id for r in cov.cited_elsewhere] == ["AAA-02"]  # AAA-03 also cites an imported section
+    assert "AAA-02" not in [r.id for r in cov.unanswered] and "AAA-03" not in [r.id for r in cov.unanswered]
+    assert cov.citing == 1 and cov.citing + len(cov.unanswered) + len(cov.cited_elsewhere) == cov.in_scope
+
+
 def test_no_sections_and_no_requirements_give_empty_figures():
     cov = evidence_coverage([], [], [])
     assert (cov.citing, cov.in_scope, cov.cited, cov.uncited, cov.unanswered) == (0, 0, (), (), ())

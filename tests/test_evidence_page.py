@@ -314,3 +314,18 @@ def make_assessment_like(a):
     draft = create_assessment(unit=a.unit, version=a.checklist_version, title="Next", modules=list(a.modules))
     db.session.commit()
     return draft
+
+
+def test_a_citation_of_a_document_not_imported_is_said_so_on_the_map(
+    client, unit_with_sop, make_sop, make_user, login, save_response
+):
+    a, _sop = unit_with_sop
+    head = make_user("unit_head", units=[a.unit])
+    login(head)
+    manual = make_sop(a.unit, "QM-01")  # in the register, never imported
+    save_response(a.id, "AAA-02", score=2, basis="sop_text", sop_id=manual.id, sop_section="6.5")
+    page = text_of(client.get(f"/assessments/{a.id}/evidence/map"))
+    assert "Requirements citing documents not imported" in page
+    assert "1 more requirement cites only documents or sections not imported here" in page
+    unanswered = page.split("Requirements no section answers", 1)[1]
+    assert "AAA-02" not in unanswered.split("SOP sections no requirement cites")[0]

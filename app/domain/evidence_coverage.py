@@ -49,15 +49,18 @@ class EvidenceCoverage:
 
     #: Every mappable section, in document order, with the requirements citing it.
     sections: tuple[SectionCitations, ...]
-    #: Requirements in scope that cite no imported section, in checklist order.
+    #: Requirements in scope that cite nothing, in checklist order.
     unanswered: tuple[Requirement, ...]
     #: How many requirements were in scope.
     in_scope: int
+    #: Requirements in scope whose citations name only documents (or sections) not imported here:
+    #: evidence the map cannot read, neither answered by a section nor without evidence.
+    cited_elsewhere: tuple[Requirement, ...] = ()
 
     @property
     def citing(self) -> int:
         """How many requirements in scope cite at least one imported section."""
-        return self.in_scope - len(self.unanswered)
+        return self.in_scope - len(self.unanswered) - len(self.cited_elsewhere)
 
     @property
     def cited(self) -> tuple[SectionCitations, ...]:
@@ -88,18 +91,22 @@ def evidence_coverage(
     """The coverage map: ``sections`` of the imported SOPs in document order, ``requirements`` in
     scope in checklist order, ``citations`` as (requirement id, document code, section number).
 
-    A citation of a requirement not in scope, or of a section not imported (a typed number, a
-    document never imported), answers nothing here.
+    A citation of a requirement not in scope answers nothing here; a requirement citing only
+    sections not imported (a typed number, a document never imported) is ``cited_elsewhere``.
     """
     sections = list(sections)
     known = {s.key for s in sections}
     in_scope = {r.id for r in requirements}
     citing: dict[tuple[str, str], set[str]] = {}
     answered: set[str] = set()
+    elsewhere: set[str] = set()
     for rid, code, number in citations:
         if rid in in_scope and (code, number) in known:
             citing.setdefault((code, number), set()).add(rid)
             answered.add(rid)
+        elif rid in in_scope:
+            elsewhere.add(rid)
+    elsewhere -= answered
     rows = tuple(
         SectionCitations(s, tuple(r for r in requirements if r.id in citing.get(s.key, ())))
         for s in sections
@@ -107,8 +114,9 @@ def evidence_coverage(
     )
     return EvidenceCoverage(
         sections=rows,
-        unanswered=tuple(r for r in requirements if r.id not in answered),
+        unanswered=tuple(r for r in requirements if r.id not in answered and r.id not in elsewhere),
         in_scope=len(requirements),
+        cited_elsewhere=tuple(r for r in requirements if r.id in elsewhere),
     )
 
 
