@@ -17,7 +17,17 @@ from app import create_app
 from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment, ChecklistRequirement, ChecklistVersion, Response, Sop, Unit, User
+from app.models import (
+    Assessment,
+    ChecklistRequirement,
+    ChecklistVersion,
+    Programme,
+    Response,
+    Round,
+    Sop,
+    Unit,
+    User,
+)
 from app.services.assessment.assessments import create_assessment, record_scores, score_sheet
 from app.services.assessment.workflow import move as workflow_move
 from app.services.content.checklists import store_checklist
@@ -107,6 +117,20 @@ def make_user(app):
         db.session.add(user)
         db.session.commit()
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_programme(app):
+    """A regional programme with units, people (staff or experts) and rounds (labels)."""
+
+    def make(name="Western Balkans", units=(), members=(), rounds=("2026",)) -> Programme:
+        programme = Programme(name=name, units=list(units), members=list(members))
+        programme.rounds = [Round(label=label) for label in rounds]
+        db.session.add(programme)
+        db.session.commit()
+        return programme
 
     return make
 

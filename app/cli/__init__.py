@@ -7,11 +7,24 @@ from app.cli.output import check_arguments
 
 def register_commands(app: Flask) -> None:
     """Attach every command group to the app; each argument meets the character rule."""
-    from app.cli import assessments, audit, checklists, database, demo, exchange, reports, seizure, sops, units, users
+    from app.cli import (
+        assessments,
+        audit,
+        checklists,
+        database,
+        demo,
+        exchange,
+        programmes,
+        reports,
+        seizure,
+        sops,
+        units,
+        users,
+    )
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
     before = set(app.cli.commands)
-    for module in (database, checklists, users, units, demo, assessments, exchange, reports, audit, seizure, sops):
+    for module in (database, checklists, users, units, programmes, demo, assessments, exchange, reports, audit, seizure, sops):
         module.register(app)
     for name in set(app.cli.commands) - before:
         check_arguments(app.cli.commands[name])

@@ -19,6 +19,7 @@ from app.services.assessment.access import Action, may
 from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.upgrades import UpgradeRefused, upgrade_assessment
 from app.services.assessment.workflow import MoveRefused, move
+from app.services.programme.programmes import ProgrammeError, place_in_round, round_for_unit
 from app.services.content.checklists import checklist_of, find_version, latest_versions
 
 group = AppGroup("assessments", help="Create, list, finalise and reopen assessments.")
@@ -71,6 +72,11 @@ def list_assessments() -> None:
     is_flag=True,
     help="A first assessment: the essential requirements only (a unit head can widen it later).",
 )
+@click.option(
+    "--round",
+    "round_label",
+    help="The round of a regional programme it belongs to (its label, e.g. 2026; the unit must be in the programme).",
+)
 def create(
     unit_code: str,
     title: str,
@@ -80,6 +86,7 @@ def create(
     scope: str,
     email: str,
     essentials_only: bool,
+    round_label: str | None,
 ) -> None:
     """Start an assessment of a unit; prints "Created assessment ID ..."."""
     user = user_by_email(email)
@@ -92,6 +99,10 @@ def create(
     if not modules and not core_only:
         modules = tuple(default_modules(checklist_of(version)))
     try:
+        found_round = round_for_unit(unit, round_label) if round_label is not None else None
+    except ProgrammeError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
         assessment = create_assessment(
             unit=unit,
             version=version,
@@ -103,6 +114,8 @@ def create(
         )
     except AssessmentError as exc:
         raise click.ClickException(str(exc)) from None
+    if found_round is not None:
+        place_in_round(assessment, found_round)
     db.session.commit()
     count = len(list(checklist_of(version).requirements(assessment.modules, assessment.focus)))
     echo(
@@ -112,6 +125,8 @@ def create(
     if essentials_only:
         total = in_scope(checklist_of(version), assessment.modules, assessment.focus).total
         echo(f"First assessment: essential requirements only ({count} of {total})")
+    if found_round is not None:
+        echo(f"Round: {field(found_round.name)}")
 
 
 def _version(ref: str | None):

@@ -49,6 +49,8 @@ def create(email: str, role: str, unit_codes: tuple[str, ...], name: str) -> Non
         units.append(unit)
     if role in ("unit_head", "assessor", "viewer", "expert") and not units:
         echo(f"note: a {role} without a unit sees nothing until given one", err=True)
+    if role == "programme_staff":
+        echo("note: programme staff see nothing until assigned ('flask programmes add-member')", err=True)
     try:
         user, _temporary = create_user(email, _read_password(), role, name, units)
     except UserError as exc:

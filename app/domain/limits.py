@@ -37,6 +37,8 @@ LENGTH = {
     "unit_code": 32,
     "unit_name": 200,
     "jurisdiction": 120,
+    "programme_name": 200,
+    "round_label": 40,
     "sop_code": 40,
     "sop_title": 300,
     "sop_version": 40,

@@ -14,8 +14,9 @@ from app.models.assessments import (
 from app.models.audit import AuditHead, Event
 from app.models.checklists import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.models.installations import TrustedInstallation
-from app.models.organisation import ROLES, Sop, Unit, User, user_units
+from app.models.organisation import PROGRAMME_ROLES, ROLES, Sop, Unit, User, user_units
 from app.models.parts import SIDES, AssessmentPart
+from app.models.programmes import Programme, Round, programme_members, programme_units
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
 from app.models.reported import ReportedReview
 from app.models.reports import IssuedReport
@@ -27,6 +28,7 @@ __all__ = [
     "BASES",
     "FINDINGS",
     "REVIEW_FIELDS",
+    "PROGRAMME_ROLES",
     "ROLES",
     "SIDES",
     "STANCES",
@@ -42,9 +44,11 @@ __all__ = [
     "Event",
     "IssuedReport",
     "PlannedAction",
+    "Programme",
     "ReportedReview",
     "Response",
     "Review",
+    "Round",
     "SignInFailure",
     "Sop",
     "SopDocument",
@@ -53,5 +57,7 @@ __all__ = [
     "Unit",
     "User",
     "action_gaps",
+    "programme_members",
+    "programme_units",
     "user_units",
 ]

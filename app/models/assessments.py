@@ -26,6 +26,7 @@ from app.models.organisation import Sop, Unit, User
 from app.models.parts import AssessmentPart
 
 if TYPE_CHECKING:
+    from app.models.programmes import Round
     from app.models.reported import ReportedReview
 
 BASES = tuple(Basis)
@@ -86,6 +87,8 @@ class Assessment(db.Model):
     origin: Mapped[dict | None] = mapped_column(JSON)
     #: The assessment this one was upgraded from (a later checklist version), if it was.
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
+    #: The round of a regional programme this assessment belongs to, if any.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"), index=True)
     # The scores as of the last change, kept so that lists need not score every response of
     # every assessment on every view (kept by record_scores and saves, recomputed by ensure_scores when stale).
     score: Mapped[float | None] = mapped_column(Float)
@@ -110,6 +113,7 @@ class Assessment(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     finalised_by: Mapped[User | None] = relationship(foreign_keys=[finalised_by_id])
     predecessor: Mapped[Assessment | None] = relationship(remote_side=[id], foreign_keys=[predecessor_id])
+    round: Mapped[Round | None] = relationship()
     responses: Mapped[list[Response]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
     #: Who acted on which side (app.models.parts): read once per request by the access policy.
     parts: Mapped[list[AssessmentPart]] = relationship(

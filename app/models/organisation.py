@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+if TYPE_CHECKING:
+    from app.models.programmes import Programme
+
 from app.extensions import db
 from app.models.base import utcnow
 
-ROLES = ("admin", "expert", "unit_head", "assessor", "viewer")
+ROLES = ("admin", "expert", "programme_staff", "unit_head", "assessor", "viewer")
+#: Roles that may belong to a programme (and so see the data of all its units).
+PROGRAMME_ROLES = ("expert", "programme_staff")
 
 user_units = Table(
     "user_units",
@@ -67,6 +73,10 @@ class User(UserMixin, db.Model):
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, back_populates="members", order_by="Unit.code")
+    #: The programmes this user runs (staff) or is assigned to as an expert.
+    programmes: Mapped[list[Programme]] = relationship(
+        secondary="programme_members", back_populates="members", order_by="Programme.name"
+    )
 
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive accounts
@@ -87,8 +97,11 @@ class User(UserMixin, db.Model):
 
     @property
     def unit_ids(self) -> frozenset[int]:
-        """Ids of the units this user belongs to or is assigned to."""
-        return frozenset(unit.id for unit in self.units)
+        """Ids of the units this user belongs to or is assigned to, directly or through a programme."""
+        own = frozenset(unit.id for unit in self.units)
+        if self.role not in PROGRAMME_ROLES:
+            return own
+        return own | frozenset(unit.id for programme in self.programmes for unit in programme.units)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -50,6 +50,8 @@ class PlannedAction(db.Model):
     updated_at: Mapped[dt.datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(default=1)
+    #: The action of the earlier assessment this one was carried from (an upgrade or a follow-up).
+    carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
@@ -64,6 +66,10 @@ class PlannedAction(db.Model):
         """A new action with this one's details (``changes`` replacing some) for other gaps."""
         details = {name: getattr(self, name) for name in self.DETAILS}
         return PlannedAction(assessment=assessment, gaps=gaps, **{**details, **changes})
+
+    def carry(self, assessment: Assessment, gaps: list[Response]) -> PlannedAction:
+        """This action taken into a later assessment of the unit, remembering where it came from."""
+        return self.copy(assessment, gaps, carried_from_id=self.id)
 
 
 class Consultation(db.Model):

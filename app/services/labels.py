@@ -213,6 +213,7 @@ ACTION_STATUS = {
 ROLE = {
     "admin": _l("Administrator"),
     "expert": _l("Expert"),
+    "programme_staff": _l("Programme staff"),
     "unit_head": _l("Unit head"),
     "assessor": _l("Assessor"),
     "viewer": _l("Viewer"),

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, false, select, true
 
 from app.domain.workflow import TRANSITIONS, Move, Stage
 from app.extensions import db
-from app.models import Assessment, AssessmentPart, IssuedReport, User
+from app.models import Assessment, AssessmentPart, IssuedReport, Programme, User, programme_members
 from app.services.labels import ACTION, PART_DONE
 
 
@@ -94,6 +94,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     "assessor": frozenset({Action.VIEW, Action.EXPORT, Action.SCORE, Action.REPLY}),
     "viewer": frozenset({Action.VIEW}),
+    # Reads the assessments of its programmes' units: it neither scores, reviews nor plans.
+    "programme_staff": frozenset({Action.VIEW}),
 }
 
 _DISCUSSION = frozenset({Stage.IN_REVIEW, Stage.CONSULTATION_HELD})
@@ -277,3 +279,49 @@ def visible_units_clause(user: User | None, unit_id_column) -> ColumnElement[boo
         return true()
     ids = user.unit_ids
     return unit_id_column.in_(ids) if ids else false()
+
+
+class ProgrammeAction(StrEnum):
+    """Things done with a regional programme as a whole."""
+
+    VIEW = "view"  # its units, rounds and the progress across them
+    MANAGE = "manage"  # create it, add units, people and rounds
+    REGIONAL = "regional"  # the regional findings report, with unit names
+    ANONYMISED = "anonymised"  # the regional findings report for a public meeting
+    DATASET = "dataset"  # the round's results as a data set
+
+#: What programme staff and the experts assigned to a programme do with it (administrators do all).
+PROGRAMME_MEMBER_ACTIONS: dict[str, frozenset[ProgrammeAction]] = {
+    "programme_staff": frozenset(
+        {ProgrammeAction.VIEW, ProgrammeAction.REGIONAL, ProgrammeAction.ANONYMISED, ProgrammeAction.DATASET}
+    ),
+    "expert": frozenset(
+        {ProgrammeAction.VIEW, ProgrammeAction.REGIONAL, ProgrammeAction.ANONYMISED, ProgrammeAction.DATASET}
+    ),
+}
+
+
+def may_programme(user: User | None, action: ProgrammeAction, programme: Programme) -> bool:
+    """Whether ``user`` may do ``action`` with ``programme``: administrators, and its own staff and experts.
+
+    Unit users never see a programme: they see their own unit only.
+    """
+    if not _signed_in(user):
+        return False
+    if user.role == "admin":
+        return True
+    if action not in PROGRAMME_MEMBER_ACTIONS.get(user.role, ()):
+        return False
+    return any(p.id == programme.id for p in user.programmes)
+
+
+def visible_programmes_clause(user: User | None, programme_id_column) -> ColumnElement[bool]:
+    """A WHERE clause keeping rows of the programmes ``user`` may view."""
+    if not _signed_in(user):
+        return false()
+    if user.role == "admin":
+        return true()
+    if user.role not in PROGRAMME_MEMBER_ACTIONS:
+        return false()
+    mine = select(programme_members.c.programme_id).where(programme_members.c.user_id == user.id)
+    return programme_id_column.in_(mine)

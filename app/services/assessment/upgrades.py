@@ -336,4 +336,4 @@ def _carry_actions(earlier: Assessment, new: Assessment, taken_from: dict[int, l
                 if id(response) not in linked:
                     linked.add(id(response))
                     gaps.append(response)
-        db.session.add(action.copy(new, gaps))
+        db.session.add(action.carry(new, gaps))
