@@ -24,7 +24,20 @@ def register_commands(app: Flask) -> None:
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
     before = set(app.cli.commands)
-    for module in (database, checklists, users, units, programmes, demo, assessments, exchange, reports, audit, seizure, sops):
+    for module in (
+        database,
+        checklists,
+        users,
+        units,
+        programmes,
+        demo,
+        assessments,
+        exchange,
+        reports,
+        audit,
+        seizure,
+        sops,
+    ):
         module.register(app)
     for name in set(app.cli.commands) - before:
         check_arguments(app.cli.commands[name])

@@ -19,8 +19,8 @@ from app.services.assessment.access import Action, may
 from app.services.assessment.assessments import AssessmentError, create_assessment, default_modules, score_sheet
 from app.services.assessment.upgrades import UpgradeRefused, upgrade_assessment
 from app.services.assessment.workflow import MoveRefused, move
-from app.services.programme.programmes import ProgrammeError, place_in_round, round_for_unit
 from app.services.content.checklists import checklist_of, find_version, latest_versions
+from app.services.programme.programmes import ProgrammeError, place_in_round, round_for_unit
 
 group = AppGroup("assessments", help="Create, list, finalise and reopen assessments.")
 

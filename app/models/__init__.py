@@ -16,8 +16,8 @@ from app.models.checklists import ChecklistRequirement, ChecklistSection, Checkl
 from app.models.installations import TrustedInstallation
 from app.models.organisation import PROGRAMME_ROLES, ROLES, Sop, Unit, User, user_units
 from app.models.parts import SIDES, AssessmentPart
-from app.models.programmes import Programme, Round, programme_members, programme_units
 from app.models.plans import ACTION_STATUSES, Consultation, PlannedAction, action_gaps
+from app.models.programmes import Programme, Round, programme_members, programme_units
 from app.models.reported import ReportedReview
 from app.models.reports import IssuedReport
 from app.models.sign_ins import SignInFailure
@@ -27,8 +27,8 @@ __all__ = [
     "ACTION_STATUSES",
     "BASES",
     "FINDINGS",
-    "REVIEW_FIELDS",
     "PROGRAMME_ROLES",
+    "REVIEW_FIELDS",
     "ROLES",
     "SIDES",
     "STANCES",

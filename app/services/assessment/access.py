@@ -290,6 +290,7 @@ class ProgrammeAction(StrEnum):
     ANONYMISED = "anonymised"  # the regional findings report for a public meeting
     DATASET = "dataset"  # the round's results as a data set
 
+
 #: What programme staff and the experts assigned to a programme do with it (administrators do all).
 PROGRAMME_MEMBER_ACTIONS: dict[str, frozenset[ProgrammeAction]] = {
     "programme_staff": frozenset(

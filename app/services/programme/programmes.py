@@ -89,9 +89,7 @@ def create_round(programme: Programme, label: str, user: User | None = None) -> 
     """A new round of ``programme`` (flushed; the caller commits)."""
     label = _text(label, _("The round's label"), "round_label")
     if any(r.label == label for r in programme.rounds):
-        raise ProgrammeError(
-            _("%(programme)s has a round '%(label)s' already.", programme=programme.name, label=label)
-        )
+        raise ProgrammeError(_("%(programme)s has a round '%(label)s' already.", programme=programme.name, label=label))
     found = Round(programme=programme, label=label)
     db.session.add(found)
     db.session.flush()
@@ -132,7 +130,11 @@ def _one_round(found: list[Round], label: str, where: str) -> Round:
     if len(found) > 1:
         listed = "; ".join(f"{r.id} ({r.programme.name})" for r in found)
         raise ProgrammeError(
-            _("Round '%(label)s' is in more than one programme; name it by its id: %(listed)s.", label=label, listed=listed)
+            _(
+                "Round '%(label)s' is in more than one programme; name it by its id: %(listed)s.",
+                label=label,
+                listed=listed,
+            )
         )
     return found[0]
 
