@@ -126,3 +126,24 @@ def test_a_round_belongs_to_one_programme(make_programme):
     programme = make_programme(rounds=("2026", "2027"))
     assert [r.label for r in programme.rounds] == ["2026", "2027"]
     assert db.session.scalar(select(Round).where(Round.label == "2027")).name == "Western Balkans, round 2027"
+
+
+def test_the_round_page_lists_every_unit_with_what_stands_for_it(
+    client, make_unit, make_user, make_programme, make_assessment, login
+):
+    first, second = make_unit("WB1", name="Sarajevo CSI"), make_unit("WB2", name="Skopje CSI")
+    staff = make_user("programme_staff")
+    programme = make_programme(units=[first, second], members=[staff])
+    make_programme(name="Not mine")
+    assessment = make_assessment(first, title="Round one of WB1")
+    assessment.round = programme.rounds[0]
+    db.session.commit()
+    login(staff)
+    listing = text_of(client.get("/programmes"))
+    assert "Western Balkans" in listing and "Not mine" not in listing
+    page = text_of(client.get(f"/rounds/{programme.rounds[0].id}"))
+    assert "Round one of WB1" in page
+    assert "Skopje CSI" in page and "No assessment in this round yet" in page
+    other = db.session.scalar(select(Programme).where(Programme.name == "Not mine"))
+    assert client.get(f"/programmes/{other.id}").status_code == 404
+    assert client.get(f"/rounds/{other.rounds[0].id}").status_code == 404

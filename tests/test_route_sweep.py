@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from app.models import ROLES, PlannedAction, Sop
-from app.services.assessment.access import ROLE_ACTIONS, Action, may
+from app.models import PROGRAMME_ROLES, ROLES, PlannedAction, Programme, Round, Sop
+from app.services.assessment.access import ROLE_ACTIONS, Action, ProgrammeAction, may, may_programme
 from app.services.reporting.issuing import issue_report
-from app.web.decisions import ADMIN, PUBLIC, SIGNED_IN, STAGE_MOVE, InSomeUnit, OnUnitData
+from app.web.decisions import ADMIN, PUBLIC, SIGNED_IN, STAGE_MOVE, InSomeUnit, OnProgramme, OnUnitData
 from tests.conftest import finalise
 
 METHODS = ("GET", "POST")
@@ -68,6 +68,13 @@ def world(make_unit, make_user, make_assessment):
     bystander = make_user("viewer", email="bystander@sweep.example")
     for where in samples:
         samples[where]["user_id"] = bystander.id
+        programme = Programme(name=f"Programme {where}", units=[samples[where]["unit"]], rounds=[Round(label="2026")])
+        db.session.add(programme)
+        db.session.flush()
+        samples[where]["programme"] = programme
+        samples[where]["programme_id"] = programme.id
+        samples[where]["round_id"] = programme.rounds[0].id
+    db.session.commit()
     return samples
 
 
@@ -86,6 +93,11 @@ def expected(decision, user, values, where) -> str:
         return "ok" if user.role == "admin" else "forbidden"
     if isinstance(decision, InSomeUnit):
         return "ok" if decision.action in ROLE_ACTIONS[user.role] else "forbidden"
+    if isinstance(decision, OnProgramme):
+        programme = values["programme"]
+        if not may_programme(user, ProgrammeAction.VIEW, programme):
+            return "hidden"
+        return "ok" if may_programme(user, decision.action, programme) else "forbidden"
     action = Action.SUBMIT if decision == STAGE_MOVE else decision.action
     assert isinstance(decision, OnUnitData) or decision == STAGE_MOVE, decision
     unit_id = values["unit"].id
@@ -98,6 +110,9 @@ def expected(decision, user, values, where) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_gives_each_role_what_its_declaration_says(app, client, world, make_user, login, post, role, where):
     user = make_user(role, units=[] if role == "admin" else [world["own"]["unit"]], email=f"{role}@sweep.example")
+    if role in PROGRAMME_ROLES:  # assigned to the own unit's programme, not to the other's
+        world["own"]["programme"].members.append(user)
+        db.session.commit()
     login(user)
     values = world[where]
     checked, wrong = 0, []
@@ -107,7 +122,8 @@ def test_every_route_gives_each_role_what_its_declaration_says(app, client, worl
     )
     for rule, method in ordered:
         decision = app.view_functions[rule.endpoint].access[method]
-        if decision == PUBLIC or (where == "other" and not isinstance(decision, OnUnitData) and decision != STAGE_MOVE):
+        scoped = isinstance(decision, OnUnitData | OnProgramme) or decision == STAGE_MOVE
+        if decision == PUBLIC or (where == "other" and not scoped):
             continue
         want = expected(decision, user, values, where)
         url = url_of(rule, values)

@@ -47,10 +47,10 @@ SECOND_FACTOR_SETUP_ENDPOINTS = frozenset(
 
 def register_web(app: Flask) -> None:
     """Blueprints, the sign-in guard, error pages and template helpers."""
-    from app.web import admin, assessments, auth, dashboard, exchange, reports, units
+    from app.web import admin, assessments, auth, dashboard, exchange, programmes, reports, units
 
     app.url_map.converters["int"] = DatabaseId
-    for module in (auth, dashboard, units, assessments, reports, exchange, admin):
+    for module in (auth, dashboard, units, assessments, reports, exchange, programmes, admin):
         app.register_blueprint(module.bp)
     register_i18n(app)
     register_session_status(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.services.assessment.access import Action
+from app.services.assessment.access import Action, ProgrammeAction
 
 PUBLIC = "public"  # anyone, signed in or not
 SIGNED_IN = "signed_in"  # anyone signed in; shows only what the user may see
@@ -30,6 +30,13 @@ class InSomeUnit:
     """The user's role must allow the action in at least one of their units."""
 
     action: Action
+
+
+@dataclass(frozen=True)
+class OnProgramme:
+    """The view acts on one programme (its page, a round of it, a report or data set across its units)."""
+
+    action: ProgrammeAction
 
 
 #: A stage move: the action depends on the move and the stage (access.move_action).
@@ -52,3 +59,7 @@ def on_unit(action: Action) -> OnUnitData:
 
 def in_some_unit(action: Action) -> InSomeUnit:
     return InSomeUnit(action)
+
+
+def on_programme(action: ProgrammeAction) -> OnProgramme:
+    return OnProgramme(action)

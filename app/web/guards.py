@@ -9,14 +9,16 @@ from sqlalchemy import select
 
 from app.domain.workflow import Stage
 from app.extensions import db
-from app.models import Assessment, Unit
+from app.models import Assessment, Programme, Round, Unit
 from app.services.accounts.audit import record
 from app.services.assessment.access import (
     ROLE_ACTIONS,
     Action,
+    ProgrammeAction,
     is_admin,
     may,
     may_anywhere,
+    may_programme,
     open_for,
     open_in,
     roles_for,
@@ -120,3 +122,31 @@ def require_admin() -> None:
             "not an administrator",
             description=_("This page is for administrators. Ask an administrator if you need something done here."),
         )
+
+
+def programme_for(programme_id: int, action: ProgrammeAction = ProgrammeAction.VIEW) -> Programme:
+    """The programme, if the current user may do ``action`` with it (404 to anyone who may not see it)."""
+    programme = db.session.get(Programme, programme_id) if programme_id < 2**31 else None
+    if programme is None or not may_programme(current_user, ProgrammeAction.VIEW, programme):
+        if programme is not None:
+            refused(404, f"not one of the user's programmes: {programme_id}")
+        abort(404)
+    if not may_programme(current_user, action, programme):
+        refused(
+            403,
+            f"role {current_user.role} may not {action} programme {programme_id}",
+            description=_(
+                "Your role (%(role)s) may not do this with the programme. Ask an administrator.",
+                role=ROLE.get(current_user.role, current_user.role),
+            ),
+        )
+    return programme
+
+
+def round_for(round_id: int, action: ProgrammeAction = ProgrammeAction.VIEW) -> Round:
+    """The round, if the current user may do ``action`` with its programme."""
+    found = db.session.get(Round, round_id) if round_id < 2**31 else None
+    if found is None:
+        abort(404)
+    programme_for(found.programme_id, action)
+    return found

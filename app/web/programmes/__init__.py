@@ -1,0 +1,5 @@
+"""Regional programmes: their pages, rounds, and the reports and data set across their units."""
+
+from app.web.programmes.views import bp
+
+__all__ = ["bp"]
