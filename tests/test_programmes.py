@@ -147,3 +147,14 @@ def test_the_round_page_lists_every_unit_with_what_stands_for_it(
     other = db.session.scalar(select(Programme).where(Programme.name == "Not mine"))
     assert client.get(f"/programmes/{other.id}").status_code == 404
     assert client.get(f"/rounds/{other.rounds[0].id}").status_code == 404
+
+
+def test_anonymous_labels_follow_neither_codes_nor_rounds(make_unit, make_programme):
+    from app.services.programme.anonymity import anonymous_labels
+
+    units = [make_unit(f"WB{i}") for i in range(1, 7)]
+    programme = make_programme(units=units, rounds=("2026", "2027"))
+    first, second = (anonymous_labels(r, units) for r in programme.rounds)
+    assert sorted(first.values()) == list("ABCDEF")
+    assert first == anonymous_labels(programme.rounds[0], list(reversed(units)))  # the same whatever the order
+    assert first != second  # a letter does not carry over to the next round
