@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Assessment, Event, Programme, Round
+from app.models import Assessment, ChecklistVersion, Event, Programme, Round
 from app.services.assessment.access import Action, ProgrammeAction, may, may_programme, visible_programmes_clause
 from tests.conftest import PASSWORD, text_of
 
@@ -158,3 +158,22 @@ def test_anonymous_labels_follow_neither_codes_nor_rounds(make_unit, make_progra
     assert sorted(first.values()) == list("ABCDEF")
     assert first == anonymous_labels(programme.rounds[0], list(reversed(units)))  # the same whatever the order
     assert first != second  # a letter does not carry over to the next round
+
+
+def test_a_new_assessment_joins_a_round_from_the_web_form(
+    client, make_unit, make_user, make_programme, mini_version, login, post
+):
+    unit, outside = make_unit("WB1"), make_unit("XX1")
+    programme = make_programme(units=[unit])
+    head = make_user("unit_head", units=[unit, outside])
+    login(head)
+    form = text_of(client.get("/assessments/new"))
+    assert "Round of a regional programme" in form and "Western Balkans, round 2026" in form
+    found = programme.rounds[0]
+    version = db.session.scalar(select(ChecklistVersion.id))
+    answer = {"checklist": version, "title": "Joined", "scope": "desk", "round": found.id}
+    refused = post("/assessments/new", {**answer, "unit": outside.id})
+    assert refused.status_code == 400 and "Unit XX1 is not in Western Balkans" in text_of(refused)
+    assert db.session.query(Assessment).count() == 0
+    assert post("/assessments/new", {**answer, "unit": unit.id}).status_code == 302
+    assert db.session.scalar(select(Assessment)).round_id == found.id

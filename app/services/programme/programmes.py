@@ -162,6 +162,17 @@ def round_for_unit(unit: Unit, label: str) -> Round:
     )
 
 
+def rounds_of_units(units: list[Unit]) -> list[Round]:
+    """The rounds of every programme any of ``units`` belongs to, newest programme round last."""
+    ids = {u.id for u in units}
+    programmes = db.session.scalars(
+        select(Programme)
+        .options(selectinload(Programme.units), selectinload(Programme.rounds))
+        .order_by(Programme.name)
+    )
+    return [r for p in programmes if any(u.id in ids for u in p.units) for r in p.rounds]
+
+
 def programmes_of_unit(unit: Unit) -> list[Programme]:
     """The programmes ``unit`` belongs to."""
     return [p for p in db.session.scalars(select(Programme).order_by(Programme.name)) if unit in p.units]

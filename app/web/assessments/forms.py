@@ -65,6 +65,8 @@ class NewAssessmentForm(FlaskForm):
     )
     assessors = StringField(_l("Assessors"), validators=[Optional(), Length(max=500)])
     assessed_on = DateField(_l("Date"), validators=[Optional(), sensible_date])
+    #: Offered only where the unit belongs to a regional programme with rounds.
+    round = SelectField(_l("Round of a regional programme"), coerce=lambda v: _int_or_none(v), validators=[Optional()])
 
 
 def _int_or_none(value):

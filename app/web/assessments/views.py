@@ -26,6 +26,7 @@ from app.services.assessment.workflow import MoveRefused, move, needs_readiness
 from app.services.content.checklists import checklist_of, latest_versions
 from app.services.content.scene_types import scene_types_offered
 from app.services.labels import MOVE
+from app.services.programme.programmes import ProgrammeError, place_in_round, rounds_of_units
 from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
@@ -57,6 +58,10 @@ def new():
     form.checklist.choices = [SelectChoice(v.id, f"{v.title} ({v.version})") for v in versions]
     scene_types = scene_types_offered(versions)
     form.modules.choices = [SelectChoice(s.id, str(s.title)) for s in scene_types]
+    rounds = rounds_of_units(units)
+    form.round.choices = [SelectChoice("", _("None: not part of a programme's round"))] + [
+        SelectChoice(r.id, r.name) for r in rounds
+    ]
     if request.method == "GET":
         wanted = request.args.get("unit")
         form.unit.data = next((u.id for u in units if u.code == wanted), units[0].id)
@@ -87,15 +92,26 @@ def new():
                     user=current_user,
                     focus=form.focus.data or Focus.FULL,
                 )
+                chosen_round = next((r for r in rounds if r.id == form.round.data), None)
+                if chosen_round is not None:
+                    place_in_round(assessment, chosen_round)
             except AssessmentError as exc:
                 db.session.rollback()
                 form.title.errors.append(str(exc))
+            except ProgrammeError as exc:
+                db.session.rollback()
+                form.round.errors = [str(exc)]
             else:
                 db.session.commit()
                 flash(_("Assessment started. Score the requirements section by section."), "success")
                 return redirect(url_for("assessments.score", assessment_id=assessment.id))
     status = 400 if form.errors else 200
-    return render_template("assessments/new.html", form=form, scene_types={s.id: s for s in scene_types}), status
+    return (
+        render_template(
+            "assessments/new.html", form=form, scene_types={s.id: s for s in scene_types}, offer_rounds=bool(rounds)
+        ),
+        status,
+    )
 
 
 @bp.get("/<int:assessment_id>")
