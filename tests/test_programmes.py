@@ -177,3 +177,36 @@ def test_a_new_assessment_joins_a_round_from_the_web_form(
     assert db.session.query(Assessment).count() == 0
     assert post("/assessments/new", {**answer, "unit": unit.id}).status_code == 302
     assert db.session.scalar(select(Assessment)).round_id == found.id
+
+
+def test_an_administrator_sets_a_programme_up_from_its_page(client, make_unit, make_user, login, post):
+    unit = make_unit("WB1")
+    staff, head = make_user("programme_staff", name="Ana Staff"), make_user("unit_head", units=[unit])
+    login(make_user("admin"))
+    created = post("/programmes/new", {"name": "Western Balkans"})
+    assert created.status_code == 302
+    programme = db.session.scalar(select(Programme))
+    page = text_of(client.get(f"/programmes/{programme.id}"))
+    assert "Ana Staff" in page and head.email not in page  # only staff and experts are offered
+    assert post(f"/programmes/{programme.id}/units", {"unit-unit": unit.id}).status_code == 302
+    assert post(f"/programmes/{programme.id}/members", {"member-person": staff.id}).status_code == 302
+    assert post(f"/programmes/{programme.id}/rounds", {"round-label": "2026"}).status_code == 302
+    programme = db.session.get(Programme, programme.id)
+    assert [u.code for u in programme.units] == ["WB1"] and programme.members == [staff]
+    refused = post(f"/programmes/{programme.id}/rounds", {"round-label": "2026"})
+    assert refused.status_code == 400 and "has a round '2026' already" in text_of(refused)
+    assert 'value="2026"' in refused.get_data(as_text=True)  # the input is kept
+    wrong = post(f"/programmes/{programme.id}/members", {"member-person": head.id})
+    assert wrong.status_code == 400
+    assert post("/programmes/new", {"name": "Western Balkans"}).status_code == 400
+    assert client.post(f"/programmes/{programme.id}/rounds", data={"round-label": "2027"}).status_code == 400  # no CSRF
+    assert [r.label for r in db.session.get(Programme, programme.id).rounds] == ["2026"]
+
+
+def test_programme_staff_cannot_set_a_programme_up(client, make_user, make_programme, login, post):
+    staff = make_user("programme_staff")
+    programme = make_programme(members=[staff])
+    login(staff)
+    assert "Open a round" not in text_of(client.get(f"/programmes/{programme.id}"))
+    assert post(f"/programmes/{programme.id}/rounds", {"round-label": "2027"}).status_code == 403
+    assert post("/programmes/new", {"name": "Mine"}).status_code == 403

@@ -14,6 +14,7 @@ from app.services.assessment.assessments import ensure_scores
 from app.services.programme.round_results import round_results
 from app.web.decisions import SIGNED_IN, on_programme, requires
 from app.web.guards import programme_for, round_for
+from app.web.programmes.management import ManageForms
 
 bp = Blueprint("programmes", __name__)
 
@@ -34,13 +35,22 @@ def index():
 @bp.get("/programmes/<int:programme_id>")
 @requires(on_programme(ProgrammeAction.VIEW))
 def show(programme_id: int):
-    """A programme: its units, its people and its rounds."""
-    programme = programme_for(programme_id)
-    return render_template(
-        "programmes/show.html",
-        programme=programme,
-        staff=[p for p in programme.members if p.role == "programme_staff"],
-        experts=[p for p in programme.members if p.role == "expert"],
+    """A programme: its units, its people and its rounds (and, for an administrator, the forms to add to them)."""
+    return programme_page(programme_for(programme_id))
+
+
+def programme_page(programme: Programme, forms: ManageForms | None = None, status: int = 200):
+    """The programme's page; ``forms`` as submitted, with their errors, after a refused change."""
+    manage = may_programme(current_user, ProgrammeAction.MANAGE, programme)
+    return (
+        render_template(
+            "programmes/show.html",
+            programme=programme,
+            staff=[p for p in programme.members if p.role == "programme_staff"],
+            experts=[p for p in programme.members if p.role == "expert"],
+            forms=(forms or ManageForms.for_programme(programme)) if manage else None,
+        ),
+        status,
     )
 
 
