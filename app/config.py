@@ -41,7 +41,7 @@ DEFAULTS = {
     "COST_CURRENCY": "EUR",
     "COST_BAND_RANGES": {"none": (0, 0), "low": (0, 5_000), "medium": (5_000, 50_000), "high": (50_000, None)},
     #: Roles that must sign in with a second factor (an authenticator app's code); others may.
-    "MFA_REQUIRED_ROLES": ("admin", "expert"),
+    "MFA_REQUIRED_ROLES": ("admin", "expert", "programme_staff"),
     #: Changing roles and issuing a report ask for a code again when the last was longer ago.
     "MFA_STEP_UP_MINUTES": 15,
     #: How this installation names itself in authenticator apps.

@@ -231,11 +231,11 @@ def test_flask_users_mfa_reset_removes_it_ends_sessions_and_is_recorded(enrolled
     assert runner.invoke(args=["users", "mfa-reset", "nobody@x.example"]).exit_code == 1
 
 
-def test_the_shipped_setting_asks_administrators_and_experts(tmp_path):
+def test_the_shipped_setting_asks_everyone_who_sees_more_than_one_unit(tmp_path):
     from app import create_app
 
     shipped = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 's.db'}"})
-    assert shipped.config["MFA_REQUIRED_ROLES"] == ("admin", "expert")
+    assert shipped.config["MFA_REQUIRED_ROLES"] == ("admin", "expert", "programme_staff")
 
 
 def test_codes_guessed_in_the_role_change_form_are_throttled_like_sign_ins(enrolled, client, post, clock, make_user):
