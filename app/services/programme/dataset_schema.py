@@ -16,6 +16,8 @@ from app.domain.workflow import Stage
 from app.models.plans import ACTION_STATUSES
 
 SHARE = "share 0-1"
+#: Shares are rounded to this many decimals; the counts beside them give the exact fractions.
+DECIMALS = 4
 COUNT = "requirements"
 
 #: Why a score is left empty (the ``..._withheld`` columns).
