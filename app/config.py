@@ -46,6 +46,9 @@ DEFAULTS = {
     "MFA_STEP_UP_MINUTES": 15,
     #: How this installation names itself in authenticator apps.
     "MFA_ISSUER": "CSI SOP compliance",
+    #: The licence of a round's data set (flask export dataset, the round page): an id such as
+    #: "CC-BY-4.0", "CC0-1.0", "ODC-BY-1.0", or a Frictionless licence {"name", "path", "title"}.
+    "DATASET_LICENCE": "CC-BY-4.0",
 }
 
 
