@@ -36,3 +36,11 @@ def anonymous_labels(found: Round, units: list[Unit]) -> dict[int, str]:
 
 #: Below this many units, a figure about a group is not shown in an anonymised report or data set.
 SMALLEST_GROUP = 3
+
+
+def round_labels(found: Round) -> dict[int, str]:
+    """The labels every anonymised output of ``found`` uses: all units of its programme, assessed or not.
+
+    Labelling the same set everywhere keeps unit "C" of the regional report unit "C" of the data set.
+    """
+    return anonymous_labels(found, list(found.programme.units))

@@ -34,7 +34,7 @@ from app.domain.scoring import NOT_ASSESSED, Answer, Basis, State, Summary
 from app.models import ChecklistVersion, Round, User
 from app.services.accounts.audit import record
 from app.services.assessment.assessments import ScoreSheet
-from app.services.programme.anonymity import SMALLEST_GROUP, anonymous_labels
+from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.dataset_package import package_descriptor, public_names
 from app.services.programme.dataset_schema import DECIMALS, TABLES, columns_of
 from app.services.programme.round_results import UnitInRound, round_results
@@ -96,7 +96,7 @@ def build_dataset(found: Round, *, anonymise: bool = False) -> Dataset:
         )
     units = [e.unit for e in entries]
     if anonymise:
-        labels = anonymous_labels(found, units)
+        labels = round_labels(found)
         keyed = sorted(((labels[e.unit.id], e) for e in entries), key=lambda pair: (len(pair[0]), pair[0]))
     else:
         keyed = [(e.unit.code, e) for e in entries]  # round_results lists them by code
