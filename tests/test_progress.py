@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -45,9 +46,11 @@ from pypdf import PdfReader
 from app.domain.checklist import Checklist
 from app.domain.loader import load_checklist_file
 from app.domain.progress import (
+    NEW_IN_VERSION,
     ActionState,
     PlannedStep,
     action_state,
+    compare,
     progress,
     round_result,
 )
@@ -180,11 +183,7 @@ def test_an_action_due_today_is_not_overdue_and_a_done_one_never_is():
     assert action_state(done, ON) is ActionState.DONE  # done and not carried: done, not dropped
 
 
-def test_a_requirement_new_in_the_later_version_is_a_new_gap_and_a_retired_one_not_comparable(mini):
-    from dataclasses import replace
-
-    from app.domain.progress import NEW_IN_VERSION, compare
-
+def test_a_requirement_new_in_the_later_version_is_a_new_gap_and_one_unanswered_now_not_comparable(mini):
     first = mini.sections[0]
     earlier = replace(mini, sections=(replace(first, requirements=first.requirements[:2]), *mini.sections[1:]))
     before = round_result("2025", earlier, score_assessment(earlier, [], {"AAA-01": answer(3), "AAA-02": answer(1)}))
@@ -362,3 +361,14 @@ def test_the_pdf_is_tagged_pdf_a_like_the_gap_report(rounds):
     assert intent["/S"] == "/GTS_PDFA1"
     metadata = root["/Metadata"].get_object().get_data()
     assert b'pdfaid:part="3"' in metadata and b'pdfaid:conformance="A"' in metadata
+
+
+def test_a_predecessor_of_another_unit_is_never_followed(rounds, make_assessment):
+    a, b = rounds
+    other = db.session.query(type(a.unit)).filter_by(code="U2").one()
+    stray = make_assessment(other, title="Another unit's")
+    stray.predecessor = b  # b (round 2026) has no successor yet; stray has no round, so b would be a step
+    db.session.commit()
+    assert baseline_of(stray) is None
+    with pytest.raises(NothingToCompare):
+        build_progress(stray)

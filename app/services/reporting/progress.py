@@ -78,7 +78,8 @@ def rounds_back(assessment: Assessment) -> list[list[Assessment]]:
     groups = [[assessment]]
     seen = {assessment.id}
     current, earlier = assessment, assessment.predecessor
-    while earlier is not None and earlier.id not in seen:
+    # Only the unit's own assessments: the page is shown to whoever may see this unit.
+    while earlier is not None and earlier.id not in seen and earlier.unit_id == assessment.unit_id:
         seen.add(earlier.id)
         if _earlier_round(earlier, current):
             groups.append([earlier])
