@@ -1,0 +1,31 @@
+"""``flask report progress ASSESSMENT_ID -o FILE.pdf``: joins the ``report`` group on import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from app.cli.output import echo
+from app.cli.reports import _assessment, group
+from app.services.reporting.progress import NothingToCompare, baseline_of, render_progress_pdf, round_name
+
+
+@group.command("progress")
+@click.argument("assessment_id", type=int)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
+)
+def progress(assessment_id: int, output: str) -> None:
+    """Render the progress report of an assessment against the unit's assessment of the round before."""
+    assessment = _assessment(assessment_id)
+    try:
+        pdf = render_progress_pdf(assessment)
+    except NothingToCompare as exc:
+        raise click.ClickException(str(exc)) from None
+    Path(output).write_bytes(pdf)
+    before = baseline_of(assessment)
+    echo(
+        f"Wrote {output} ({len(pdf):,} bytes): progress of {assessment.unit.name} "
+        f"from {round_name(before)} to {round_name(assessment)}"
+    )
