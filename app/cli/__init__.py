@@ -23,6 +23,7 @@ def register_commands(app: Flask) -> None:
         users,
     )
     from app.cli.progress import progress as _progress  # noqa: F401  (joins the report group on import)
+    from app.cli.regional import regional as _regional  # noqa: F401  (joins the report group on import)
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
     before = set(app.cli.commands)
