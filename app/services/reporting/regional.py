@@ -3,7 +3,7 @@
 
 Two forms. The named one, for the programme's staff, names each unit and its jurisdiction
 (as the region's publications print it: :mod:`app.domain.jurisdiction_names`). The anonymised
-one, for a public meeting, labels the units by :func:`anonymous_labels` and prints no unit name,
+one, for a public meeting, labels the units by :func:`round_labels` and prints no unit name,
 code, jurisdiction, person, document or assessment title: the template never reads them, the
 PDF attaches nothing, and before a byte is written the page is checked for every unit's name,
 code and jurisdiction and every email of the programme's people (:func:`identifying_terms`), so
@@ -31,7 +31,7 @@ from app.domain.workflow import Stage
 from app.models import Round, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
-from app.services.programme.anonymity import SMALLEST_GROUP, anonymous_labels
+from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.round_results import UnitInRound, round_results
 from app.services.reporting.reports import (
     FONTS_DIR,
@@ -214,7 +214,7 @@ def build_regional(found: Round, *, anonymised: bool = False) -> RegionalReport:
     """The regional findings of ``found`` in the named or the anonymised form."""
     rules = figures.anonymised_rules(SMALLEST_GROUP) if anonymised else figures.NAMED
     items = round_results(found)
-    labels = anonymous_labels(found, [i.unit for i in items]) if anonymised else {}
+    labels = round_labels(found) if anonymised else {}
     if anonymised:
         items.sort(key=lambda i: (len(labels[i.unit.id]), labels[i.unit.id]))
     entries = [_entry(i) for i in items]
