@@ -21,7 +21,7 @@ APP_LAYERS = ("domain", "models", "services", "interface")
 SHARED = {"app.extensions", "app.config"}
 #: Service packages, lowest first. The modules at the root of app/services (the shared
 #: vocabulary: labels, formatting) are below them all and import none of them.
-SERVICE_PACKAGES = ("accounts", "content", "assessment", "exchange", "reporting", "demo")
+SERVICE_PACKAGES = ("accounts", "content", "assessment", "programme", "exchange", "reporting", "demo")
 
 
 def _app_layer(module: str) -> int | None:

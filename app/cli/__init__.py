@@ -21,6 +21,7 @@ def register_commands(app: Flask) -> None:
         units,
         users,
     )
+    from app.cli.follow_up import follow_up as _follow_up  # noqa: F401  (joins the assessments group on import)
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)
 
     before = set(app.cli.commands)
