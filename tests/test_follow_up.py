@@ -11,11 +11,11 @@ from sqlalchemy import select
 from app.domain.loader import load_checklist_file
 from app.domain.workflow import Move
 from app.extensions import db
-from app.models import Assessment, Citation, Consultation, Event, PlannedAction, Programme, Round
+from app.models import Assessment, ChecklistVersion, Citation, Consultation, Event, PlannedAction, Programme, Round
 from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import suggest_actions
 from app.services.assessment.responses import ensure_review
-from app.services.assessment.upgrades import successors
+from app.services.assessment.upgrades import successors, upgrade_assessment
 from app.services.content.checklists import store_checklist
 from app.services.programme.follow_up import FollowUpRefused, start_follow_up
 from tests.conftest import DATA, finalise, move_to, response_of, text_of
@@ -90,6 +90,8 @@ def previous(region, make_assessment):
     move_to(assessment, Move.START_REVIEW, expert)
     review = ensure_review(responses["AAA-01"])
     review.value, review.stance, review.agreed_value = 0, "disagree", 0  # agreed lower than the unit's own 1
+    same = ensure_review(responses["AAA-02"])
+    same.value, same.stance = 2, "agree"  # the expert found what the unit found: no agreed score needed
     responses["AAA-01"].reply, responses["AAA-01"].dissent = "We disagree.", "The unit holds it is a 1."
     db.session.add(Consultation(assessment=assessment, held_on=dt.date(2025, 3, 2), participants=[{"name": "A"}]))
     db.session.commit()
@@ -209,7 +211,9 @@ def test_each_card_shows_the_previous_agreed_score_the_changed_sop_and_the_actio
     assert "SOPs changed since SOP-01 assessed at version 1.0, version 2.0 in the register now" in page
     assert "Action meant to close the gap Write the seal rule · In progress · due 30 Jun 2025 Overdue" in page
     assert "Carried over from round 2025 to re-confirm" in page and "Still holds" in page
-    assert "Previous agreed score 2 · Largely addressed" in page  # AAA-02: agreed as the unit scored it
+    assert "Previous agreed score 2 · Largely addressed" in page  # AAA-02: the expert found what the unit found
+    unreviewed = text_of(client.get(f"/assessments/{new.id}/score?section=BBB"))
+    assert "Previous score (the unit's own, not reviewed by an expert) 3 · Fully addressed" in unreviewed
 
 
 def test_a_dropped_or_done_action_says_so_and_is_not_overdue(previous, region, client, login):
@@ -285,13 +289,24 @@ def test_someone_who_may_not_start_the_units_assessments_is_refused(previous, re
     assert db.session.scalar(select(Assessment).where(Assessment.predecessor_id == previous.id)) is None
 
 
-def test_a_second_follow_up_on_the_same_version_into_a_third_round_names_the_first(previous, region):
+def test_the_round_after_a_follow_up_starts_from_the_follow_up_not_again_from_the_earlier_one(previous, region):
     first = started(previous, region)
     third = Round(programme=region["programme"], label="2027")
     db.session.add(third)
     db.session.commit()
-    with pytest.raises(FollowUpRefused, match=f"carried onto version 1.0.0 already, as assessment {first.id}"):
+    with pytest.raises(FollowUpRefused, match=f"followed up in round 2026 already \\(assessment {first.id}\\)"):
         start_follow_up(previous, third, region["head"])
+
+
+def test_an_earlier_upgrade_to_the_same_version_is_named_as_the_one_to_start_from(previous, region):
+    checklist, text = load_checklist_file(DATA / "mini-2.yaml")
+    store_checklist(checklist, text, "mini-2.yaml")
+    upgraded, _plan = upgrade_assessment(
+        previous, db.session.scalar(select(ChecklistVersion).filter_by(version="2.0.0")), region["head"]
+    )
+    db.session.commit()
+    with pytest.raises(FollowUpRefused, match=f"carried onto version 2.0.0 already, as assessment {upgraded.id}"):
+        start_follow_up(previous, region["r2026"], region["head"])
 
 
 # --- the web -----------------------------------------------------------------------------
@@ -305,6 +320,8 @@ def test_the_results_page_offers_the_next_rounds_assessment_to_those_who_may_sta
     assert "Start the next round's assessment" in page and "Western Balkans, round 2026 is open" in page
     post("/logout")
     login(region["viewer"])
+    db.session.add(Round(programme=region["programme"], label="2027"))
+    db.session.commit()
     assert "Start the next round's assessment" not in text_of(client.get(f"/assessments/{previous.id}"))
 
 
@@ -323,6 +340,8 @@ def test_the_confirm_page_says_what_carries_and_starting_opens_the_cards_to_reco
     results = text_of(client.get(f"/assessments/{new.id}"))
     assert "Follow-up of SOP assessment (round 2025) (round 2025)" in results
     assert "7 answers carried over from the last round are still to re-confirm" in results
+    db.session.add(Round(programme=region["programme"], label="2027"))
+    db.session.commit()
     assert "Start the next round's assessment" not in text_of(client.get(f"/assessments/{previous.id}"))
 
 

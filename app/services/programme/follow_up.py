@@ -118,17 +118,23 @@ def _comes_before(found: Round, other: Round) -> bool:
     return order.index(found.id) < order.index(other.id)
 
 
+def _followed_before(started: list[Assessment], found: Round) -> Assessment | None:
+    """A follow-up already in ``found`` or in an earlier round of its programme: the next one starts from that."""
+    return next((a for a in started if a.round_id == found.id or _comes_before(a.round, found)), None)
+
+
 def open_rounds(previous: Assessment) -> list[Round]:
     """The rounds a follow-up of ``previous`` could start in: its unit's programmes' rounds after its own,
-    without one started from it yet."""
-    taken = {a.round_id for a in follow_ups(previous)}
+    up to the first one it was followed up in."""
+    started = follow_ups(previous)
     own = previous.round
     rounds = []
     for programme in programmes_of_unit(previous.unit):
         for found in programme.rounds:
-            if found.id in taken or (own is not None and (found.id == own.id or _comes_before(found, own))):
+            if own is not None and (found.id == own.id or _comes_before(found, own)):
                 continue
-            rounds.append(found)
+            if _followed_before(started, found) is None:
+                rounds.append(found)
     return rounds
 
 
@@ -187,8 +193,8 @@ def _check(previous: Assessment, found: Round, user: User | None, version: Check
                 programme=found.programme.name,
             )
         )
-    done = next((a for a in follow_ups(previous) if a.round_id == found.id), None)
-    if done is not None:
+    done = _followed_before(follow_ups(previous), found)
+    if done is not None and done.round_id == found.id:
         raise FollowUpRefused(
             _(
                 "A follow-up of assessment %(id)s is in round %(label)s already: assessment %(new)s, '%(title)s'.",
@@ -196,6 +202,17 @@ def _check(previous: Assessment, found: Round, user: User | None, version: Check
                 label=found.label,
                 new=done.id,
                 title=done.title,
+            )
+        )
+    if done is not None:
+        raise FollowUpRefused(
+            _(
+                "Assessment %(id)s was followed up in round %(earlier)s already (assessment %(new)s): "
+                "round %(label)s's assessment starts from that one.",
+                id=previous.id,
+                earlier=done.round.label,
+                new=done.id,
+                label=found.label,
             )
         )
     if version.checklist_id != previous.checklist_version.checklist_id:

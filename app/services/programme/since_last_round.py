@@ -33,7 +33,7 @@ class EarlierAnswer:
     requirement_id: str
     #: What counted: the agreed score where one was agreed, else the unit's own.
     counted: Answer
-    #: The previous assessment was finalised after an agreed expert review: what counted was agreed.
+    #: The expert scored it and the previous assessment was finalised after the agreement: what counted was agreed.
     agreed: bool
     #: The unit's own score then, when it differs from what counted (else None).
     own: Answer | None
@@ -140,7 +140,8 @@ def since_last_round(sheet: ScoreSheet, lineage: Lineage | None = None) -> Since
         for gap in action.gaps:
             action_of[gap.id] = shown
     panel = SinceLastRound(previous, previous.round, checklist_of(previous.checklist_version))
-    reviewed = bool(previous.reviewed)  # finalised after an agreed review: what counted is what was agreed
+    # Finalised after an agreed review: what counted on a card the expert scored is what was agreed.
+    reviewed = bool(previous.reviewed)
     same_version = previous.checklist_version_id == assessment.checklist_version_id
     for rid, sources in _earlier_ids(sheet, lineage, same_version).items():
         answers, sops, planned = [], [], []
@@ -150,7 +151,8 @@ def since_last_round(sheet: ScoreSheet, lineage: Lineage | None = None) -> Since
                 continue
             counted = effective_answer(response)
             own = response.answer
-            answers.append(EarlierAnswer(source_id, counted, reviewed, None if own == counted else own))
+            agreed = reviewed and response.review is not None and response.review.reviewed
+            answers.append(EarlierAnswer(source_id, counted, agreed, None if own == counted else own))
             sops += [s for s in _changed(response.citations) if s not in sops]
             if response.id in action_of and action_of[response.id] not in planned:
                 planned.append(action_of[response.id])

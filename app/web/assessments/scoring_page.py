@@ -41,7 +41,7 @@ FILTERS = {
     "to_verify": _l("To verify on site"),
     "disagreements": _l("Disagreements"),
     "queries": _l("Open queries"),
-    "recheck": _l("To re-check after an upgrade"),
+    "recheck": _l("To re-check"),
     "to_tick": _l("Elements to tick after an upgrade"),
 }
 
