@@ -22,6 +22,7 @@ def register_commands(app: Flask) -> None:
         units,
         users,
     )
+    from app.cli.follow_up import follow_up as _follow_up  # noqa: F401  (joins the assessments group on import)
     from app.cli.progress import progress as _progress  # noqa: F401  (joins the report group on import)
     from app.cli.regional import regional as _regional  # noqa: F401  (joins the report group on import)
     from app.cli.summary import summary as _summary  # noqa: F401  (joins the assessments group on import)

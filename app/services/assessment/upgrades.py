@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -77,8 +77,17 @@ class UpgradePlan:
 
 
 def successors(assessment: Assessment) -> list[Assessment]:
-    """The drafts this assessment was upgraded into, newest version first."""
-    found = db.session.scalars(select(Assessment).where(Assessment.predecessor_id == assessment.id))
+    """The drafts this assessment was upgraded into, newest version first.
+
+    A follow-up started from it in another round of a programme is not an upgrade of it
+    (:mod:`app.services.programme.follow_up`), though it names it as its predecessor too.
+    """
+    found = db.session.scalars(
+        select(Assessment).where(
+            Assessment.predecessor_id == assessment.id,
+            or_(Assessment.round_id.is_(None), Assessment.round_id == assessment.round_id),
+        )
+    )
     return sorted(found, key=lambda a: version_key(a.checklist_version.version), reverse=True)
 
 
@@ -277,7 +286,12 @@ def upgrade_assessment(
                 if citation.sop_id is not None and key not in seen:
                     seen.add(key)
                     response.citations.append(
-                        Citation(sop_id=citation.sop_id, section=citation.section, position=len(seen) - 1)
+                        Citation(
+                            sop_id=citation.sop_id,
+                            section=citation.section,
+                            position=len(seen) - 1,
+                            quote=citation.quote,
+                        )
                     )
         answers[rid] = response.answer
     _carry_actions(assessment, new, taken_from)

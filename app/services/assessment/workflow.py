@@ -76,10 +76,8 @@ def readiness_refusal(ready: Readiness, action: str) -> str | None:
     if ready.recheck:
         parts.append(
             ngettext(
-                "%(num)s carried answer is not re-checked (%(ids)s): confirm or change it "
-                "(filter 'To re-check after an upgrade').",
-                "%(num)s carried answers are not re-checked (%(ids)s): confirm or change them "
-                "(filter 'To re-check after an upgrade').",
+                "%(num)s carried answer is not re-checked (%(ids)s): confirm or change it (filter 'To re-check').",
+                "%(num)s carried answers are not re-checked (%(ids)s): confirm or change them (filter 'To re-check').",
                 len(ready.recheck),
                 ids=_ids(ready.recheck),
             )

@@ -86,10 +86,36 @@ def review_demo(
 ) -> None:
     """Submit, review, consult, agree and plan the demo assessment."""
     expert, head = people["expert"], people["unit_head"]
+    submit_for_review(sheet, head, expert)
+    reviewed = review_cards(sheet, expert, truth, rng, full=full)
+    today = dt.date.today()
+    hold_consultation(
+        sheet,
+        expert,
+        held_on=today - dt.timedelta(days=9),
+        place="Police Directorate, Demo City, meeting room 2",
+        participants=PARTICIPANTS,
+        minutes=MINUTES,
+    )
+    agree_cards(sheet, expert, reviewed, rng, full=full)
+    plan_after_agreement(sheet, expert, first_due=today + dt.timedelta(days=60))
+    if full:
+        move(sheet, Move.CONFIRM_AGREEMENT, head)
+    db.session.flush()
+
+
+def submit_for_review(sheet: ScoreSheet, head: User, expert: User) -> None:
+    """The unit plans every gap and submits; the expert starts the review."""
     suggest_actions(sheet, head)  # a unit submits with every gap planned (the stage guard asks for it)
     move(sheet, Move.SUBMIT, head)
     move(sheet, Move.START_REVIEW, expert)
     take_part(sheet.assessment, expert, Action.REVIEW)
+
+
+def review_cards(
+    sheet: ScoreSheet, expert: User, truth: dict[str, int], rng: random.Random, *, full: bool
+) -> list[str]:
+    """The expert scores the cards at ``truth`` (all when ``full``, else about nine in ten) and says why; the ids reviewed."""
     reviewed: list[str] = []
     for req in sheet.checklist.requirements(sheet.assessment.modules, sheet.assessment.focus):
         response = sheet.responses[req.id]
@@ -120,22 +146,30 @@ def review_demo(
             review.stance = "agree"
         review.finding = _finding(req.criticality, found, rng)
     db.session.flush()
+    return reviewed
 
-    today = dt.date.today()
+
+def hold_consultation(
+    sheet: ScoreSheet, expert: User, *, held_on: dt.date, place: str, participants: list[dict], minutes: str
+) -> None:
+    """The consultation record, and the move to "consultation held"."""
     db.session.add(
         Consultation(
             assessment=sheet.assessment,
-            held_on=today - dt.timedelta(days=9),
-            place="Police Directorate, Demo City, meeting room 2",
+            held_on=held_on,
+            place=place,
             online=False,
-            participants=PARTICIPANTS,
-            minutes=MINUTES,
+            participants=participants,
+            minutes=minutes,
             updated_by=expert,
         )
     )
     db.session.flush()
     move(sheet, Move.HOLD_CONSULTATION, expert)
 
+
+def agree_cards(sheet: ScoreSheet, expert: User, reviewed: list[str], rng: random.Random, *, full: bool) -> None:
+    """The expert's score agreed where it differs (all when ``full``, else about seven in ten)."""
     for code in reviewed:
         if not sheet.differs(code) or (not full and rng.random() < 0.3):
             continue
@@ -153,17 +187,20 @@ def review_demo(
     db.session.flush()
     sheet.refresh()
 
+
+def plan_after_agreement(
+    sheet: ScoreSheet, expert: User, *, first_due: dt.date, keep: frozenset[int] = frozenset()
+) -> None:
+    """Plan the gaps the agreed scores leave; drop actions left without a gap (but those in ``keep``);
+    owners and due dates (from ``first_due``, a month apart every three) for the first twelve, the first five agreed."""
     suggest_actions(sheet, expert)
     for item in plan_of(sheet).items:
-        if not item.gaps:  # the agreed score closed what the unit planned for: the unit drops it
+        if not item.gaps and item.action.id not in keep:  # the agreed score closed what the unit planned for
             delete_action(sheet, item.action.id)
-    for n, item in enumerate(plan_of(sheet).items):
+    for n, item in enumerate(item for item in plan_of(sheet).items if item.action.id not in keep):
         action = item.action
         if n < 12:
             action.owner = OWNERS[n % len(OWNERS)]
-            action.due_on = today + dt.timedelta(days=60 + 30 * (n // 3))
+            action.due_on = first_due + dt.timedelta(days=30 * (n // 3))
         if n < 5:
             action.status = "agreed"
-    if full:
-        move(sheet, Move.CONFIRM_AGREEMENT, head)
-    db.session.flush()

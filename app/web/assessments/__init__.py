@@ -4,6 +4,7 @@ from app.web.assessments import (  # noqa: F401  (their routes join the blueprin
     cite,
     consultation,
     evidence,
+    follow_up,
     layers,
     moves,
     plan,

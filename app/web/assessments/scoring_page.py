@@ -18,6 +18,7 @@ from app.services.assessment.rechecks import CarriedAnswers, carried_answers, to
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
 from app.services.labels import CRITICALITY
+from app.services.programme.since_last_round import SinceLastRound, since_last_round
 from app.web.assessments.evidence_box import SuggestedPassage, suggested_evidence
 from app.web.assessments.forms import (
     ReplyForm,
@@ -40,7 +41,7 @@ FILTERS = {
     "to_verify": _l("To verify on site"),
     "disagreements": _l("Disagreements"),
     "queries": _l("Open queries"),
-    "recheck": _l("To re-check after an upgrade"),
+    "recheck": _l("To re-check"),
     "to_tick": _l("Elements to tick after an upgrade"),
 }
 
@@ -170,6 +171,8 @@ class ScoringPage:
     found_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: The passages of the unit's current SOPs suggested on each card shown, by requirement id.
     suggested: dict[str, list[SuggestedPassage]] = field(default_factory=dict)
+    #: A follow-up's previous round on each card (agreed score, changed SOPs, the action); None otherwise.
+    since: SinceLastRound | None = None
 
     @property
     def editable(self) -> bool:
@@ -214,6 +217,7 @@ class ScoringPage:
         if section_id is not None and section is None:
             return page
         page.carried = carried_answers(sheet)
+        page.since = since_last_round(sheet, page.carried.lineage)  # once for every card, not per card
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
         kept = [req for req in requirements if page._keep(req) and finder.keeps(req)]
         if finder.query:  # best matches first

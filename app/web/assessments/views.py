@@ -26,6 +26,7 @@ from app.services.assessment.workflow import MoveRefused, move, needs_readiness
 from app.services.content.checklists import checklist_of, latest_versions
 from app.services.content.scene_types import scene_types_offered
 from app.services.labels import MOVE
+from app.services.programme.follow_up import follow_up_status
 from app.services.programme.programmes import ProgrammeError, place_in_round, rounds_of_units
 from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
@@ -138,6 +139,7 @@ def results(assessment_id: int):
         rechecks=sum(1 for response in sheet.responses.values() if response.recheck),
         summary=summary_of(sheet),
         carried=carried_status(sheet),
+        follow_up=follow_up_status(assessment, current_user),
     )
 
 
