@@ -395,3 +395,14 @@ def test_a_refused_anonymised_download_says_why_and_records_nothing(region, clie
     response = client.get(f"/rounds/{region['round'].id}/regional/anonymised.pdf")
     assert response.status_code == 409 and "Nothing was written" in text_of(response)
     assert db.session.query(Event).filter_by(name="report.regional_downloaded").count() == 0
+
+
+def test_the_first_pages_medians_rest_on_at_least_half_the_assessed_units():
+    from app.domain.regional import GroupFigure, HeatMap, Row, ranked_by_median
+
+    def row(value, count):
+        return Row(None, (), GroupFigure(value, count), high=0, low=0)
+
+    module_few_take, core = row(0.93, 2), row(0.64, 6)
+    heat = HeatMap((), (module_few_take, core, row(0.40, 3)), row(0.6, 6), hidden=False, assessed=6)
+    assert ranked_by_median(heat) == [core, heat.rows[2]]  # the 2-unit module stays in the heat map only

@@ -215,8 +215,13 @@ def weaknesses(heat: HeatMap, rules: Rules) -> list[Row]:
 
 
 def ranked_by_median(heat: HeatMap) -> list[Row]:
-    """Sections with a regional median, highest first."""
-    return sorted((r for r in heat.rows if r.median.value is not None), key=lambda r: -r.median.value)
+    """Sections with a regional median resting on at least half the assessed units, highest first.
+
+    A median of the two units that take a scene-type module says little about where the region
+    stands; the heat map still shows it.
+    """
+    regional = (r for r in heat.rows if r.median.value is not None and 2 * r.shown >= heat.assessed)
+    return sorted(regional, key=lambda r: -r.median.value)
 
 
 # --- each unit against the regional median ------------------------------------------------
