@@ -102,3 +102,17 @@ def test_page_counter_text_is_made_from_the_translated_phrase():
     assert css_counter_text("Page {page} of {pages}") == '"Page " counter(page) " of " counter(pages)'
     assert css_counter_text("Strana {page} od {pages}") == '"Strana " counter(page) " od " counter(pages)'
     assert css_counter_text('{page}/{pages} "x"') == 'counter(page) "/" counter(pages) " \\"x\\""'
+
+
+def test_the_gap_report_names_kosovo_as_the_regions_publications_do(
+    client, make_unit, make_user, make_assessment, login
+):
+    unit = make_unit("KSV", name="Prishtina CSI", jurisdiction="Kosovo")
+    assessment = make_assessment(unit)
+    login(make_user("viewer", units=[unit]))
+    page = client.get(f"/assessments/{assessment.id}/report").get_data(as_text=True)
+    assert "Kosovo* · KSV" in page
+    assert "without prejudice to positions on status" in page and "UNSCR 1244/1999" in page
+    other = make_assessment(make_unit("MNE", jurisdiction="Montenegro"))
+    login(make_user("admin"))
+    assert "UNSCR 1244" not in client.get(f"/assessments/{other.id}/report").get_data(as_text=True)

@@ -6,6 +6,8 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, ngettext
 from markupsafe import Markup
 
+from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
+from app.domain.jurisdiction_names import printed_jurisdiction
 from app.domain.scoring import Summary, shown_score
 from app.services import labels
 from app.services.event_labels import change_value, event_label, field_label
@@ -108,6 +110,7 @@ def register_formatting(app: Flask) -> None:
         band=score_band,
         band_colour=band_colour,
         css_string=css_string,
+        jurisdiction=printed_jurisdiction,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,
@@ -117,6 +120,7 @@ def register_formatting(app: Flask) -> None:
         change_value=change_value,
         withheld_reason=withheld_reason,
         shown_score=shown_score,
+        jurisdiction_footnotes=jurisdiction_footnotes,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
 
