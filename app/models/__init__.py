@@ -22,6 +22,7 @@ from app.models.reported import ReportedReview
 from app.models.reports import IssuedReport
 from app.models.sign_ins import SignInFailure
 from app.models.sop_documents import SopDocument, SopSection
+from app.models.translations import REVIEW_OUTCOMES, TranslationReview
 
 __all__ = [
     "ACTION_STATUSES",
@@ -29,6 +30,7 @@ __all__ = [
     "FINDINGS",
     "PROGRAMME_ROLES",
     "REVIEW_FIELDS",
+    "REVIEW_OUTCOMES",
     "ROLES",
     "SIDES",
     "STANCES",
@@ -53,6 +55,7 @@ __all__ = [
     "Sop",
     "SopDocument",
     "SopSection",
+    "TranslationReview",
     "TrustedInstallation",
     "Unit",
     "User",

@@ -37,6 +37,9 @@ class Unit(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     jurisdiction: Mapped[str] = mapped_column(String(120))
+    #: The jurisdiction profile it belongs to (checklists/jurisdictions/<code>.yaml): its zone,
+    #: currency, laws and how the region names it. None: no profile chosen yet.
+    jurisdiction_code: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     sops: Mapped[list[Sop]] = relationship(back_populates="unit", order_by="Sop.code", cascade="all, delete-orphan")
@@ -71,6 +74,8 @@ class User(UserMixin, db.Model):
     totp_last_step: Mapped[int | None]
     #: SHA-256 of each recovery code not used yet.
     recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: The language the person chose for the interface (a code of LANGUAGES); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     units: Mapped[list[Unit]] = relationship(secondary=user_units, back_populates="members", order_by="Unit.code")
     #: The programmes this user runs (staff) or is assigned to as an expert.

@@ -29,6 +29,8 @@ class IssuedReport(db.Model):
     checklist_hash: Mapped[str] = mapped_column(String(64))
     record_hash: Mapped[str] = mapped_column(String(64))
     pdf_variant: Mapped[str] = mapped_column(String(20))
+    #: The language the report was issued in (a code of LANGUAGES; "en" for every report before there was a choice).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     signed_off_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: The head of the audit trail's chain when the report was issued (printed on its cover):
