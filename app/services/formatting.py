@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, ngettext
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
@@ -99,6 +99,11 @@ def css_string(value: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
+def round_name(found) -> str:
+    """``Western Balkans CSI SOP assessment, round 2026`` in the reader's language (a Round)."""
+    return gettext("%(programme)s, round %(label)s", programme=found.programme.name, label=found.label)
+
+
 def register_formatting(app: Flask) -> None:
     """Install the filters and label helpers every template may use."""
     app.jinja_env.filters.update(
@@ -120,6 +125,7 @@ def register_formatting(app: Flask) -> None:
         change_value=change_value,
         withheld_reason=withheld_reason,
         shown_score=shown_score,
+        round_name=round_name,
         jurisdiction_footnotes=jurisdiction_footnotes,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )

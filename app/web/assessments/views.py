@@ -25,6 +25,7 @@ from app.services.assessment.upgrades import later_versions, successors
 from app.services.assessment.workflow import MoveRefused, move, needs_readiness
 from app.services.content.checklists import checklist_of, latest_versions
 from app.services.content.scene_types import scene_types_offered
+from app.services.formatting import round_name
 from app.services.labels import MOVE
 from app.services.programme.follow_up import follow_up_status
 from app.services.programme.programmes import ProgrammeError, place_in_round, rounds_of_units
@@ -61,7 +62,7 @@ def new():
     form.modules.choices = [SelectChoice(s.id, str(s.title)) for s in scene_types]
     rounds = rounds_of_units(units)
     form.round.choices = [SelectChoice("", _("None: not part of a programme's round"))] + [
-        SelectChoice(r.id, r.name) for r in rounds
+        SelectChoice(r.id, round_name(r)) for r in rounds
     ]
     if request.method == "GET":
         wanted = request.args.get("unit")
