@@ -16,8 +16,11 @@ from app.domain.overlay_writer import derived_overlay
 from app.domain.overlays import (
     OVERLAY_LANGUAGES,
     SCHEMA_PATH,
+    FieldKey,
     check_overlay,
     load_overlay_file,
+    source_hash,
+    translatable_fields,
 )
 from app.domain.text import Text, active_language
 from app.domain.translated_checklist import with_overlays
@@ -291,3 +294,35 @@ def test_derive_cyrillic_writes_the_serbian_cyrillic_overlay_from_the_latin_one(
     assert str(checklist.requirement("AAA-01").statement) == "SOP захтева да се битна ствар уради и евидентира."
     assert [str(f) for f in check_overlay(cyrillic, checklist) if f.error] == []
     assert derived_overlay(latin, "sr-Cyrl", _latin_to_cyrillic_for_this_test)["derived_from"] == "sr-Latn"
+
+
+# --- the shipped Serbian overlay -----------------------------------------------------------------
+
+
+def test_the_shipped_serbian_overlay_translates_every_title_and_statement_of_2_1_1_and_none_is_stale():
+    checklist = load_checklist_file(SHIPPED)[0]
+    overlay = load_overlay_file(SERBIAN)
+    assert (overlay.ref, overlay.source_hash, overlay.status) == (
+        checklist.ref,
+        checklist.content_hash,
+        "machine-draft",
+    )
+    assert "machine assistance" in overlay.note and "not yet reviewed" in overlay.note
+    assert [str(f) for f in check_overlay(overlay, checklist) if f.error] == []
+    fields = translatable_fields(checklist)
+    wanted = [k for k in fields if k.path == "title" or (k.kind, k.path) == ("requirement", "statement")]
+    assert len(wanted) == len(checklist.sections) + 2 * 307
+    untranslated = [f"{k.id} {k.path}" for k in wanted if k not in overlay.entries]
+    assert untranslated == []
+    same_as_english = [k for k in wanted if overlay.entries[k].text == fields[k].source]
+    assert same_as_english == []
+    assert (
+        source_hash(fields[FieldKey("requirement", "GOV-01", "title")].source)
+        == overlay.entries[FieldKey("requirement", "GOV-01", "title")].source
+    )
+
+
+def test_the_shipped_overlays_validate(runner):
+    result = runner.invoke(args=["checklists", "validate"])
+    assert result.exit_code == 0, result.output
+    assert "csi-sop-enfsi.2.1.1.sr-Latn.yaml: sr-Latn (machine-draft):" in result.output
