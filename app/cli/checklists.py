@@ -1,4 +1,4 @@
-"""``flask checklists validate|load|matrix``."""
+"""``flask checklists validate|load|matrix|translation-status|derive-cyrillic``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,20 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from app.cli.output import echo
+from app.domain.checklist import Checklist
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
+from app.domain.overlay_writer import derived_overlay, overlay_yaml
+from app.domain.overlays import (
+    REQUIRED_FIELDS,
+    STALE,
+    check_overlay,
+    coverage,
+    load_overlay_file,
+    overlay_file_name,
+    overlay_files,
+)
+from app.services.content.checklist_translations import translation_status
 from app.services.content.checklists import load_checklist_files, shipped_checklist_paths, version_key
 
 group = AppGroup("checklists", help="Validate, load and inspect checklists.")
@@ -28,9 +40,17 @@ def _paths(paths: tuple[str, ...]) -> list[Path]:
 
 @group.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
-def validate(paths: tuple[str, ...]) -> None:
-    """Check checklist files (default: the shipped ones); one line per error, exit 1 on any."""
+@click.option("--missing", "list_missing", is_flag=True, help="List each missing translation (else only counted).")
+def validate(paths: tuple[str, ...], list_missing: bool) -> None:
+    """Check checklist files (default: the shipped ones) and their translation overlays.
+
+    One line per error, exit 1 on any. Overlays are found in ``translations/`` beside each
+    file: a stale entry (made for an older English text), an entry for nothing in the
+    checklist, another version's content or a malformed file is an error; a missing
+    translation is a warning, counted per overlay and listed with --missing.
+    """
     failed = False
+    checked: set[tuple[Path, str]] = set()
     for path in _paths(paths):
         try:
             checklist, _ = load_checklist_file(path)
@@ -41,7 +61,45 @@ def validate(paths: tuple[str, ...]) -> None:
         else:
             count = sum(1 for _ in checklist.requirements([m.id for m in checklist.modules]))
             echo(f"{path}: {checklist.ref} valid: {len(checklist.sections)} sections, {count} requirements")
+            folder = Path(path).parent / "translations"
+            for overlay_path in overlay_files(folder, checklist.id, checklist.version):
+                checked.add((overlay_path.parent, overlay_path.name))
+                failed |= not _validate_overlay(overlay_path, checklist, list_missing)
+    if not paths:  # an overlay of no shipped version was made for a version that is not there
+        folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
+        for overlay_path in overlay_files(folder):
+            if (overlay_path.parent, overlay_path.name) not in checked:
+                failed = True
+                echo(f"{overlay_path}: -: no shipped checklist version for this overlay", err=True)
     sys.exit(1 if failed else 0)
+
+
+def _validate_overlay(path: Path, checklist: Checklist, list_missing: bool) -> bool:
+    """Print an overlay's errors (and missing entries when asked) and a summary line; True when it has no error."""
+    try:
+        overlay = load_overlay_file(path)
+    except ChecklistInvalid as exc:
+        for problem in exc.problems:
+            echo(str(problem), err=True)
+        return False
+    findings = check_overlay(overlay, checklist)
+    errors = [f for f in findings if f.error]
+    missing = [f for f in findings if not f.error]
+    for finding in errors + (missing if list_missing else []):
+        echo(str(finding), err=True)
+    stale = sum(1 for f in errors if f.message == STALE)
+    done, total = coverage(overlay, checklist).counts(_REQUIRED)
+    how = "" if list_missing or not missing else "; list them with --missing"
+    echo(
+        f"{path}: {overlay.language} ({overlay.status}): {done:,} of {total:,} required fields translated; "
+        f"{len(missing):,} missing (warnings{how}); {stale:,} stale; "
+        f"{len(errors):,} error{'s' if len(errors) != 1 else ''}"
+    )
+    return not errors
+
+
+#: The field names of :class:`Coverage` every language must translate.
+_REQUIRED = [f"section {f}" for f in REQUIRED_FIELDS["section"]] + list(REQUIRED_FIELDS["requirement"])
 
 
 @group.command("load")
@@ -94,6 +152,79 @@ def matrix(path: str | None) -> None:
         gaps = [row.clause for row in missing if row.source == source]
         echo(f"Uncited {source} clauses: {', '.join(gaps) if gaps else 'none'}")
     sys.exit(1 if missing else 0)
+
+
+@group.command("translation-status")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def translation_status_command(path: str | None) -> None:
+    """Per language: fields translated of the total, stale entries, the overlay's status and its last review.
+
+    PATH defaults to the latest version among the shipped checklists; overlays are read from
+    ``translations/`` beside it.
+    """
+    try:
+        checklist, path = _checklist_at(path)
+    except ChecklistInvalid as exc:
+        for problem in exc.problems:
+            echo(str(problem), err=True)
+        sys.exit(1)
+    echo(f"{checklist.ref} (content {checklist.content_hash[:12]})")
+    for row in translation_status(checklist, Path(path).parent / "translations"):
+        review = (
+            f"last review {row.review.reviewed_on.isoformat()} by {row.review.reviewer} ({row.review.outcome})"
+            if row.review
+            else "no review recorded"
+        )
+        if row.coverage is None:
+            echo(f"{row.language}: {row.status}: every text shows in English; {review}")
+            continue
+        done, total = row.coverage.counts(_REQUIRED)
+        optional_done, optional_total = row.coverage.counts(f for f in row.coverage.by_field if f not in _REQUIRED)
+        echo(
+            f"{row.language}: {row.status}: {done:,} of {total:,} required fields translated ({done / total:.0%}), "
+            f"{row.coverage.stale:,} stale; {optional_done:,} of {optional_total:,} others (may show in English); {review}"
+        )
+        parts = ", ".join(f"{name} {d:,}/{t:,}" for name, (d, t) in row.coverage.by_field.items())
+        echo(f"    {parts}")
+
+
+@group.command("derive-cyrillic")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+def derive_cyrillic(paths: tuple[str, ...]) -> None:
+    """Write the Serbian Cyrillic overlay beside each Serbian Latin one, by transliteration.
+
+    PATHS default to every sr-Latn overlay of the shipped checklists. The Cyrillic file is
+    replaced whole: it is never edited by hand.
+    """
+    try:
+        from app.domain.transliteration import latin_to_cyrillic
+    except ImportError:
+        raise click.ClickException("app.domain.transliteration (latin_to_cyrillic) is not installed") from None
+    folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
+    sources = [Path(p) for p in paths] or [p for p in overlay_files(folder) if p.name.endswith(".sr-Latn.yaml")]
+    for source_path in sources:
+        try:
+            source = load_overlay_file(source_path)
+        except ChecklistInvalid as exc:
+            raise click.ClickException(str(exc.problems[0])) from None
+        if source.language != "sr-Latn":
+            raise click.ClickException(f"{source_path}: a {source.language} overlay, not sr-Latn")
+        target = source_path.with_name(overlay_file_name(source.checklist, source.version, "sr-Cyrl"))
+        document = derived_overlay(source, "sr-Cyrl", latin_to_cyrillic)
+        comment = [
+            f"{source.ref} in Serbian Cyrillic, derived from {source_path.name} by",
+            "app.domain.transliteration.latin_to_cyrillic: never edit it by hand; run",
+            "`flask checklists derive-cyrillic` again after changing the Latin overlay.",
+        ]
+        target.write_text(overlay_yaml(document, comment), encoding="utf-8")
+        echo(f"{target}: {len(source.entries):,} entries from {source_path.name}")
+
+
+def _checklist_at(path: str | None) -> tuple[Checklist, Path]:
+    if path:
+        return load_checklist_file(Path(path))[0], Path(path)
+    shipped = [(load_checklist_file(p)[0], p) for p in _paths(())]
+    return max(shipped, key=lambda pair: version_key(pair[0].version))
 
 
 def register(app: Flask) -> None:

@@ -10,6 +10,7 @@ from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
 from app.domain.jurisdiction_names import printed_jurisdiction
 from app.domain.scoring import Summary, shown_score
 from app.services import labels
+from app.services.checklist_text import checklist_text
 from app.services.event_labels import change_value, event_label, field_label
 
 NO_VALUE = "–"
@@ -116,6 +117,7 @@ def register_formatting(app: Flask) -> None:
         band_colour=band_colour,
         css_string=css_string,
         jurisdiction=printed_jurisdiction,
+        checklist_text=checklist_text,
     )
     app.jinja_env.globals.update(
         get_locale=get_locale,

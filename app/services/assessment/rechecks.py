@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from app.domain.checklist import Requirement
 from app.domain.lineage import Carry, Lineage
 from app.domain.scoring import SITE_BASES
+from app.domain.text import active_language, shared_language
 from app.domain.wording import Comparison, compare
 from app.models import Response
 from app.services.assessment.assessments import ScoreSheet
@@ -126,12 +127,19 @@ class CarriedAnswers:
         earlier_checklist, later = self.lineage.earlier, self.lineage.later
         earlier = tuple(earlier_checklist.requirement(e) for e in carry.earlier)
         new = later.requirement(requirement_id)
+        # Both wordings in one language: the reader's where both versions are translated, else English.
+        language = shared_language(
+            [*(r.title for r in earlier), *(r.statement for r in earlier), new.title, new.statement],
+            active_language.get(),
+        )
         return CarriedWording(
             carry=carry,
             version=earlier_checklist.version,
             earlier=earlier,
-            titles=compare([str(r.title) for r in earlier], str(new.title)),
-            statements=compare([str(r.statement) for r in earlier], str(new.statement)),
+            titles=compare([r.title.in_language(language) for r in earlier], new.title.in_language(language)),
+            statements=compare(
+                [r.statement.in_language(language) for r in earlier], new.statement.in_language(language)
+            ),
         )
 
     def onto_site_basis(self, requirement_id: str) -> bool:

@@ -21,6 +21,7 @@ from app.domain.loader import (
 from app.extensions import db
 from app.models import ChecklistRequirement, ChecklistSection, ChecklistVersion
 from app.services.accounts.audit import record
+from app.services.content.checklist_translations import translated
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,11 @@ _cache_lock = threading.Lock()
 
 
 def checklist_of(version: ChecklistVersion) -> Checklist:
-    """The domain model of a stored version, parsed once per process."""
+    """The domain model of a stored version, parsed once per process, with its translation overlays merged in.
+
+    The overlays add languages to its texts and change nothing else: the content and its hash
+    are what the version stored (see :mod:`app.services.content.checklist_translations`).
+    """
     cached = _cache.get(version.content_hash)
     if cached is None:
         # Checked when it was stored; the hash tells whether the content is still that content.
@@ -141,7 +146,7 @@ def checklist_of(version: ChecklistVersion) -> Checklist:
             )
         with _cache_lock:
             _cache[version.content_hash] = cached
-    return cached
+    return translated(cached)
 
 
 def version_key(version: str) -> tuple[int, ...]:

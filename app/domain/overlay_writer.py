@@ -1,0 +1,89 @@
+"""Writing overlay files: a new translation's entries with their source hashes, or one derived from another.
+
+The Serbian Cyrillic overlay is never written by hand: :func:`derived_overlay` makes it from the
+Serbian Latin one with a tested transliteration, entry by entry, keeping each entry's source
+hash, so a Latin entry that is stale stays stale in Cyrillic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+import yaml
+
+from app.domain.checklist import Checklist
+from app.domain.overlays import (
+    REQUIREMENT_FIELDS,
+    SECTION_FIELDS,
+    Entry,
+    FieldKey,
+    Overlay,
+    source_hash,
+    translatable_fields,
+)
+
+
+def new_entries(checklist: Checklist, texts: Mapping[FieldKey, str]) -> dict[FieldKey, Entry]:
+    """Entries for translations made now, each with the hash of the English text it translates, in checklist order."""
+    fields = translatable_fields(checklist)
+    unknown = sorted(set(texts) - set(fields))
+    if unknown:
+        raise KeyError(f"{checklist.ref} has no field {unknown[0].id} {unknown[0].path}")
+    return {
+        key: Entry(texts[key].strip(), source_hash(english.source), 0)
+        for key, english in fields.items()
+        if key in texts
+    }
+
+
+def overlay_document(header: Mapping[str, str], entries: Mapping[FieldKey, Entry]) -> dict:
+    """An overlay's data: the header, then sections and requirements with their entries, in the order given."""
+    document: dict = dict(header)
+    sections: dict[str, dict] = {}
+    requirements: dict[str, dict] = {}
+    for key, entry in entries.items():
+        target = sections if key.kind == "section" else requirements
+        shape = (SECTION_FIELDS if key.kind == "section" else REQUIREMENT_FIELDS)[key.field]
+        item = target.setdefault(key.id, {})
+        value = {"source": entry.source, "text": entry.text}
+        if shape == "text":
+            item[key.field] = value
+        elif shape == "list":
+            position = int(key.path.split(".")[1])
+            items = item.setdefault(key.field, [])
+            items.extend([None] * (position + 1 - len(items)))
+            items[position] = value
+        else:
+            item.setdefault(key.field, {})[int(key.path.split(".")[1])] = value
+    if sections:
+        document["sections"] = sections
+    if requirements:
+        document["requirements"] = requirements
+    return document
+
+
+def overlay_yaml(document: dict, comment: Iterable[str] = ()) -> str:
+    """The overlay as YAML text, with comment lines on top."""
+    head = "".join(f"# {line}\n" if line else "#\n" for line in comment)
+    body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
+    return head + body
+
+
+def derived_overlay(source: Overlay, language: str, convert: Callable[[str], str]) -> dict:
+    """The data of an overlay derived from ``source`` by ``convert`` (sr-Cyrl from sr-Latn by transliteration).
+
+    Status and source hashes are the source overlay's: the derivation adds no review and
+    changes no entry's English.
+    """
+    header = {
+        "checklist": source.checklist,
+        "version": source.version,
+        "language": language,
+        "status": source.status,
+        "note": f"Derived from the {source.language} overlay by transliteration, never edited by hand. "
+        f"That overlay: {source.note}",
+        "source_hash": source.source_hash,
+        "derived_from": source.language,
+    }
+    ordered = sorted(source.entries.items(), key=lambda item: item[1].line)
+    return overlay_document(header, {key: Entry(convert(e.text), e.source, 0) for key, e in ordered})
