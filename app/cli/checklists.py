@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.cli.jurisdictions import profile_paths, validate_profiles
 from app.cli.output import echo
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
@@ -29,9 +30,13 @@ def _paths(paths: tuple[str, ...]) -> list[Path]:
 @group.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 def validate(paths: tuple[str, ...]) -> None:
-    """Check checklist files (default: the shipped ones); one line per error, exit 1 on any."""
+    """Check checklist files (default: the shipped ones, then the jurisdiction profiles); one line
+    per error, exit 1 on any. A file in a ``jurisdictions`` folder is checked as a profile."""
     failed = False
-    for path in _paths(paths):
+    named = [Path(p) for p in paths]
+    profile_files = [p for p in named if p.parent.name == "jurisdictions"] if paths else profile_paths()
+    checklist_paths = [p for p in named if p.parent.name != "jurisdictions"] if paths else _paths(())
+    for path in checklist_paths:
         try:
             checklist, _ = load_checklist_file(path)
         except ChecklistInvalid as exc:
@@ -41,6 +46,8 @@ def validate(paths: tuple[str, ...]) -> None:
         else:
             count = sum(1 for _ in checklist.requirements([m.id for m in checklist.modules]))
             echo(f"{path}: {checklist.ref} valid: {len(checklist.sections)} sections, {count} requirements")
+    if profile_files and not validate_profiles(profile_files):
+        failed = True
     sys.exit(1 if failed else 0)
 
 

@@ -5,7 +5,9 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from app.cli.output import echo
+from app.domain.jurisdictions import ProfileInvalid
 from app.services.accounts.users import UserError, create_unit
+from app.services.content.jurisdictions import profile, profiles
 
 group = AppGroup("units", help="Manage CSI units.")
 
@@ -13,14 +15,31 @@ group = AppGroup("units", help="Manage CSI units.")
 @group.command("create")
 @click.argument("code")
 @click.argument("name")
-@click.option("--jurisdiction", required=True, help="The jurisdiction the unit serves.")
-def create(code: str, name: str, jurisdiction: str) -> None:
-    """Create a CSI unit."""
+@click.option("--jurisdiction", default="", help="The jurisdiction the unit serves, as free text.")
+@click.option(
+    "--jurisdiction-code",
+    default=None,
+    help="Its jurisdiction profile (flask jurisdictions list): zone, currency, laws, applicability.",
+)
+def create(code: str, name: str, jurisdiction: str, jurisdiction_code: str | None) -> None:
+    """Create a CSI unit (give --jurisdiction, --jurisdiction-code or both)."""
+    chosen = None
+    if jurisdiction_code:
+        try:
+            chosen = profile(jurisdiction_code.strip())
+        except ProfileInvalid as exc:
+            raise click.ClickException(f"the jurisdiction profiles are invalid: {exc.problems[0]}") from None
+        if chosen is None:
+            known = ", ".join(profiles()) or "none"
+            raise click.ClickException(f"no jurisdiction profile {jurisdiction_code} (known: {known})")
+    elif not jurisdiction.strip():
+        raise click.ClickException("give --jurisdiction TEXT or --jurisdiction-code CODE")
     try:
-        unit = create_unit(code, name, jurisdiction)
+        unit = create_unit(code, name, jurisdiction, chosen)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"Created unit {unit.code}: {unit.name} ({unit.jurisdiction})")
+    suffix = f", profile {unit.jurisdiction_code}" if unit.jurisdiction_code else ""
+    echo(f"Created unit {unit.code}: {unit.name} ({unit.jurisdiction}{suffix})")
 
 
 def register(app: Flask) -> None:
