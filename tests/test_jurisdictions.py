@@ -167,7 +167,7 @@ def test_an_administrator_creates_a_unit_of_a_profile_and_its_page_shows_the_pro
     unit = db.session.scalar(db.select(Unit).where(Unit.code == "KP1"))
     assert (unit.jurisdiction_code, unit.jurisdiction) == ("XK", "Kosovo")
     page = text_of(client.get("/units/KP1"))
-    assert "Jurisdiction profile: Kosovo* XK" in page
+    assert "Jurisdiction profile: Kosovo* XK · Europe/Belgrade · EUR · Potential EU candidate" in page
     assert "Europe/Belgrade" in page and "EUR" in page
     assert "Potential EU candidate" in page and "Not a member" in page
     assert "No direct access to INTERPOL's databases." in page
@@ -363,7 +363,7 @@ def test_a_person_overrides_the_profiles_na_by_answering_with_a_note_saying_why(
 
     refused = save_response(assessment.id, "FFF-02", json=True, score=2, not_applicable="")
     assert refused.status_code in (400, 422)
-    assert "say in the evidence note why it applies to this unit" in refused.get_data(as_text=True)
+    assert "say in the note why it applies to this unit" in refused.get_data(as_text=True)
     assert response_of(assessment, "FFF-02").not_applicable
 
     note = "Our unit queries iARMS through the liaison office weekly; the SOP covers it."

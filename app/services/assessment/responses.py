@@ -299,7 +299,7 @@ def _check_override(response: Response, data: ResponseInput) -> dict[str, str]:
         return {
             "evidence_note": _(
                 "The unit's jurisdiction profile set this requirement to N/A. "
-                "To answer it, say in the evidence note why it applies to this unit."
+                "To answer it, say in the note why it applies to this unit."
             )
         }
     return {}

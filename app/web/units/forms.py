@@ -18,11 +18,11 @@ class UnitForm(FlaskForm):
     )
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     jurisdiction_code = SelectField(_l("Jurisdiction profile"), choices=[], default="")
-    jurisdiction = StringField(_l("Jurisdiction (free text)"), validators=[Length(max=120)])
+    jurisdiction = StringField(_l("Jurisdiction, if no profile"), validators=[Length(max=120)])
 
     def __init__(self, *args, profiles: list[tuple[str, str]] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.jurisdiction_code.choices = [("", str(_l("None: name the jurisdiction below"))), *profiles]
+        self.jurisdiction_code.choices = [("", str(_l("No profile"))), *profiles]
 
     def validate_jurisdiction(self, field) -> None:
         """Without a profile the unit needs its jurisdiction named."""
