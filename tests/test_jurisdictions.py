@@ -203,6 +203,13 @@ def test_the_command_line_creates_a_unit_of_a_profile_and_keeps_the_free_text_op
     assert unknown.exit_code != 0 and "no jurisdiction profile ZZ" in unknown.output
     neither = runner.invoke(args=["units", "create", "Z2", "Z"])
     assert neither.exit_code != 0 and "--jurisdiction" in neither.output
+    moved = runner.invoke(args=["units", "set-jurisdiction", "T1", "BA-SRP"])
+    assert moved.output.strip() == "Unit T1: jurisdiction profile BA-SRP"
+    assert db.session.scalar(db.select(Unit.jurisdiction_code).where(Unit.code == "T1")) == "BA-SRP"
+    assert (
+        runner.invoke(args=["units", "set-jurisdiction", "T1", "none"]).output.strip()
+        == "Unit T1: jurisdiction profile none"
+    )
     listed = runner.invoke(args=["jurisdictions", "list"])
     assert "XK\tKosovo*\tEurope/Belgrade\tEUR\tEU potential_candidate\tINTERPOL not direct" in listed.output
 

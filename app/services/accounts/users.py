@@ -97,6 +97,27 @@ def create_unit(code: str, name: str, jurisdiction: str, profile: Profile | None
     return unit
 
 
+def set_unit_profile(unit: Unit, profile: Profile | None) -> Unit:
+    """Give a unit a jurisdiction profile (None: take it away); audited, committed.
+
+    Its pages and reports follow the new profile at once; assessments already started keep
+    their answers (only a new assessment starts with the profile's N/A).
+    """
+    before = unit.jurisdiction_code
+    unit.jurisdiction_code = profile.code if profile else None
+    record(
+        "unit.jurisdiction_set",
+        object_type="unit",
+        object_id=unit.id,
+        unit_id=unit.id,
+        summary=f"{unit.code}: jurisdiction profile {unit.jurisdiction_code or 'none'}",
+        before={"jurisdiction_code": before},
+        after={"jurisdiction_code": unit.jurisdiction_code},
+    )
+    db.session.commit()
+    return unit
+
+
 def create_user(
     email: str, password: str | None, role: str, name: str = "", units: list[Unit] | None = None
 ) -> tuple[User, str | None]:
