@@ -40,6 +40,12 @@ DEFAULTS = {
     #: the bands and the totals of actions with them; set both in instance/config.py.
     "COST_CURRENCY": "EUR",
     "COST_BAND_RANGES": {"none": (0, 0), "low": (0, 5_000), "medium": (5_000, 50_000), "high": (50_000, None)},
+    #: Ranges in other currencies, by ISO 4217 code ({"RSD": {"none": (0, 0), "low": ...}}): a unit whose
+    #: jurisdiction profile has such a currency sees its costs in it; a unit whose currency has none
+    #: set sees COST_CURRENCY (amounts are never converted).
+    "COST_BAND_RANGES_BY_CURRENCY": {},
+    #: Where the jurisdiction profiles are (None: checklists/jurisdictions).
+    "JURISDICTIONS_DIR": None,
     #: Roles that must sign in with a second factor (an authenticator app's code); others may.
     "MFA_REQUIRED_ROLES": ("admin", "expert", "programme_staff"),
     #: Changing roles and issuing a report ask for a code again when the last was longer ago.

@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app.cli.jurisdictions import profile_paths, validate_profiles
 from app.cli.output import echo
 from app.domain.checklist import Checklist
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
@@ -42,16 +43,20 @@ def _paths(paths: tuple[str, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--missing", "list_missing", is_flag=True, help="List each missing translation (else only counted).")
 def validate(paths: tuple[str, ...], list_missing: bool) -> None:
-    """Check checklist files (default: the shipped ones) and their translation overlays.
+    """Check checklist files (default: the shipped ones, then the jurisdiction profiles) and their
+    translation overlays; one line per error, exit 1 on any.
 
-    One line per error, exit 1 on any. Overlays are found in ``translations/`` beside each
-    file: a stale entry (made for an older English text), an entry for nothing in the
-    checklist, another version's content or a malformed file is an error; a missing
-    translation is a warning, counted per overlay and listed with --missing.
+    A file in a ``jurisdictions`` folder is checked as a profile. Overlays are found in
+    ``translations/`` beside each checklist file: a stale entry (made for an older English text),
+    an entry for nothing in the checklist, another version's content or a malformed file is an
+    error; a missing translation is a warning, counted per overlay and listed with --missing.
     """
     failed = False
     checked: set[tuple[Path, str]] = set()
-    for path in _paths(paths):
+    named = [Path(p) for p in paths]
+    profile_files = [p for p in named if p.parent.name == "jurisdictions"] if paths else profile_paths()
+    checklist_paths = [p for p in named if p.parent.name != "jurisdictions"] if paths else _paths(())
+    for path in checklist_paths:
         try:
             checklist, _ = load_checklist_file(path)
         except ChecklistInvalid as exc:
@@ -71,6 +76,8 @@ def validate(paths: tuple[str, ...], list_missing: bool) -> None:
             if (overlay_path.parent, overlay_path.name) not in checked:
                 failed = True
                 echo(f"{overlay_path}: -: no shipped checklist version for this overlay", err=True)
+    if profile_files and not validate_profiles(profile_files):
+        failed = True
     sys.exit(1 if failed else 0)
 
 

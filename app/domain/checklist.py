@@ -163,6 +163,8 @@ class Requirement:
     elements: tuple[Element, ...] = ()
     #: ``same``: reworded in plainer words; the duty and the elements are the predecessor's (same id).
     carried_as: str | None = None
+    #: Conditions on the unit's jurisdiction profile under which it applies (see app.domain.applicability).
+    applies_when: AppliesWhen | None = None
 
     @property
     def needs_site_visit(self) -> bool:
@@ -173,6 +175,15 @@ class Requirement:
         """The recommendation for a score: its own key, else the closest lower key."""
         keys = [k for k in self.recommendations if k <= value]
         return self.recommendations[max(keys)] if keys else None
+
+
+@dataclass(frozen=True)
+class AppliesWhen:
+    """Profile fields and the values under which a requirement applies, and why it depends on them."""
+
+    #: Field -> the accepted values (one or more).
+    conditions: dict[str, tuple]
+    reason: Text
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import yaml
 from app.domain.checklist import (
     DEFAULT_SCALE,
     DEFAULT_WEIGHTS,
+    AppliesWhen,
     Checklist,
     Element,
     GlossaryEntry,
@@ -432,6 +433,15 @@ def _duplicates(paths: list, values: list, what: str, at: _Locator, skip_first: 
 # --- building the model ----------------------------------------------------------------
 
 
+def _applies_when(data: dict | None, text) -> AppliesWhen | None:
+    if not data:
+        return None
+    conditions = {
+        name: tuple(value) if isinstance(value, list) else (value,) for name, value in data.items() if name != "reason"
+    }
+    return AppliesWhen(conditions=conditions, reason=text(data["reason"]))
+
+
 def _build(doc: dict, digest: str) -> Checklist:
     header = doc["checklist"]
     lang = header.get("language", "en")
@@ -477,6 +487,7 @@ def _build(doc: dict, digest: str) -> Checklist:
                         Element(text=text(e["text"]), essential=e["essential"]) for e in req.get("elements") or ()
                     ),
                     carried_as=req.get("carried_as"),
+                    applies_when=_applies_when(req.get("applies_when"), text),
                 )
             )
         sections.append(

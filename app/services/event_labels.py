@@ -75,6 +75,7 @@ EVENT = {
     "user.enabled": _l("Account enabled"),
     "user.signed_out": _l("Sessions ended"),
     "unit.created": _l("Unit created"),
+    "unit.jurisdiction_set": _l("Jurisdiction profile set"),
     "sop.added": _l("Document added"),
     "sop.changed": _l("Document changed"),
     "sop.removed": _l("Document removed"),
@@ -84,6 +85,7 @@ EVENT = {
 }
 
 FIELD = {
+    "jurisdiction_code": _l("Jurisdiction profile"),
     "value": _l("Score"),
     "not_applicable": _l("Not applicable"),
     "na_justification": _l("Why it does not apply"),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
 from markupsafe import Markup
 
 from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
 from app.domain.jurisdiction_names import printed_jurisdiction
+from app.domain.jurisdictions import active_jurisdiction
 from app.domain.scoring import Summary, shown_score
 from app.services import labels
 from app.services.checklist_text import checklist_text
@@ -58,8 +62,17 @@ def date(value) -> str:
 
 
 def datetime(value) -> str:
-    """A date and time in the locale's medium format; None -> a dash."""
-    return format_datetime(value, "medium") if value else NO_VALUE
+    """A date and time in the locale's medium format; None -> a dash.
+
+    In the time zone of the unit whose page or report this is (its jurisdiction profile's),
+    else the installation's. Stored times are UTC.
+    """
+    if not value:
+        return NO_VALUE
+    profile = active_jurisdiction.get()
+    if profile is None:
+        return format_datetime(value, "medium")
+    return babel_dates.format_datetime(value, "medium", tzinfo=ZoneInfo(profile.time_zone), locale=get_locale())
 
 
 def score_band(value: float | None) -> str:
@@ -129,6 +142,7 @@ def register_formatting(app: Flask) -> None:
         shown_score=shown_score,
         round_name=round_name,
         jurisdiction_footnotes=jurisdiction_footnotes,
+        cost_currency=labels.cost_currency,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},
     )
 
@@ -153,6 +167,8 @@ LABELS = {
     "signature": labels.SIGNATURE,
     "carry": labels.CARRY,
     "language": labels.LANGUAGE,
+    "eu_status": labels.EU_STATUS,
+    "law": labels.LAW,
 }
 
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.domain.checklist import COST_BANDS
+from app.domain.jurisdictions import active_jurisdiction
 from app.domain.plan_totals import CostRange
 
 CRITICALITY = {
@@ -148,25 +149,48 @@ COST_NAME = {
 }
 
 
+def cost_currency() -> str:
+    """The currency costs print in: the unit's (its jurisdiction profile's) where the installation
+    set band ranges in it, else the installation's ``COST_CURRENCY``.
+
+    The ranges are amounts, so they are never carried over from one currency into another: a unit
+    whose currency has no ranges set keeps the installation's currency and ranges.
+    """
+    fallback = current_app.config.get("COST_CURRENCY") or "EUR"
+    profile = active_jurisdiction.get()
+    if profile is None or profile.currency == fallback:
+        return fallback
+    return (
+        profile.currency
+        if profile.currency in (current_app.config.get("COST_BAND_RANGES_BY_CURRENCY") or {})
+        else fallback
+    )
+
+
 def cost_ranges() -> dict[str, CostRange]:
-    """Each cost band's range in the installation's currency (``COST_BAND_RANGES``), checked."""
-    configured = current_app.config.get("COST_BAND_RANGES") or {}
+    """Each cost band's range in :func:`cost_currency` (``COST_BAND_RANGES``, or
+    ``COST_BAND_RANGES_BY_CURRENCY[currency]`` for another currency), checked."""
+    currency = cost_currency()
+    if currency == (current_app.config.get("COST_CURRENCY") or "EUR"):
+        setting, configured = "COST_BAND_RANGES", current_app.config.get("COST_BAND_RANGES") or {}
+    else:
+        setting = f"COST_BAND_RANGES_BY_CURRENCY[{currency!r}]"
+        configured = current_app.config["COST_BAND_RANGES_BY_CURRENCY"][currency] or {}
     ranges = {}
     for band in COST_BANDS:
         try:
             low, high = configured[band]
         except (KeyError, TypeError, ValueError):
-            raise ValueError(f"COST_BAND_RANGES needs a (from, to) pair for the band {band!r}") from None
+            raise ValueError(f"{setting} needs a (from, to) pair for the band {band!r}") from None
         if not isinstance(low, int) or low < 0 or (high is not None and (not isinstance(high, int) or high < low)):
-            raise ValueError(f"COST_BAND_RANGES[{band!r}] = {configured[band]!r}: from 0 up, and to None or from up")
+            raise ValueError(f"{setting}[{band!r}] = {configured[band]!r}: from 0 up, and to None or from up")
         ranges[band] = (low, high)
     return ranges
 
 
 def money(amount: int) -> str:
-    """An amount in the installation's currency, without decimals: '€ 12,000'."""
-    currency = current_app.config.get("COST_CURRENCY") or "EUR"
-    return format_currency(amount, currency, format="¤\u00a0#,##0", currency_digits=False)
+    """An amount in :func:`cost_currency`, without decimals: '€ 12,000'."""
+    return format_currency(amount, cost_currency(), format="¤\u00a0#,##0", currency_digits=False)
 
 
 def cost_range(low: int, high: int | None) -> str:
@@ -258,3 +282,19 @@ def priority_band(priority: float) -> str:
     if priority >= 1.2:
         return "medium"
     return "low"
+
+
+#: Whether EU rules bind a jurisdiction (its profile's eu.status).
+EU_STATUS = {
+    "member": _l("EU member"),
+    "candidate": _l("EU candidate"),
+    "potential_candidate": _l("Potential EU candidate"),
+    "neither": _l("Neither member nor candidate"),
+}
+
+#: The national laws a jurisdiction profile names.
+LAW = {
+    "criminal_procedure": _l("Criminal procedure"),
+    "weapons": _l("Weapons"),
+    "data_protection": _l("Data protection"),
+}

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.domain.jurisdictions import active_jurisdiction
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, Programme, Round, Unit
@@ -24,6 +25,7 @@ from app.services.assessment.access import (
     roles_for,
     side_refusal,
 )
+from app.services.content.jurisdictions import profile_of
 from app.services.labels import ACTION, ROLE, STAGE
 
 
@@ -102,6 +104,7 @@ def assessment_for(assessment_id: int, action: Action = Action.VIEW) -> Assessme
                 what=ACTION[action],
             ),
         )
+    active_jurisdiction.set(profile_of(assessment.unit))  # its times and costs in the unit's zone and currency
     return assessment
 
 
@@ -111,6 +114,7 @@ def unit_for(code: str, action: Action = Action.VIEW) -> Unit:
     if unit is None:
         abort(404)
     _check(unit.id, action)
+    active_jurisdiction.set(profile_of(unit))
     return unit
 
 

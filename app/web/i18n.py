@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from app.domain.jurisdictions import active_jurisdiction
 from app.domain.text import active_language
 from app.services.formatting import language_tag, regional
 
@@ -19,7 +20,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """All users see times in the installation's time zone."""
+    """The installation's time zone; a unit's pages and reports print in the unit's (app.services.formatting)."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
@@ -29,6 +30,13 @@ def register_i18n(app: Flask) -> None:
     @app.before_request
     def _set_text_language() -> None:
         active_language.set(language_tag(get_locale()))
+        # No unit's zone or currency until a view loads the unit (app.web.guards); never an
+        # earlier request's, as the thread serves another.
+        active_jurisdiction.set(None)
+
+    @app.teardown_request
+    def _forget_jurisdiction(_error=None) -> None:
+        active_jurisdiction.set(None)
 
     @app.context_processor
     def _inject_user() -> dict:

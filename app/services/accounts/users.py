@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
+from app.domain.jurisdictions import Profile
 from app.domain.limits import LimitError, check_text, unit_code
 from app.extensions import db
 from app.models import ROLES, Unit, User
@@ -68,9 +69,15 @@ def check_new_password(password: str, about: tuple[str, ...] = ()) -> None:
         )
 
 
-def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
-    """Add a CSI unit; codes follow the one pattern and are unique."""
-    name, jurisdiction = name.strip(), jurisdiction.strip()
+def create_unit(code: str, name: str, jurisdiction: str, profile: Profile | None = None) -> Unit:
+    """Add a CSI unit; codes follow the one pattern and are unique.
+
+    With a jurisdiction ``profile`` the unit belongs to it (its zone, currency, laws and
+    applicability); the free-text ``jurisdiction`` then defaults to the profile's name.
+    """
+    name, jurisdiction = name.strip(), (jurisdiction or "").strip()
+    if profile is not None and not jurisdiction:
+        jurisdiction = profile.short_name
     try:
         code = unit_code(code)
         check_text(name, _("the unit's name"), "unit_name")
@@ -81,10 +88,32 @@ def create_unit(code: str, name: str, jurisdiction: str) -> Unit:
         raise UserError(_("a unit needs a code, a name and a jurisdiction"))
     if db.session.scalar(select(Unit).where(Unit.code == code)):
         raise UserError(_("a unit with code %(code)s exists already", code=code))
-    unit = Unit(code=code, name=name, jurisdiction=jurisdiction)
+    unit = Unit(code=code, name=name, jurisdiction=jurisdiction, jurisdiction_code=profile.code if profile else None)
     db.session.add(unit)
     db.session.flush()
-    record("unit.created", object_type="unit", object_id=unit.id, unit_id=unit.id, summary=f"{code} {name}")
+    summary = f"{code} {name}" + (f" (jurisdiction profile {profile.code})" if profile else "")
+    record("unit.created", object_type="unit", object_id=unit.id, unit_id=unit.id, summary=summary)
+    db.session.commit()
+    return unit
+
+
+def set_unit_profile(unit: Unit, profile: Profile | None) -> Unit:
+    """Give a unit a jurisdiction profile (None: take it away); audited, committed.
+
+    Its pages and reports follow the new profile at once; assessments already started keep
+    their answers (only a new assessment starts with the profile's N/A).
+    """
+    before = unit.jurisdiction_code
+    unit.jurisdiction_code = profile.code if profile else None
+    record(
+        "unit.jurisdiction_set",
+        object_type="unit",
+        object_id=unit.id,
+        unit_id=unit.id,
+        summary=f"{unit.code}: jurisdiction profile {unit.jurisdiction_code or 'none'}",
+        before={"jurisdiction_code": before},
+        after={"jurisdiction_code": unit.jurisdiction_code},
+    )
     db.session.commit()
     return unit
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import lazyload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.domain.applicability import not_applying
 from app.domain.calibration import Calibration, Pair, TickPair, calibrate
 from app.domain.checklist import Checklist, Focus
 from app.domain.in_scope import InScope, in_scope
@@ -38,6 +39,7 @@ from app.services.accounts.audit import record
 from app.services.assessment.access import visible_units_clause
 from app.services.assessment.busy import is_busy
 from app.services.content.checklists import checklist_of
+from app.services.content.jurisdictions import profile_of
 
 
 class AssessmentError(Exception):
@@ -519,8 +521,19 @@ def create_assessment(
     requirement_rows = db.session.scalars(
         select(ChecklistRequirement).where(ChecklistRequirement.checklist_version_id == version.id)
     )
-    assessment.responses = [Response(requirement=row) for row in requirement_rows if row.code in wanted]
-    record_scores(assessment, score_assessment(checklist, chosen, {}, scope, focus))
+    # Requirements the unit's jurisdiction profile sets aside start N/A with its reason; a person may answer them.
+    aside = not_applying(checklist.requirements(chosen, focus), profile_of(unit))
+    assessment.responses = [
+        Response(
+            requirement=row,
+            not_applicable=row.code in aside,
+            na_justification=aside[row.code].justification if row.code in aside else "",
+        )
+        for row in requirement_rows
+        if row.code in wanted
+    ]
+    answers = {code: Answer(not_applicable=True) for code in aside}
+    record_scores(assessment, score_assessment(checklist, chosen, answers, scope, focus))
     db.session.add(assessment)
     db.session.flush()
     record(
@@ -532,7 +545,8 @@ def create_assessment(
         summary=(
             f"{assessment.title} ({version.ref}, {scope}, "
             f"{'essential requirements only, ' if focus == Focus.ESSENTIALS else ''}"
-            f"modules: {', '.join(chosen) or 'none'})"
+            f"modules: {', '.join(chosen) or 'none'}"
+            f"{'; N/A from the jurisdiction profile: ' + ', '.join(sorted(aside)) if aside else ''})"
         )[:500],
     )
     return assessment

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.domain.applicability import set_from_profile
 from app.domain.checklist import Checklist, Requirement, level_from_elements
 from app.domain.limits import MAX_INT
 from app.domain.scoring import SITE_BASES, Basis, Scope
@@ -290,6 +291,20 @@ def check_response(sheet: ScoreSheet, data: ResponseInput) -> dict[str, str]:
     return errors
 
 
+def _check_override(response: Response, data: ResponseInput) -> dict[str, str]:
+    """Answering a requirement the jurisdiction profile set to N/A needs a note saying why it applies here."""
+    overridden = response.not_applicable and set_from_profile(response.na_justification) and not data.not_applicable
+    answered = data.value is not None or data.not_evidenced
+    if overridden and answered and not data.evidence_note.strip():
+        return {
+            "evidence_note": _(
+                "The unit's jurisdiction profile set this requirement to N/A. "
+                "To answer it, say in the note why it applies to this unit."
+            )
+        }
+    return {}
+
+
 def save_response(
     sheet: ScoreSheet, requirement_id: str, data: ResponseInput, *, expected_version: int | None, user: User | None
 ) -> Response:
@@ -300,6 +315,7 @@ def save_response(
     _settle_ticks(sheet.checklist, requirement, data, data, sheet.assessment.scope)
     errors = check_response(sheet, data)
     errors.update(_check_ticks(sheet.checklist, requirement, data, data))
+    errors.update(_check_override(response, data))
     if errors:
         raise InvalidResponse(errors)
     check_version(response, expected_version)

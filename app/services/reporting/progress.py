@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.domain.jurisdictions import in_jurisdiction
 from app.domain.progress import (
     NEW_IN_VERSION,
     OUT_OF_SCOPE,
@@ -34,6 +35,7 @@ from app.extensions import db
 from app.models import Assessment, PlannedAction
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.content.jurisdictions import profile_of
 from app.services.formatting import date, regional
 from app.services.labels import STATE
 from app.services.reporting.charts import TrendChart, trend_chart
@@ -313,7 +315,7 @@ def render_progress_pdf(assessment: Assessment, *, locale: str = "en", on: dt.da
     """The progress report as PDF/A-3a bytes (tagged, archival; no record attached: it is a comparison)."""
     from weasyprint import HTML
 
-    with force_locale(regional(locale)):
+    with force_locale(regional(locale)), in_jurisdiction(profile_of(assessment.unit)):
         token = active_language.set(locale)
         try:
             data = build_progress(assessment, on)

@@ -12,9 +12,11 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from app.domain.jurisdictions import in_jurisdiction
 from app.domain.text import active_language
 from app.models import Assessment
 from app.services.assessment.assessments import score_sheet
+from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
 from app.services.reporting.printed_record import FULL_NAME, PRINTED_NAME, printed_record
@@ -147,7 +149,7 @@ def render_report(
     sheet = score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
-    with force_locale(regional(locale)):
+    with force_locale(regional(locale)), in_jurisdiction(profile_of(assessment.unit)):
         token = active_language.set(locale)
         try:
             data = build_report(assessment, sheet, record_hash=digest)

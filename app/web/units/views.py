@@ -12,6 +12,7 @@ from app.models import Sop, Unit
 from app.services.accounts.users import UserError, create_unit
 from app.services.assessment.access import Action, is_admin, may, visible_units_clause
 from app.services.assessment.assessments import visible_assessments
+from app.services.content.jurisdictions import profile, profile_choices, profile_of
 from app.services.content.sop_documents import imported_versions
 from app.services.content.sops import SopError, add_sop, delete_sop, register_of, update_sop
 from app.web.decisions import ADMIN, SIGNED_IN, on_unit, requires
@@ -32,7 +33,7 @@ def index():
         "units/index.html",
         units=units,
         sop_counts=_sop_counts(),
-        form=UnitForm() if is_admin(current_user) else None,
+        form=UnitForm(profiles=profile_choices()) if is_admin(current_user) else None,
     )
 
 
@@ -46,10 +47,12 @@ def _sop_counts() -> dict[int, int]:
 def create():
     """Add a unit (administrators)."""
     require_admin()
-    form = UnitForm()
+    form = UnitForm(profiles=profile_choices())
     if form.validate_on_submit():
         try:
-            unit = create_unit(form.code.data, form.name.data, form.jurisdiction.data)
+            unit = create_unit(
+                form.code.data, form.name.data, form.jurisdiction.data or "", profile(form.jurisdiction_code.data)
+            )
         except UserError as exc:
             form.code.errors.append(str(exc))
         else:
@@ -80,6 +83,7 @@ def _unit_page(unit: Unit, form: SopForm | None, status: int = 200, import_form:
         form=form or (SopForm(formdata=None) if manages and import_form is not None else None),
         import_form=import_form or (SopImportForm(formdata=None) if manages else None),
         can_create=may(current_user, Action.CREATE, unit.id),
+        profile=profile_of(unit),
     )
     return html, status
 
