@@ -65,6 +65,7 @@ def app(tmp_path):
         # looks at the user (the sign-in guard runs as a before_request function too), and
         # read the user from the database, not from the session's identity map.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the request's language, decided afresh as in production
         db.session.expire_all()
 
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_user_per_request)
