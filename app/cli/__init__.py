@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
         reports,
         seizure,
         sops,
+        translations,
         units,
         users,
     )
@@ -42,6 +43,7 @@ def register_commands(app: Flask) -> None:
         audit,
         seizure,
         sops,
+        translations,
     ):
         module.register(app)
     for name in set(app.cli.commands) - before:
