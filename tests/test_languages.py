@@ -465,3 +465,18 @@ def test_issuing_records_the_language_asked_for_else_the_signing_persons(
     assert db.session.scalar(select(IssuedReport.language).where(IssuedReport.assessment_id == second.id)) == "sq"
     refused = runner.invoke(args=["report", "issue", str(second.id), "--lang", "xx"])
     assert refused.exit_code == 2 and "choose one of en, bs" in refused.output
+
+
+def test_the_issue_form_offers_the_languages_and_records_the_one_chosen(
+    client, make_unit, make_user, make_assessment, login, post
+):
+    unit = make_unit()
+    head = make_user("unit_head", units=[unit])
+    assessment = finalise(make_assessment(unit), head)
+    login(head)
+    results = client.get(f"/assessments/{assessment.id}", headers={"Accept-Language": "hr"}).get_data(as_text=True)
+    chooser = re.search(r'<select id="issue-language".*?</select>', results, re.S).group()
+    assert '<option value="hr" lang="hr" selected>Hrvatski</option>' in chooser
+    post(f"/assessments/{assessment.id}/issue", {"language": "sr-Cyrl"})
+    assert db.session.scalar(select(IssuedReport.language)) == "sr-Cyrl"
+    assert "Српски (ћирилица)" in text_of(client.get(f"/assessments/{assessment.id}"))

@@ -99,4 +99,5 @@ def register_languages(app: Flask) -> None:
         switcher_next=switcher_next,
         translated_text_label=translated_text_label,
         interface_language_name=lambda: LANGUAGES[current_language()].name,
+        language_of=LANGUAGES.get,
     )

@@ -97,7 +97,7 @@ def issue(assessment_id: int):
         flash(_("Issuing a report needs your authenticator code: confirm it, then issue again."), "info")
         return redirect(second_factor.confirm_url(results))
     try:
-        report = issue_report(assessment, current_user, language=current_language())
+        report = issue_report(assessment, current_user, language=request.form.get("language") or current_language())
     except IssueError as exc:
         flash(str(exc), "error")
     else:
