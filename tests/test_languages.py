@@ -24,6 +24,7 @@ from app.models import Event, IssuedReport, TranslationReview, User
 from app.services.formatting import date, decimal, regional
 from app.services.reporting.issuing import issue_report
 from app.services.reporting.reports import render_report_pdf
+from app.web.page_texts import page_texts
 from tests.catalogue_files import use_catalogues as _use
 from tests.catalogue_files import write_catalogue
 from tests.conftest import finalise, text_of
@@ -480,3 +481,23 @@ def test_the_issue_form_offers_the_languages_and_records_the_one_chosen(
     post(f"/assessments/{assessment.id}/issue", {"language": "sr-Cyrl"})
     assert db.session.scalar(select(IssuedReport.language)) == "sr-Cyrl"
     assert "Српски (ћирилица)" in text_of(client.get(f"/assessments/{assessment.id}"))
+
+
+def test_the_scripts_session_warning_carries_each_plural_form_of_the_language(app, catalogues):
+    warn = (
+        "You will be signed out in %(min)s minute for lack of activity. Typing or saving keeps you signed in.",
+        "You will be signed out in %(min)s minutes for lack of activity. Typing or saving keeps you signed in.",
+    )
+    catalogues(
+        "sr-Latn", {warn: ("Odjava za %(min)s minut.", "Odjava za %(min)s minuta.", "Odjava za %(min)s minuta!")}
+    )
+    with app.test_request_context(), force_locale(regional("sr-Latn")):
+        text = page_texts()["warn_idle"]
+    assert text == {
+        "count": "min",
+        "forms": {
+            "one": "Odjava za %(min)s minut.",
+            "few": "Odjava za %(min)s minuta.",
+            "other": "Odjava za %(min)s minuta!",
+        },
+    }

@@ -15,15 +15,19 @@ def plural_forms(singular: str, plural: str, *, count: str) -> dict:
     """A text with a count the script fills in: the language's form for each plural category
     (CLDR's one, few, other, ...), each taken from the catalogue with a number of that category."""
     locale = get_locale()
+    rule = locale.plural_form if locale is not None else None
+    categories = len(rule.tags) + 1 if rule is not None else 2  # and "other"
     forms: dict[str, str] = {}
     for n in range(200):  # every category has a number below 200
-        category = locale.plural_form(n) if locale is not None else ("one" if n == 1 else "other")
+        category = rule(n) if rule is not None else ("one" if n == 1 else "other")
         if category not in forms:
             forms[category] = ngettext(singular, plural, n, **{count: f"%({count})s"})
+            if len(forms) == categories:
+                break
     return {"count": count, "forms": forms}
 
 
-def page_texts() -> dict[str, str]:
+def page_texts() -> dict[str, str | dict]:
     """Every text the scripts need, by key (refusal codes among them, for answers without JSON)."""
     limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     kept = _("Your input is kept here and in this browser.")
