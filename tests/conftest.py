@@ -31,6 +31,7 @@ from app.models import (
 from app.services.assessment.assessments import create_assessment, record_scores, score_sheet
 from app.services.assessment.workflow import move as workflow_move
 from app.services.content.checklists import store_checklist
+from tests.catalogue_files import use_catalogues, write_catalogue
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
@@ -295,3 +296,18 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.fixture
+def catalogues(app, tmp_path):
+    """Small message catalogues the app reads instead of the real ones: ``catalogues(code, {msgid: msgstr})``."""
+    root = tmp_path / "translations"
+    root.mkdir()
+    use_catalogues(app, root)
+
+    def add(code, messages, **header):
+        path = write_catalogue(root, code, messages, **header)
+        use_catalogues(app, root)
+        return path
+
+    return add

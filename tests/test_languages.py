@@ -1,6 +1,6 @@
-"""The interface's languages: which one a person gets, the switcher on every page, each locale's
-formats and plurals, the translation status shown to users and recorded by administrators,
-and reports in a chosen language.
+"""The interface's languages: which one a person gets, the switcher on every page, and each
+locale's formats and plurals (tests/test_translation_reviews.py: the status each translation
+shows; tests/test_report_languages.py: reports in a chosen language).
 
 The real catalogues are written elsewhere; these tests write small ones of their own.
 """
@@ -8,41 +8,20 @@ The real catalogues are written elsewhere; these tests write small ones of their
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 
 import pytest
 from babel import Locale
 from babel.messages.plurals import get_plural
 from flask_babel import force_locale, gettext, ngettext
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.domain.languages import CODES, LANGUAGES, browser_language, preferred_language
 from app.extensions import db
-from app.models import Event, IssuedReport, TranslationReview, User
+from app.models import Event, User
 from app.services.formatting import date, decimal, regional
-from app.services.reporting.issuing import issue_report
-from app.services.reporting.reports import render_report_pdf
 from app.web.page_texts import page_texts
-from tests.catalogue_files import use_catalogues as _use
-from tests.catalogue_files import write_catalogue
-from tests.conftest import finalise, text_of
-
-
-@pytest.fixture
-def catalogues(app, tmp_path):
-    """Write small catalogues the app reads instead of the real ones: ``catalogues(code, {msgid: msgstr})``."""
-    root = tmp_path / "translations"
-    root.mkdir()
-    _use(app, root)
-
-    def add(code, messages, **header):
-        path = write_catalogue(root, code, messages, **header)
-        _use(app, root)
-        return path
-
-    return add
+from tests.conftest import text_of
 
 
 def html_lang(response) -> str:
@@ -265,222 +244,6 @@ def test_the_sign_in_page_is_in_the_chosen_language(client, post, catalogues):
     post("/language", {"language": "sr-Latn", "next": "/login"})
     page = client.get("/login")
     assert "<h1>Prijava</h1>" in page.get_data(as_text=True)
-
-
-# --- the translation's status, shown and reviewed ------------------------------------------------
-
-
-def test_every_page_tells_the_users_of_a_language_how_its_translation_was_made(client, post, catalogues):
-    catalogues("sr-Latn", {"Sign in": "Prijava"})
-    assert "drafted with machine assistance" not in text_of(client.get("/login"))  # English: the source
-    post("/language", {"language": "sr-Latn", "next": "/login"})
-    footer = re.search(r"<footer.*?</footer>", client.get("/login").get_data(as_text=True), re.S).group()
-    assert (
-        "Srpski (latinica): drafted with machine assistance, not yet reviewed by a native-speaking CSI practitioner."
-        in text_of_html(footer)
-    )
-    assert 'href="/languages"' in footer
-
-
-def test_the_status_line_is_in_the_language_where_its_catalogue_translates_it(client, post, catalogues):
-    catalogues(
-        "sr-Latn",
-        {
-            "%(language)s: %(status)s.": "%(language)s: %(status)s.",
-            "drafted with machine assistance, not yet reviewed by a native-speaking CSI practitioner": (
-                "prevedeno uz pomoć mašine, još nije pregledao izvorni govornik iz struke"
-            ),
-        },
-    )
-    post("/language", {"language": "sr-Latn", "next": "/login"})
-    assert "Srpski (latinica): prevedeno uz pomoć mašine" in text_of(client.get("/login"))
-
-
-def test_a_language_without_a_catalogue_says_so(client, post, catalogues):
-    post("/language", {"language": "mk", "next": "/login"})
-    assert "Македонски: not translated yet: shown in English." in text_of(client.get("/login"))
-
-
-def text_of_html(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
-
-
-def test_the_status_page_lists_every_language_for_anyone(client, catalogues):
-    catalogues("hr", {"Sign in": "Prijava"})
-    page = text_of(client.get("/languages"))
-    assert "Hrvatski Interface (pages and reports) drafted with machine assistance" in page
-    assert "Македонски Interface (pages and reports) not translated yet: shown in English" in page
-    assert "English Interface" not in page
-
-
-@pytest.mark.parametrize("role", ["unit_head", "expert", "viewer", "assessor", "programme_staff"])
-def test_only_administrators_record_reviews(client, make_user, login, post, role):
-    login(make_user(role))
-    assert client.get("/admin/translations").status_code == 403
-    assert post("/admin/translations", {"text": "hr|interface", "reviewer": "X"}).status_code == 403
-
-
-def review_form(**changes):
-    form = {
-        "text": "sr-Latn|interface",
-        "reviewer": "Ana Petrović",
-        "reviewer_role": "crime scene officer, Novi Sad",
-        "reviewed_on": "2026-11-15",
-        "outcome": "reviewed",
-        "note": "Terms checked against the ZKP.",
-    }
-    return form | changes
-
-
-def test_an_administrator_records_a_review_which_users_of_the_language_then_see(
-    client, make_user, login, post, catalogues
-):
-    catalogues("sr-Latn", {"Sign in": "Prijava"})
-    admin = login(make_user("admin", name="Admin Person"))
-    page = text_of(client.get("/admin/translations"))
-    assert "Srpski (latinica) (sr-Latn) Interface (pages and reports)" in page and "machine-draft" in page
-    response = post("/admin/translations", review_form())
-    assert response.status_code == 302
-    review = db.session.scalar(select(TranslationReview))
-    assert (review.language, review.catalogue, review.outcome, review.reviewer) == (
-        "sr-Latn",
-        "interface",
-        "reviewed",
-        "Ana Petrović",
-    )
-    assert review.recorded_by_id == admin.id
-    event = db.session.scalar(select(Event).where(Event.name == "translation.reviewed"))
-    assert event.object_id == "sr-Latn|interface"
-    assert event.before == {"translation_status": "machine-draft"} and event.after["translation_status"] == "reviewed"
-    listed = text_of(client.get("/admin/translations"))
-    assert "Reviewed: fit to use: Ana Petrović (crime scene officer, Novi Sad), 15 Nov 2026" in listed
-    post("/language", {"language": "sr-Latn", "next": "/"})
-    footer = text_of(client.get("/"))
-    assert (
-        "Srpski (latinica): reviewed by a native-speaking CSI practitioner (Ana Petrović, crime scene officer, "
-        "Novi Sad, 15. 11. 2026.)." in footer
-    )
-
-
-def test_a_refused_review_keeps_what_was_typed(client, make_user, login, post, catalogues):
-    catalogues("sr-Latn", {"Sign in": "Prijava"})
-    login(make_user("admin"))
-    response = post("/admin/translations", review_form(reviewer="", reviewed_on="2999-01-01"))
-    assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert 'value="crime scene officer, Novi Sad"' in html and "Terms checked against the ZKP." in html
-    assert '<option selected value="sr-Latn|interface">' in html
-    assert "give a date not after today" in text_of(response)
-    assert post("/admin/translations", review_form(text="de|interface")).status_code == 400
-    assert db.session.scalar(select(TranslationReview)) is None
-
-
-def test_a_review_without_the_forms_token_is_refused(client, make_user, login):
-    login(make_user("admin"))
-    response = client.post("/admin/translations", data=review_form())
-    assert response.status_code == 400 and db.session.scalar(select(TranslationReview)) is None
-
-
-def test_overlays_and_glossaries_are_listed_with_what_their_files_state(app, client, make_user, login, tmp_path):
-    checklists = tmp_path / "checklists"
-    (checklists / "translations").mkdir(parents=True)
-    (checklists / "glossary").mkdir()
-    (checklists / "translations" / "csi-sop-enfsi.2.1.0.sq.yaml").write_text(
-        "language: sq\nstatus: machine-draft\nnote: >\n  Drafted with machine assistance;\n  not reviewed.\n"
-        "requirements:\n  GOV-01:\n    title: Qeverisja\n",
-        encoding="utf-8",
-    )
-    (checklists / "glossary" / "mk.yaml").write_text(
-        "language: mk\nstatus: reviewed\nnote: Checked.\nterms:\n  - en: crime scene\n    term: место на злосторство\n",
-        encoding="utf-8",
-    )
-    app.config["CHECKLISTS_DIR"] = str(checklists)
-    login(make_user("admin"))
-    page = text_of(client.get("/admin/translations"))
-    assert (
-        "Shqip (sq) Checklist csi-sop-enfsi@2.1.0" in page and "Drafted with machine assistance; not reviewed." in page
-    )
-    assert "Македонски (mk) Glossary of terms" in page and "reviewed" in page
-    html = client.get("/admin/translations").get_data(as_text=True)
-    assert 'value="sq|csi-sop-enfsi@2.1.0"' in html and 'value="mk|glossary"' in html
-
-
-# --- reports in a chosen language ---------------------------------------------------------------
-
-
-def pdf_text_and_fonts(pdf: bytes) -> tuple[str, set[str]]:
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = set()
-    for page in reader.pages:
-        for font in (page.get("/Resources", {}).get("/Font") or {}).values():
-            fonts.add(str(font.get_object().get("/BaseFont")).split("+")[-1])
-    return "".join(page.extract_text() for page in reader.pages), fonts
-
-
-@pytest.mark.parametrize(
-    ("code", "title", "date_shown"),
-    [("sr-Cyrl", "Извештај о недостацима", "30. 11. 2026."), ("sq", "Raporti i mangësive", "30 nën 2026")],
-)
-def test_a_report_renders_in_cyrillic_and_albanian_with_every_glyph_from_the_vendored_fonts(
-    app, catalogues, make_unit, make_assessment, code, title, date_shown
-):
-    catalogues(code, {"Gap report": title})
-    assessment = make_assessment(make_unit("KOS", name="Njësia KSI Prishtinë"))
-    assessment.assessed_on = dt.date(2026, 11, 30)
-    db.session.commit()
-    _, english_fonts = pdf_text_and_fonts(render_report_pdf(assessment, locale="en"))
-    text, fonts = pdf_text_and_fonts(render_report_pdf(assessment, locale=code))
-    assert title.casefold() in text.casefold()  # the cover prints it in capitals
-    assert date_shown in text and "Njësia KSI Prishtinë" in text
-    # Every glyph came from the fonts the English report uses (Noto Sans, vendored; the system's
-    # monospace for codes): no fallback font was needed, so none was missing.
-    assert "Noto-Sans" in fonts and fonts <= english_fonts, fonts
-
-
-def test_report_render_takes_a_language_and_refuses_others_naming_them(runner, make_unit, make_assessment, tmp_path):
-    assessment = make_assessment(make_unit())
-    out = tmp_path / "r.pdf"
-    refused = runner.invoke(args=["report", "render", str(assessment.id), "-o", str(out), "--lang", "de"])
-    assert refused.exit_code == 2 and not out.exists()
-    assert "'de' is not a language here; choose one of en, bs, hr, cnr, sr-Latn, sr-Cyrl, sq, mk" in refused.output
-    done = runner.invoke(args=["report", "render", str(assessment.id), "-o", str(out), "--lang", "hr"])
-    assert done.exit_code == 0, done.output
-    assert out.read_bytes().startswith(b"%PDF")
-
-
-def test_issuing_records_the_language_asked_for_else_the_signing_persons(
-    app, runner, make_unit, make_user, make_assessment
-):
-    unit = make_unit()
-    head = make_user("unit_head", units=[unit], email="head@example.org")
-    head.language = "mk"
-    db.session.commit()
-    first = finalise(make_assessment(unit, title="First"), head)
-    report = issue_report(first, head)
-    db.session.commit()
-    assert report.language == "mk"
-    second = finalise(make_assessment(unit, title="Second"), head)
-    result = runner.invoke(args=["report", "issue", str(second.id), "--by", "head@example.org", "--lang", "sq"])
-    assert result.exit_code == 0, result.output
-    assert result.output.strip().endswith("language sq")
-    assert db.session.scalar(select(IssuedReport.language).where(IssuedReport.assessment_id == second.id)) == "sq"
-    refused = runner.invoke(args=["report", "issue", str(second.id), "--lang", "xx"])
-    assert refused.exit_code == 2 and "choose one of en, bs" in refused.output
-
-
-def test_the_issue_form_offers_the_languages_and_records_the_one_chosen(
-    client, make_unit, make_user, make_assessment, login, post
-):
-    unit = make_unit()
-    head = make_user("unit_head", units=[unit])
-    assessment = finalise(make_assessment(unit), head)
-    login(head)
-    results = client.get(f"/assessments/{assessment.id}", headers={"Accept-Language": "hr"}).get_data(as_text=True)
-    chooser = re.search(r'<select id="issue-language".*?</select>', results, re.S).group()
-    assert '<option value="hr" lang="hr" selected>Hrvatski</option>' in chooser
-    post(f"/assessments/{assessment.id}/issue", {"language": "sr-Cyrl"})
-    assert db.session.scalar(select(IssuedReport.language)) == "sr-Cyrl"
-    assert "Српски (ћирилица)" in text_of(client.get(f"/assessments/{assessment.id}"))
 
 
 def test_the_scripts_session_warning_carries_each_plural_form_of_the_language(app, catalogues):
