@@ -56,6 +56,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.web.i18n import select_locale, select_timezone
 
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from app.services.catalogues import install as install_catalogues
+
+    install_catalogues(app)
 
     from app import models  # noqa: F401  (register the tables)
     from app.cli import register_commands

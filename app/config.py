@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from app.domain.languages import CODES
+
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS = {
@@ -15,7 +17,8 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "BABEL_DEFAULT_LOCALE": "en",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Belgrade",
-    "LANGUAGES": ["en"],
+    #: The interface's languages (app/domain/languages.py), offered in this order.
+    "LANGUAGES": list(CODES),
     "CHECKLISTS_DIR": str(REPOSITORY_ROOT / "checklists"),
     "REPORTS_DIR": str(REPOSITORY_ROOT / "reports"),
     #: Where imported SOP originals are filed, once each (None: ``sops/`` in the instance folder).

@@ -31,6 +31,7 @@ from app.models import (
 from app.services.assessment.assessments import create_assessment, record_scores, score_sheet
 from app.services.assessment.workflow import move as workflow_move
 from app.services.content.checklists import store_checklist
+from tests.catalogue_files import use_catalogues, write_catalogue
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini.yaml"
@@ -65,6 +66,7 @@ def app(tmp_path):
         # looks at the user (the sign-in guard runs as a before_request function too), and
         # read the user from the database, not from the session's identity map.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the request's language, decided afresh as in production
         db.session.expire_all()
 
     app.before_request_funcs.setdefault(None, []).insert(0, _fresh_user_per_request)
@@ -294,3 +296,18 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+@pytest.fixture
+def catalogues(app, tmp_path):
+    """Small message catalogues the app reads instead of the real ones: ``catalogues(code, {msgid: msgstr})``."""
+    root = tmp_path / "translations"
+    root.mkdir()
+    use_catalogues(app, root)
+
+    def add(code, messages, **header):
+        path = write_catalogue(root, code, messages, **header)
+        use_catalogues(app, root)
+        return path
+
+    return add

@@ -118,7 +118,7 @@ def test_an_entry_with_imported_versions_stays_in_the_register(client, post, mak
     _upload(post, "U1", docx_bytes(), "scene.docx")
     sop_id = db.session.scalar(select(Sop.id))
     response = post(f"/units/U1/sops/{sop_id}/delete", follow_redirects=True)
-    assert "SOP-01 has 1 imported versions, kept as the record of what was assessed" in text_of(response)
+    assert "SOP-01 has 1 imported version, kept as the record of what was assessed" in text_of(response)
     assert db.session.scalar(select(func.count(Sop.id))) == 1 and _documents() == 1
 
 

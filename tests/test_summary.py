@@ -367,7 +367,7 @@ def test_report_summary_says_what_the_overall_counts_beside_the_self_assessed_on
     assert "The overall counts agreed scores for 2 requirements, the unit's own for 5." in summary
     assert "The unit's own scores alone give 90%." in summary
     assert "Self-assessment against the expert: exact agreement 71%, weighted kappa" in summary
-    assert "1 · 1 Major · minor nonconformities; 1 observations, 1 good practices" in summary
+    assert "1 · 1 Major · minor nonconformities; 1 observation, 1 good practice" in summary
 
 
 def test_report_of_a_partial_internal_check_says_so_on_the_cover_and_the_summary(app, people, partly_scored):

@@ -49,7 +49,7 @@ def test_an_sop_cited_by_responses_cannot_be_removed(
     login(make_user("unit_head", units=[unit]))
     save_response(a.id, "AAA-01", score=2, sop_id=sop.id)
     page = text_of(post(f"/units/ALB/sops/{sop.id}/delete", follow_redirects=True))
-    assert "is cited by 1 responses" in page
+    assert "is cited by 1 response;" in page
     assert db.session.get(Sop, sop.id) is not None
 
 

@@ -20,6 +20,7 @@ def register_commands(app: Flask) -> None:
         reports,
         seizure,
         sops,
+        translations,
         units,
         users,
     )
@@ -44,6 +45,7 @@ def register_commands(app: Flask) -> None:
         audit,
         seizure,
         sops,
+        translations,
     ):
         module.register(app)
     for name in set(app.cli.commands) - before:

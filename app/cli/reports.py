@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -27,6 +27,17 @@ from app.services.reporting.reports import render_report_pdf
 group = AppGroup("report", help="Render, issue and verify gap reports.")
 
 
+def _language(_ctx, _param, value: str | None) -> str | None:
+    """A language code of the installation's LANGUAGES; any other refused, naming them."""
+    offered = current_app.config["LANGUAGES"]
+    if value is not None and value not in offered:
+        raise click.BadParameter(f"{value!r} is not a language here; choose one of {', '.join(offered)}")
+    return value
+
+
+LANGUAGE_HELP = "Language of the report: en, bs, hr, cnr, sr-Latn, sr-Cyrl, sq or mk."
+
+
 def _assessment(assessment_id: int) -> Assessment:
     assessment = db.session.get(Assessment, assessment_id)
     if assessment is None:
@@ -39,9 +50,14 @@ def _assessment(assessment_id: int) -> Assessment:
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
-def render(assessment_id: int, output: str) -> None:
-    """Render the gap report of an assessment to a PDF file (not issued)."""
-    pdf = render_report_pdf(_assessment(assessment_id))
+@click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
+def render(assessment_id: int, output: str, language: str) -> None:
+    """Render the gap report of an assessment to a PDF file (not issued), in a language of the interface.
+
+    The interface's texts, dates and numbers follow the language; the checklist's own text
+    stays as the checklist stores it until it has a translation in that language.
+    """
+    pdf = render_report_pdf(_assessment(assessment_id), locale=language)
     Path(output).write_bytes(pdf)
     echo(f"Wrote {output} ({len(pdf):,} bytes)")
 
@@ -49,7 +65,13 @@ def render(assessment_id: int, output: str) -> None:
 @group.command("issue")
 @click.argument("assessment_id", type=int)
 @click.option("--by", "email", help="Email of the person signing it off (default: who finalised the assessment).")
-def issue(assessment_id: int, email: str | None) -> None:
+@click.option(
+    "--lang",
+    "language",
+    callback=_language,
+    help=LANGUAGE_HELP + " Default: the signing person's own language, else en.",
+)
+def issue(assessment_id: int, email: str | None, language: str | None) -> None:
     """Issue the report of a finalised assessment into the reports folder, once."""
     assessment = _assessment(assessment_id)
     if email:
@@ -63,10 +85,13 @@ def issue(assessment_id: int, email: str | None) -> None:
     if not may(user, Action.ISSUE, assessment.unit_id):
         raise click.ClickException(f"{user.email} ({user.role}) may not issue reports for unit {assessment.unit.code}")
     try:
-        report = issue_report(assessment, user)
+        report = issue_report(assessment, user, language=language)
     except IssueError as exc:
         raise click.ClickException(str(exc)) from None
-    echo(f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}")
+    echo(
+        f"Issued {report.filename}: revision {report.revision}, {report.size:,} bytes, sha256 {report.sha256}, "
+        f"language {report.language}"
+    )
 
 
 @group.command("verify")

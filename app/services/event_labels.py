@@ -82,6 +82,8 @@ EVENT = {
     "sop.document_imported": _l("Document file imported"),
     "response.recheck_marked": _l("Cited SOP sections changed: answers to re-check"),
     "checklist.loaded": _l("Checklist loaded"),
+    "user.language_changed": _l("Interface language changed"),
+    "translation.reviewed": _l("Translation review recorded"),
 }
 
 FIELD = {
@@ -135,6 +137,12 @@ FIELD = {
     "active": _l("Active"),
     "units": _l("Units"),
     "fingerprint": _l("Key fingerprint"),
+    "language": _l("Language"),
+    "translation_status": _l("Translation status"),
+    "reviewer": _l("Reviewer"),
+    "reviewer_role": _l("Reviewer's role"),
+    "reviewed_on": _l("Reviewed on"),
+    "note": _l("Note"),
 }
 
 #: Fields whose stored values are codes of a vocabulary.
@@ -148,6 +156,8 @@ _VOCABULARY = {
     "effort": labels.EFFORT,
     "cost": labels.COST,
     "role": labels.ROLE,
+    "language": labels.LANGUAGE,
+    "translation_status": labels.TRANSLATION_STATUS,
 }
 
 NO_VALUE = "–"

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
 from app.domain.jurisdiction_names import printed_jurisdiction
 from app.domain.jurisdictions import active_jurisdiction
+from app.domain.languages import LANGUAGES, SOURCE, of_locale
 from app.domain.scoring import Summary, shown_score
 from app.services import labels
 from app.services.checklist_text import checklist_text
@@ -19,19 +20,25 @@ from app.services.event_labels import change_value, event_label, field_label
 
 NO_VALUE = "–"
 
-#: The Babel locale whose date and number formats go with a language: English is read in
-#: Europe here (30 Nov 2026, not Nov 30, 2026).
-REGIONAL_FORMATS = {"en": "en_GB"}
-
 
 def regional(language: str) -> str:
-    """The locale to format for ``language``."""
-    return REGIONAL_FORMATS.get(language, language)
+    """The Babel locale that formats and translates for ``language`` (a code of the app's languages):
+    ``en`` -> ``en_GB`` (read in Europe: 30 Nov 2026), ``cnr`` -> ``sr_Latn_ME``."""
+    known = LANGUAGES.get(language)
+    return known.locale if known is not None else language
 
 
 def language_tag(locale) -> str:
-    """A Babel locale as a BCP 47 tag (``en-GB``, ``sr-Latn``), for HTML and checklist text."""
+    """A Babel locale as a BCP 47 tag (``en-GB``, ``sr-Latn-ME``), for ``<html lang>``: the tag
+    screen readers and the browser's date and plural rules know (``cnr`` is newer than most)."""
     return str(locale).replace("_", "-")
+
+
+def current_language() -> str:
+    """The code of the language being rendered now (``cnr``, ``sr-Latn``, ``en``)."""
+    locale = get_locale()
+    known = of_locale(str(locale)) if locale is not None else None
+    return known.code if known is not None else SOURCE
 
 
 def percent(value: float | None, digits: int = 0) -> str:
@@ -135,6 +142,7 @@ def register_formatting(app: Flask) -> None:
     app.jinja_env.globals.update(
         get_locale=get_locale,
         language_tag=lambda: language_tag(get_locale()),
+        current_language=current_language,
         event_label=event_label,
         field_label=field_label,
         change_value=change_value,
@@ -169,6 +177,8 @@ LABELS = {
     "language": labels.LANGUAGE,
     "eu_status": labels.EU_STATUS,
     "law": labels.LAW,
+    "translation_status": labels.TRANSLATION_STATUS,
+    "review_outcome": labels.REVIEW_OUTCOME,
 }
 
 

@@ -272,6 +272,21 @@ LANGUAGE = {
     "en": _l("English"),
 }
 
+#: What a translation says of itself (its file's X-Translation-Status or ``status``), or its newest review's outcome.
+TRANSLATION_STATUS = {
+    "machine-draft": _l("drafted with machine assistance, not yet reviewed by a native-speaking CSI practitioner"),
+    "reviewed": _l("reviewed by a native-speaking CSI practitioner"),
+    "reviewed_with_changes_needed": _l("reviewed by a native-speaking CSI practitioner, who found changes needed"),
+    "missing": _l("not translated yet: shown in English"),
+    "not-stated": _l("how it was made is not stated"),
+}
+
+#: What an administrator records a review concluded (app.models.REVIEW_OUTCOMES).
+REVIEW_OUTCOME = {
+    "reviewed": _l("Reviewed: fit to use"),
+    "reviewed_with_changes_needed": _l("Reviewed: changes needed"),
+}
+
 PRIORITY_BAND = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 
 

@@ -31,7 +31,7 @@ from app.web.session_status import register_session_status
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "languages.switch", "languages.status", "static"})
 #: Only the app's own scripts, styles and images; no plugins, no <base>, forms post only here, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -47,12 +47,13 @@ SECOND_FACTOR_SETUP_ENDPOINTS = frozenset(
 
 def register_web(app: Flask) -> None:
     """Blueprints, the sign-in guard, error pages and template helpers."""
-    from app.web import admin, assessments, auth, dashboard, exchange, programmes, reports, units
+    from app.web import admin, assessments, auth, dashboard, exchange, languages, programmes, reports, units
 
     app.url_map.converters["int"] = DatabaseId
-    for module in (auth, dashboard, units, assessments, reports, exchange, programmes, admin):
+    for module in (auth, dashboard, units, assessments, reports, exchange, programmes, admin, languages):
         app.register_blueprint(module.bp)
     register_i18n(app)
+    languages.register_languages(app)
     register_session_status(app)
     register_page_texts(app)
     register_input_boundary(app)

@@ -7,10 +7,27 @@ script); app/static/js/session.js reads them.
 from __future__ import annotations
 
 from flask import Flask, current_app
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 
-def page_texts() -> dict[str, str]:
+def plural_forms(singular: str, plural: str, *, count: str) -> dict:
+    """A text with a count the script fills in: the language's form for each plural category
+    (CLDR's one, few, other, ...), each taken from the catalogue with a number of that category."""
+    locale = get_locale()
+    rule = locale.plural_form if locale is not None else None
+    categories = len(rule.tags) + 1 if rule is not None else 2  # and "other"
+    forms: dict[str, str] = {}
+    for n in range(200):  # every category has a number below 200
+        category = rule(n) if rule is not None else ("one" if n == 1 else "other")
+        if category not in forms:
+            forms[category] = ngettext(singular, plural, n, **{count: f"%({count})s"})
+            if len(forms) == categories:
+                break
+    return {"count": count, "forms": forms}
+
+
+def page_texts() -> dict[str, str | dict]:
     """Every text the scripts need, by key (refusal codes among them, for answers without JSON)."""
     limit = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
     kept = _("Your input is kept here and in this browser.")
@@ -87,10 +104,16 @@ def page_texts() -> dict[str, str]:
         "sign_in": _("Sign in (opens a new tab)"),
         "signed_in_check": _("I have signed in: save now"),
         "signed_in_again": _("You are signed in again. What you typed is being saved."),
-        "warn_idle": _(
-            "You will be signed out in %(min)s minutes for lack of activity. Typing or saving keeps you signed in."
+        "warn_idle": plural_forms(
+            "You will be signed out in %(min)s minute for lack of activity. Typing or saving keeps you signed in.",
+            "You will be signed out in %(min)s minutes for lack of activity. Typing or saving keeps you signed in.",
+            count="min",
         ),
-        "warn_max": _("Your session ends in %(min)s minutes, however busy: save your work, then sign in again."),
+        "warn_max": plural_forms(
+            "Your session ends in %(min)s minute, however busy: save your work, then sign in again.",
+            "Your session ends in %(min)s minutes, however busy: save your work, then sign in again.",
+            count="min",
+        ),
         "stay": _("Stay signed in"),
         "stayed": _("You stay signed in."),
         "ended": _(

@@ -105,7 +105,7 @@ def signed_in(browser, server):
         page.goto("/login")
         page.fill("input[name=email]", EMAILS[role])
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/login" not in url)
         return page
 

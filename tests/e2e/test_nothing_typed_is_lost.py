@@ -17,7 +17,7 @@ def saved(page, form: str):
 def sign_in(page):
     page.fill("input[name=email]", EMAILS["expert"])
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 def end_sessions_by_idle_limit(server, page, then):

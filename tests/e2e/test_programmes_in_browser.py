@@ -37,7 +37,7 @@ def _staff_page(browser, server):
     page.goto("/login")
     page.fill("input[name=email]", STAFF)
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
     return context, page
 

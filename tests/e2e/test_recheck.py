@@ -91,7 +91,7 @@ def test_still_holds_posts_without_javascript(browser, server, upgraded):
         page.goto("/login")
         page.fill("input[name=email]", EMAILS["unit_head"])
         page.fill("input[name=password]", "e2e password for everyone")
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.goto(f"/assessments/{assessment_id}/score?filter=recheck")
         page.locator(f"#req-{to_recheck[0]} form[data-still-holds] button").click()
         assert f"{to_recheck[0]}: the carried answer still holds." in page.locator(".flash-success").inner_text()

@@ -22,7 +22,7 @@ def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
         page.goto("/login")
         page.fill("input[name=email]", "mfa@e2e.example")
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.goto("/account/second-factor")
         assert page.locator(".qr svg").is_visible()
         assert axe_violations(page) == []
@@ -38,7 +38,7 @@ def test_setting_up_and_signing_in_with_an_authenticator(browser, server):
         page.goto("/login")
         page.fill("input[name=email]", "mfa@e2e.example")
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url("**/login/code")
         page.fill("input[name=code]", "000000")
         page.click("button.primary")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from app.domain.evidence_match import suggestion_at
 from app.models import Citation, Sop, User
@@ -85,7 +86,12 @@ def cite_section(
             already.append(rid)
         elif len(response.citations) >= MAX_CITATIONS:
             raise CiteRefused(
-                _("%(id)s cites %(num)s documents already, the most a requirement takes.", id=rid, num=MAX_CITATIONS)
+                ngettext(
+                    "%(id)s cites %(num)s document already, the most a requirement takes.",
+                    "%(id)s cites %(num)s documents already, the most a requirement takes.",
+                    MAX_CITATIONS,
+                    id=rid,
+                )
             )
         else:
             cited.append(rid)

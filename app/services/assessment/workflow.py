@@ -143,9 +143,10 @@ def _refusal(sheet: ScoreSheet, move: Move, user: User | None) -> MoveRefused | 
             if len(open_items) > 8:
                 shown = ngettext("%(ids)s and %(num)s more", "%(ids)s and %(num)s more", len(open_items) - 8, ids=shown)
             return MoveRefused(
-                _(
-                    "%(n)s requirements still have a different expert score and no agreed score: %(ids)s.",
-                    n=len(open_items),
+                ngettext(
+                    "%(num)s requirement still has a different expert score and no agreed score: %(ids)s.",
+                    "%(num)s requirements still have a different expert score and no agreed score: %(ids)s.",
+                    len(open_items),
                     ids=shown,
                 )
             )

@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -80,14 +81,25 @@ def refusal_message(filename: str, exc: ExtractionRefused) -> str:
         "scanned": lambda: _(
             "This PDF has no text layer (it looks scanned); export it from the word processor or run OCR first"
         ),
-        "too_many_pages": lambda: _("the PDF has %(pages)s pages; at most %(limit)s are taken", **d),
-        "too_much_text": lambda: _("the document holds more than %(limit)s characters of text", limit=d["limit"]),
+        "too_many_pages": lambda: ngettext(
+            "the PDF has %(pages)s page; at most %(limit)s are taken",
+            "the PDF has %(pages)s pages; at most %(limit)s are taken",
+            d["pages"],
+            **d,
+        ),
+        "too_much_text": lambda: ngettext(
+            "the document holds more than %(num)s character of text",
+            "the document holds more than %(num)s characters of text",
+            d["limit"],
+        ),
         "unpacks_too_large": lambda: _("the document unpacks to more than %(limit)s MB", limit=d["limit"] // 1048576),
         "not_utf8": lambda: _(
             "the text is not UTF-8 (byte %(position)s); save it as UTF-8 and import it again", position=d["position"]
         ),
-        "too_slow": lambda: _(
+        "too_slow": lambda: ngettext(
+            "reading it took longer than %(seconds)s second, so it was stopped; export a simpler copy (PDF or DOCX)",
             "reading it took longer than %(seconds)s seconds, so it was stopped; export a simpler copy (PDF or DOCX)",
+            int(d["seconds"]) if float(d["seconds"]).is_integer() else 5,  # a fraction takes the form of many
             seconds=f"{d['seconds']:g}",
         ),
         "no_text": lambda: _("the document holds no text"),

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -104,19 +105,21 @@ def delete_sop(sop: Sop) -> None:
     cited = db.session.scalar(select(func.count(func.distinct(Citation.response_id))).where(Citation.sop_id == sop.id))
     if cited:
         raise SopError(
-            _(
-                "%(code)s is cited by %(n)s responses; change those responses first or register a new version instead",
+            ngettext(
+                "%(code)s is cited by %(num)s response; change that response first or register a new version instead",
+                "%(code)s is cited by %(num)s responses; change those responses first or register a new version instead",
+                cited,
                 code=sop.code,
-                n=cited,
             )
         )
     imported = db.session.scalar(select(func.count(SopDocument.id)).where(SopDocument.sop_id == sop.id))
     if imported:
         raise SopError(
-            _(
-                "%(code)s has %(n)s imported versions, kept as the record of what was assessed; it stays in the register",
+            ngettext(
+                "%(code)s has %(num)s imported version, kept as the record of what was assessed; it stays in the register",
+                "%(code)s has %(num)s imported versions, kept as the record of what was assessed; it stays in the register",
+                imported,
                 code=sop.code,
-                n=imported,
             )
         )
     record(

@@ -22,6 +22,7 @@ import json
 from typing import Any
 
 import jsonschema
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -79,10 +80,12 @@ def read_package(raw: bytes) -> dict[str, Any]:
     """Parse and check a package's shape, or refuse it with a readable reason."""
     if len(raw) > MAX_PACKAGE_BYTES:
         raise PackageRefused(
-            _(
+            ngettext(
+                "The file is %(size)s byte; packages are limited to %(max)s bytes.",
                 "The file is %(size)s bytes; packages are limited to %(max)s bytes.",
-                size=f"{len(raw):,}",
-                max=f"{MAX_PACKAGE_BYTES:,}",
+                len(raw),
+                size=format_decimal(len(raw)),
+                max=format_decimal(MAX_PACKAGE_BYTES),
             )
         )
     try:

@@ -102,8 +102,12 @@ def _set_aside(path: Path) -> Path:
     return aside
 
 
-def issue_report(assessment: Assessment, user: User) -> IssuedReport:
+def issue_report(assessment: Assessment, user: User, *, language: str | None = None) -> IssuedReport:
     """Render, file and record the report of the assessment's current (finalised) revision.
+
+    ``language``: the language it is issued in (a code of LANGUAGES); by default the signing
+    person's own, else English. It is recorded with the report, and a reader's copy filed
+    later is rendered in it again.
 
     Two files are filed from one layout: the report with the whole assessment record
     attached, and the reader's copy (the same pages, with only what the report prints
@@ -117,7 +121,8 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
     """
     _check_issuable(assessment)
     head = chain_head()  # printed on the cover and kept: the trail as it stood when this was issued
-    rendered = render_report(assessment, chain_head=head, reader_copy=True)
+    language = _issuing_language(language, user)
+    rendered = render_report(assessment, locale=language, chain_head=head, reader_copy=True)
     folder = reports_dir()
     path = folder / assessment_filename(assessment)
     reader_path = folder / reader_copy_name(path.name)
@@ -134,6 +139,7 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
         checklist_hash=assessment.checklist_version.content_hash,
         record_hash=rendered.record_hash,
         pdf_variant=PDF_VARIANT,
+        language=language,
         signed_off_by=user,
         issued_at=utcnow(),
         chain_seq=head[0],
@@ -162,10 +168,23 @@ def issue_report(assessment: Assessment, user: User) -> IssuedReport:
             "revision": issued.revision,
             "reader_filename": issued.reader_filename,
             "reader_sha256": issued.reader_sha256,
+            "language": language,
         },
     )
     _file_and_commit([(path, rendered.pdf), (reader_path, rendered.reader_pdf)])
     return issued
+
+
+def _issuing_language(language: str | None, user: User) -> str:
+    """The language asked for, else the signing person's own, else English; never one not offered."""
+    offered = current_app.config["LANGUAGES"]
+    if language is not None:
+        if language not in offered:
+            raise IssueError(
+                _("%(lang)s is not a language here; choose one of %(all)s.", lang=language, all=", ".join(offered))
+            )
+        return language
+    return user.language if user.language in offered else "en"
 
 
 def _file_and_commit(files: list[tuple[Path, bytes]]) -> None:
@@ -203,7 +222,7 @@ def file_reader_copy(report: IssuedReport, user: User | None = None) -> str:
             rev=assessment.revision,
         )
     head = (report.chain_seq, report.chain_hash) if report.chain_seq is not None else None
-    rendered = render_report(assessment, chain_head=head, reader_copy=True)
+    rendered = render_report(assessment, locale=report.language or "en", chain_head=head, reader_copy=True)
     if rendered.record_hash != report.record_hash:
         return _(
             "%(name)s: the assessment's record no longer matches the issued one; no reader's copy was made.",

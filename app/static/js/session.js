@@ -12,9 +12,17 @@
   var CSI = window.CSI = window.CSI || {};
   CSI.user = body.dataset.user || "";
 
-  // A text of the page, with %(name)s filled in.
+  // A text of the page, with %(name)s filled in. A text with a count comes in the language's
+  // plural forms ({"count": "min", "forms": {"one": ..., "few": ..., "other": ...}}): the count
+  // picks one by the language's rules (the page's lang is a tag the browser knows).
   CSI.text = function (key, values) {
     var text = texts[key] || key;
+    if (typeof text === "object" && text.forms) {
+      var n = Number((values || {})[text.count]);
+      var category = "other";
+      try { category = new Intl.PluralRules(document.documentElement.lang || undefined).select(n); } catch (e) { category = n === 1 ? "one" : "other"; }
+      text = text.forms[category] || text.forms.other || "";
+    }
     Object.keys(values || {}).forEach(function (name) { text = text.split("%(" + name + ")s").join(values[name]); });
     return text;
   };

@@ -73,11 +73,13 @@ def upgrade(assessment_id: int):
         db.session.commit()
         message = _("New draft on version %(version)s: %(summary)s.", version=version.version, summary=plan.summary)
         if plan.to_recheck:
-            message += " " + _(
+            message += " " + ngettext(
+                "The %(num)s card shown here changed (reworded, split, merged or now decided from records or "
+                "practice): check it against its earlier wording, then confirm it (Still holds) or change it.",
                 "The %(num)s cards shown here changed (reworded, split, merged or now decided from records or "
                 "practice), most changed first: check each against its earlier wording, then confirm it (Still holds) "
                 "or change it.",
-                num=len(plan.to_recheck),
+                len(plan.to_recheck),
             )
         if plan.to_tick:
             message += " " + ngettext(

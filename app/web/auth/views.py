@@ -26,6 +26,7 @@ from app.services.formatting import datetime
 from app.web.auth import known_device
 from app.web.auth.forms import LoginForm, PasswordForm
 from app.web.decisions import PUBLIC, SIGNED_IN, requires
+from app.web.i18n import SESSION_KEY as LANGUAGE_KEY
 from app.web.refusals import Refusal, refused_answer
 
 bp = Blueprint("auth", __name__)
@@ -64,8 +65,10 @@ def _session_alive() -> bool:
             config["SESSION_MAX_HOURS"],
         )
     elif now - seen > config["SESSION_IDLE_MINUTES"] * 60:
-        reason = _(
-            "Your session ended after %(n)s minutes without activity. Sign in again.", n=config["SESSION_IDLE_MINUTES"]
+        reason = ngettext(
+            "Your session ended after %(num)s minute without activity. Sign in again.",
+            "Your session ended after %(num)s minutes without activity. Sign in again.",
+            config["SESSION_IDLE_MINUTES"],
         )
     else:
         # Once a minute is enough, and keeps the cookie from changing on every request. A page
@@ -82,15 +85,21 @@ def _session_alive() -> bool:
 
 def _start_session(user: User) -> None:
     """A fresh session for ``user``: nothing carried over from before, the CSRF token included."""
+    language = session.get(LANGUAGE_KEY)  # chosen on the sign-in page: kept through signing in
     session.clear()
     login_user(user)
     session["signed_in_at"] = session["seen_at"] = time.time()
+    if language:
+        session[LANGUAGE_KEY] = language
 
 
 def _await_second_factor(user: User, next_url: str | None):
     """The password was right and the account has a second factor: nobody is signed in until its code."""
+    language = session.get(LANGUAGE_KEY)
     session.clear()
     session["pending_sign_in"] = {"user": user.id, "token": user.session_token, "at": time.time(), "next": next_url}
+    if language:
+        session[LANGUAGE_KEY] = language
     return redirect(url_for("auth.second_factor"))
 
 
@@ -186,6 +195,8 @@ def logout():
     db.session.commit()
     logout_user()
     session.clear()
+    if user.language:  # the sign-in page after this speaks the person's language
+        session[LANGUAGE_KEY] = user.language
     flash(_("You are signed out."), "info")
     response = redirect(url_for("auth.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'  # nothing of the casework stays in this browser

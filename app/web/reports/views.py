@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import IssuedReport
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action, may
+from app.services.formatting import current_language
 from app.services.reporting.drafts import draft_pdf
 from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reporting.reports import build_report, render_report_html, report_stylesheet
@@ -96,7 +97,7 @@ def issue(assessment_id: int):
         flash(_("Issuing a report needs your authenticator code: confirm it, then issue again."), "info")
         return redirect(second_factor.confirm_url(results))
     try:
-        report = issue_report(assessment, current_user)
+        report = issue_report(assessment, current_user, language=request.form.get("language") or current_language())
     except IssueError as exc:
         flash(str(exc), "error")
     else:

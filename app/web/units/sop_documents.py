@@ -72,11 +72,12 @@ def import_sop(code: str):
                     "info",
                 )
             else:
-                message = _(
+                message = ngettext(
+                    "%(code)s version %(version)s imported: %(num)s section.",
                     "%(code)s version %(version)s imported: %(num)s sections.",
+                    len(document.sections),
                     code=outcome.sop.code,
                     version=document.version,
-                    num=len(document.sections),
                 )
                 if outcome.marked:
                     message += " " + ngettext(
