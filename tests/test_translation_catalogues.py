@@ -152,7 +152,8 @@ def test_each_enforced_glossary_term_is_used_wherever_its_english_term_appears(p
             if msgid not in template():
                 continue
             sources = msgid if isinstance(msgid, tuple) else (msgid,)
-            if not any(english.search(source) for source in sources):
+            # A placeholder's name is not text: "%(round)s" is filled with "round 2026" in the language already.
+            if not any(english.search(PLACEHOLDER.sub("", source)) for source in sources):
                 continue
             for form in forms_of(message):
                 if form and stem not in form.casefold():
