@@ -225,7 +225,6 @@ def test_translation_status_prints_each_language_with_its_counts_and_status(runn
 def test_a_scoring_page_in_serbian_shows_the_serbian_statement_and_marks_the_english_guidance(
     app, client, translated_mini, make_unit, make_user, login, make_assessment
 ):
-    app.config["LANGUAGES"] = ["en", "sr_Latn"]
     unit = make_unit("SRB")
     login(make_user("unit_head", units=[unit]))
     assessment = make_assessment(unit)
