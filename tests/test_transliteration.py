@@ -156,3 +156,9 @@ def test_the_committed_cyrillic_catalogue_is_the_transliteration_of_the_latin_on
             stale.append(msgid if isinstance(msgid, str) else msgid[0])
     assert not stale, f"{len(stale)} messages differ from the Latin ones' transliteration (derive again): {stale[:5]}"
     assert po_header(cyrillic_path).get(STATUS_HEADER) == po_header(latin_path).get(STATUS_HEADER)
+
+
+def test_a_field_in_braces_stays_as_the_stylesheet_needs_it():
+    from app.domain.transliteration import latin_to_cyrillic
+
+    assert latin_to_cyrillic("Strana {page} od {pages}") == "Страна {page} од {pages}"

@@ -65,6 +65,7 @@ _KEPT = re.compile(
     | &(?:[A-Za-z][A-Za-z0-9]*|\#[0-9]+|\#[xX][0-9A-Fa-f]+);   # an HTML entity
     | %\([^()]*\)[-#0+]*[0-9.]*[a-zA-Z]           # %(name)s
     | %[-#0+]*[0-9.]*[sdifrxXeEgGc%]              # %s, %d, %%
+    | \{[A-Za-z_][A-Za-z0-9_]*\}                  # {page}: a field the stylesheet or a script fills in
     | (?:https?|ftp)://[^\s<>"']+ | \bwww\.[^\s<>"']+   # URLs
     | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                # e-mail addresses
     | \bflask(?:[ ][a-z][a-z-]*)+(?:[ ][A-Z][A-Z_]*)*   # a command
