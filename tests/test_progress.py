@@ -372,3 +372,15 @@ def test_a_predecessor_of_another_unit_is_never_followed(rounds, make_assessment
     assert baseline_of(stray) is None
     with pytest.raises(NothingToCompare):
         build_progress(stray)
+
+
+def test_the_command_writes_the_report_in_serbian_cyrillic_and_refuses_an_unknown_language(rounds, runner, tmp_path):
+    _a, b = rounds
+    out = tmp_path / "progress-sr.pdf"
+    result = runner.invoke(args=["report", "progress", str(b.id), "-o", str(out), "--lang", "sr-Cyrl"])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(out.read_bytes())
+    assert "извештај о напретку" in text.casefold()  # the interface's words, in Cyrillic
+    assert "Progress report" not in text
+    refused = runner.invoke(args=["report", "progress", str(b.id), "-o", str(out), "--lang", "de"])
+    assert refused.exit_code == 2 and "choose one of" in refused.output

@@ -406,3 +406,12 @@ def test_the_first_pages_medians_rest_on_at_least_half_the_assessed_units():
     module_few_take, core = row(0.93, 2), row(0.64, 6)
     heat = HeatMap((), (module_few_take, core, row(0.40, 3)), row(0.6, 6), hidden=False, assessed=6)
     assert ranked_by_median(heat) == [core, heat.rows[2]]  # the 2-unit module stays in the heat map only
+
+
+def test_the_command_writes_the_regional_findings_in_albanian(region, runner, tmp_path):
+    out = tmp_path / "regional-sq.pdf"
+    result = runner.invoke(args=["report", "regional", "2026", "-o", str(out), "--anonymise", "--lang", "sq"])
+    assert result.exit_code == 0, result.output
+    text = everything_in(out.read_bytes())
+    assert "Sections by unit" not in text and "ë" in text  # the interface's words, in Albanian
+    assert "Sarajevo" not in text  # still anonymised

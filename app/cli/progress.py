@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.output import echo
-from app.cli.reports import _assessment, group
+from app.cli.reports import LANGUAGE_HELP, _assessment, _language, group
 from app.services.reporting.progress import NothingToCompare, baseline_of, render_progress_pdf, round_name
 
 
@@ -16,11 +16,12 @@ from app.services.reporting.progress import NothingToCompare, baseline_of, rende
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
-def progress(assessment_id: int, output: str) -> None:
+@click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
+def progress(assessment_id: int, output: str, language: str) -> None:
     """Render the progress report of an assessment against the unit's assessment of the round before."""
     assessment = _assessment(assessment_id)
     try:
-        pdf = render_progress_pdf(assessment)
+        pdf = render_progress_pdf(assessment, locale=language)
     except NothingToCompare as exc:
         raise click.ClickException(str(exc)) from None
     Path(output).write_bytes(pdf)

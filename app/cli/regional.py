@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.output import echo, field
-from app.cli.reports import group
+from app.cli.reports import LANGUAGE_HELP, _language, group
 from app.extensions import db
 from app.services.programme.programmes import ProgrammeError, find_round
 from app.services.reporting.regional import RegionalError, regional_pdf
@@ -24,11 +24,12 @@ from app.services.reporting.regional import RegionalError, regional_pdf
     help="Label the units A, B, C ... and name no unit, jurisdiction, person or document; "
     "no figure for fewer than three units.",
 )
-def regional(round_label: str, output: str, anonymise: bool) -> None:
+@click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
+def regional(round_label: str, output: str, anonymise: bool, language: str) -> None:
     """Render the regional findings report of a round (its label, or its id) to a PDF file."""
     try:
         found = find_round(round_label)
-        report, pdf = regional_pdf(found, anonymised=anonymise)
+        report, pdf = regional_pdf(found, anonymised=anonymise, locale=language)
     except (ProgrammeError, RegionalError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 from flask import current_app, render_template
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,10 +28,12 @@ from app.domain import regional as figures
 from app.domain.jurisdiction_names import footnotes, printed_jurisdiction
 from app.domain.regional import HeatMap, Position, RegionalCalibration, Row, Rules, SharedGap, UnitEntry
 from app.domain.regional_actions import Recommendation, Themes, parse_themes, recommendations
+from app.domain.text import active_language
 from app.domain.workflow import Stage
 from app.models import Round, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
+from app.services.formatting import regional as regional_locale
 from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.round_results import UnitInRound, round_results
 from app.services.reporting.reports import (
@@ -334,10 +337,24 @@ def regional_filename(found: Round, *, anonymised: bool) -> str:
     return f"regional-findings-round-{found.id}-{label}{'-anonymised' if anonymised else ''}.pdf"
 
 
-def regional_pdf(found: Round, *, anonymised: bool, user: User | None = None) -> tuple[RegionalReport, bytes]:
-    """Build and render the report, and record who took it (the caller commits)."""
-    report = build_regional(found, anonymised=anonymised)
-    pdf = render_regional_pdf(report)
+def regional_pdf(
+    found: Round, *, anonymised: bool, user: User | None = None, locale: str | None = None
+) -> tuple[RegionalReport, bytes]:
+    """Build and render the report, and record who took it (the caller commits).
+
+    ``locale``: a language code of the interface to write it in (default: the request's or English).
+    """
+    if locale is None:
+        report = build_regional(found, anonymised=anonymised)
+        pdf = render_regional_pdf(report)
+    else:
+        with force_locale(regional_locale(locale)):
+            token = active_language.set(locale)
+            try:
+                report = build_regional(found, anonymised=anonymised)
+                pdf = render_regional_pdf(report)
+            finally:
+                active_language.reset(token)
     form = "anonymised" if anonymised else "named"
     record(
         "report.regional_downloaded",
