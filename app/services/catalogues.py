@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -43,10 +44,20 @@ def translation_roots() -> list[Path]:
 
 
 def po_header(path: Path) -> dict[str, str]:
-    """The header fields of a ``.po`` file (Babel's reader drops the ``X-`` ones), read from its first entry."""
+    """The header fields of a ``.po`` file (Babel's reader drops the ``X-`` ones), read from its first entry.
+
+    Every page in a translated language states its catalogue's status: the header is read once
+    per version of the file, not on every request.
+    """
+    stat = path.stat()
+    return dict(_header_fields(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@lru_cache(maxsize=32)
+def _header_fields(path: str, _mtime_ns: int, _size: int) -> tuple[tuple[str, str], ...]:
     fields: dict[str, str] = {}
     lines: list[str] = []
-    with path.open(encoding="utf-8") as handle:
+    with open(path, encoding="utf-8") as handle:
         in_header = False
         for raw in handle:
             line = raw.strip()
@@ -62,7 +73,7 @@ def po_header(path: Path) -> dict[str, str]:
         name, sep, value = entry.partition(":")
         if sep:
             fields[name.strip()] = value.strip()
-    return fields
+    return tuple(fields.items())
 
 
 def _unquote(part: str) -> str:
