@@ -80,7 +80,7 @@ lint: $(STAMP)
 
 ## messages: extract translatable strings into app/translations/messages.pot
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k bi -o app/translations/messages.pot .
 
 ## translations: derive Serbian Cyrillic from Serbian Latin (never written by hand), then compile every catalogue
 translations: $(STAMP)

@@ -325,3 +325,97 @@ def test_the_shipped_overlays_validate(runner):
     result = runner.invoke(args=["checklists", "validate"])
     assert result.exit_code == 0, result.output
     assert "csi-sop-enfsi.2.1.1.sr-Latn.yaml: sr-Latn (machine-draft):" in result.output
+
+
+# --- merging translators' section files -------------------------------------------------------------
+
+
+def test_merge_translation_writes_a_new_overlay_with_each_texts_source_hash(runner, tmp_path):
+    checklist, _overlay = _copy(tmp_path)
+    _overlay.unlink()
+    section = tmp_path / "AAA.yaml"
+    section.write_text(
+        "section: AAA\ntitle: Seksioni alfa\nrequirements:\n  AAA-01:\n    title: Gjëja thelbësore\n"
+        "    recommendations:\n      0: Shkruani procedurën thelbësore.\n",
+        encoding="utf-8",
+    )
+    args = ["checklists", "merge-translation", "sq", str(section), "--checklist", str(checklist)]
+    refused = runner.invoke(args=args)
+    assert refused.exit_code == 1 and "mini.1.0.0.sq.yaml is new: say how it was made with --note" in refused.output
+    done = runner.invoke(args=[*args, "--note", "Drafted for a test."])
+    assert done.exit_code == 0, done.output
+    assert "3 texts merged from 1 file(s); 3 of " in done.output
+    written = load_overlay_file(tmp_path / "translations" / "mini.1.0.0.sq.yaml")
+    assert written.status == "machine-draft" and written.note == "Drafted for a test."
+    entry = written.entries[FieldKey("requirement", "AAA-01", "recommendations.0")]
+    assert entry.text == "Shkruani procedurën thelbësore."
+    assert entry.source == source_hash("Write the essential procedure.")
+    validated = runner.invoke(args=["checklists", "validate", str(checklist)])
+    assert validated.exit_code == 0 and "sq (machine-draft)" in validated.output
+
+
+def test_merge_translation_keeps_the_entries_it_does_not_touch_and_refuses_what_the_checklist_lacks(runner, tmp_path):
+    checklist, overlay = _copy(tmp_path)
+    before = load_overlay_file(overlay).entries
+    section = tmp_path / "BBB.yaml"
+    section.write_text(
+        "section: BBB\nrequirements:\n  BBB-01:\n    recommendations:\n      0: Uvesti potpisane pečate.\n",
+        encoding="utf-8",
+    )
+    done = runner.invoke(
+        args=["checklists", "merge-translation", "sr-Latn", str(section), "--checklist", str(checklist)]
+    )
+    assert done.exit_code == 0, done.output
+    after = load_overlay_file(overlay).entries
+    replaced = FieldKey("requirement", "BBB-01", "recommendations.0")
+    assert before[replaced].text != "Uvesti potpisane pečate." == after[replaced].text
+    assert all(after[key].text == entry.text for key, entry in before.items() if key != replaced)
+    assert overlay.read_text(encoding="utf-8").startswith("# Serbian Latin overlay of tests/data/mini.yaml")
+    section.write_text("section: BBB\nrequirements:\n  BBB-99:\n    title: Nešto\n", encoding="utf-8")
+    unknown = runner.invoke(
+        args=["checklists", "merge-translation", "sr-Latn", str(section), "--checklist", str(checklist)]
+    )
+    assert unknown.exit_code == 1 and "has no field BBB-99 title" in unknown.output
+    section.write_text("section: BBB\nrequirements:\n  BBB-01:\n    elements: Nije lista\n", encoding="utf-8")
+    malformed = runner.invoke(
+        args=["checklists", "merge-translation", "sr-Latn", str(section), "--checklist", str(checklist)]
+    )
+    assert malformed.exit_code == 1 and "BBB-01: 'elements' must be a list" in malformed.output
+    derived = runner.invoke(
+        args=["checklists", "merge-translation", "sr-Cyrl", str(section), "--checklist", str(checklist)]
+    )
+    assert derived.exit_code == 1 and "Serbian Cyrillic is derived" in derived.output
+
+
+# --- Bosnian, Croatian and Montenegrin, derived by term overlays ------------------------------------
+
+
+def test_derive_variants_writes_bosnian_croatian_and_montenegrin_from_the_serbian_text(runner, tmp_path, in_language):
+    checklist_path, latin_path = _copy(tmp_path)
+    terms = tmp_path / "translations" / "terms"
+    terms.mkdir()
+    (terms / "sr-Latn.bs.yaml").write_text(
+        "- {sr-Latn: zahteva, bs: zahtijeva, note: ijekavian}\n- {sr-Latn: odeljak, bs: odjeljak, note: ijekavian}\n",
+        encoding="utf-8",
+    )
+    (terms / "bs.hr.yaml").write_text("- {bs: uradi, hr: učini, note: Croatian}\n", encoding="utf-8")
+    result = runner.invoke(args=["checklists", "derive-variants", str(latin_path)])
+    assert result.exit_code == 0, result.output
+    latin = load_overlay_file(latin_path)
+    derived = {code: load_overlay_file(latin_path.with_name(f"mini.1.0.0.{code}.yaml")) for code in ("bs", "hr", "cnr")}
+    for overlay in derived.values():
+        assert (overlay.derived_from, overlay.status) == ("sr-Latn", "machine-draft")
+        assert "term overlays" in overlay.note and "never edited by hand" in overlay.note
+        assert {k: e.source for k, e in overlay.entries.items()} == {k: e.source for k, e in latin.entries.items()}
+    checklist = with_overlays(load_checklist_file(checklist_path)[0], [latin, *derived.values()])
+    statement = checklist.requirement("AAA-01").statement
+    assert statement.in_language("bs") == "SOP zahtijeva da se bitna stvar uradi i evidentira."
+    assert statement.in_language("hr") == "SOP zahtijeva da se bitna stvar učini i evidentira."  # bs, then Croatian
+    assert statement.in_language("cnr") == "SOP zahtijeva da se bitna stvar uradi i evidentira."
+    assert checklist.section("AAA").title.in_language("bs") == "Odjeljak alfa"  # the case kept
+    assert statement.in_language("sr-Latn") == STATEMENT_SR
+    for overlay in derived.values():
+        assert [str(f) for f in check_overlay(overlay, checklist) if f.error] == []
+    (terms / "bs.hr.yaml").write_text("- {bs: uradi}\n", encoding="utf-8")
+    broken = runner.invoke(args=["checklists", "derive-variants", str(latin_path)])
+    assert broken.exit_code == 1 and "entry 1 needs a bs and a hr text" in broken.output

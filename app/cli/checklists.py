@@ -1,4 +1,4 @@
-"""``flask checklists validate|load|matrix|translation-status|derive-cyrillic``."""
+"""``flask checklists validate|load|matrix|translation-status|derive-cyrillic|derive-variants|merge-translation``."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import yaml
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -14,8 +15,16 @@ from app.cli.output import echo
 from app.domain.checklist import Checklist
 from app.domain.coverage import ACCREDITATION_SOURCES, coverage_matrix, uncited_clauses
 from app.domain.loader import ChecklistInvalid, load_checklist_file
-from app.domain.overlay_writer import derived_overlay, overlay_yaml
+from app.domain.overlay_writer import (
+    SectionFileInvalid,
+    derived_overlay,
+    merged_entries,
+    overlay_document,
+    overlay_yaml,
+    section_file_texts,
+)
 from app.domain.overlays import (
+    OVERLAY_LANGUAGES,
     REQUIRED_FIELDS,
     STALE,
     check_overlay,
@@ -225,6 +234,116 @@ def derive_cyrillic(paths: tuple[str, ...]) -> None:
         ]
         target.write_text(overlay_yaml(document, comment), encoding="utf-8")
         echo(f"{target}: {len(source.entries):,} entries from {source_path.name}")
+
+
+@group.command("derive-variants")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False, exists=True))
+def derive_variants_command(paths: tuple[str, ...]) -> None:
+    """Write the Bosnian, Croatian and Montenegrin overlays beside each Serbian Latin one, by term overlays.
+
+    PATHS default to every sr-Latn overlay of the shipped checklists. The four languages share the
+    Serbian text; checklists/translations/terms/ lists the words each writes otherwise
+    (app.services.content.checklist_variants). The derived files are replaced whole.
+    """
+    from app.services.content.checklist_variants import derive_variants
+    from app.services.content.term_overlay import OverlayFileError
+
+    folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
+    sources = [Path(p) for p in paths] or [p for p in overlay_files(folder) if p.name.endswith(".sr-Latn.yaml")]
+    for source_path in sources:
+        try:
+            source = load_overlay_file(source_path)
+        except ChecklistInvalid as exc:
+            raise click.ClickException(str(exc.problems[0])) from None
+        if source.language != "sr-Latn":
+            raise click.ClickException(f"{source_path}: a {source.language} overlay, not sr-Latn")
+        try:
+            written = derive_variants(source, source_path.parent)
+        except (OSError, OverlayFileError, ValueError) as exc:
+            raise click.ClickException(str(exc)) from None
+        for target, count in written:
+            echo(f"{target}: {count:,} entries from {source_path.name}")
+
+
+@group.command("merge-translation")
+@click.argument("language")
+@click.argument("section_files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
+@click.option(
+    "--checklist",
+    "checklist_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Default: the newest shipped checklist.",
+)
+@click.option("--note", help="How the translation was made (required for a new overlay; shown to its readers).")
+def merge_translation(
+    language: str, section_files: tuple[str, ...], checklist_path: str | None, note: str | None
+) -> None:
+    """Merge translators' section files into the LANGUAGE overlay of a checklist version, with source hashes.
+
+    A section file is plain YAML (section, title, requirements: {ID: {field: text}}), as
+    checklists/translations/README.md shows. Each text is hashed against the English it
+    translates now; entries the files do not touch are kept. A new overlay starts as a
+    machine draft and needs --note.
+    """
+    if language not in OVERLAY_LANGUAGES:
+        raise click.BadParameter(f"{language!r}: choose one of {', '.join(OVERLAY_LANGUAGES)}", param_hint="LANGUAGE")
+    if language == "sr-Cyrl":
+        raise click.ClickException(
+            "Serbian Cyrillic is derived, never written: merge into sr-Latn, then derive-cyrillic"
+        )
+    checklist, path = _checklist_at(checklist_path)
+    target = path.parent / "translations" / overlay_file_name(checklist.id, checklist.version, language)
+    texts: dict = {}
+    for name in section_files:
+        try:
+            texts.update(section_file_texts(yaml.load(Path(name).read_text("utf-8"), Loader=_YAML), name))
+        except (yaml.YAMLError, SectionFileInvalid) as exc:
+            raise click.ClickException(
+                str(exc).splitlines()[0] if isinstance(exc, SectionFileInvalid) else f"{name}: {exc}"
+            ) from None
+    if target.exists():
+        current = load_overlay_file(target)
+        header = {k: getattr(current, k) for k in ("checklist", "version", "language", "status", "note", "source_hash")}
+        if note:
+            header["note"] = note
+        comment = [line[2:] if line.startswith("# ") else line[1:] for line in _leading_comment(target)]
+        existing = current.entries
+    elif not note:
+        raise click.ClickException(f"{target.name} is new: say how it was made with --note")
+    else:
+        header = {
+            "checklist": checklist.id,
+            "version": checklist.version,
+            "language": language,
+            "status": "machine-draft",
+            "note": note,
+            "source_hash": checklist.content_hash,
+        }
+        comment = [f"{checklist.ref} in {language}: a translation overlay (see README.md beside it)."]
+        existing = {}
+    try:
+        entries = merged_entries(checklist, existing, texts)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    target.write_text(overlay_yaml(overlay_document(header, entries), comment), encoding="utf-8")
+    done, total = coverage(load_overlay_file(target), checklist).counts(_REQUIRED)
+    echo(
+        f"{target}: {len(texts):,} texts merged from {len(section_files)} file(s); "
+        f"{done:,} of {total:,} required fields translated"
+    )
+
+
+#: libyaml's safe loader where it is installed: section files are large and written by people.
+_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _leading_comment(path: Path) -> list[str]:
+    lines = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
 
 
 def _checklist_at(path: str | None) -> tuple[Checklist, Path]:

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.cli.output import echo
+from app.domain.text import base_language
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.services.assessment.access import Action, may
@@ -51,13 +52,22 @@ def _assessment(assessment_id: int) -> Assessment:
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
 @click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
-def render(assessment_id: int, output: str, language: str) -> None:
+@click.option(
+    "--bilingual",
+    is_flag=True,
+    help="With --lang other than en: the checklist's texts and the report's headings with their English beside them.",
+)
+def render(assessment_id: int, output: str, language: str, bilingual: bool) -> None:
     """Render the gap report of an assessment to a PDF file (not issued), in a language of the interface.
 
     The interface's texts, dates and numbers follow the language; the checklist's own text
-    stays as the checklist stores it until it has a translation in that language.
+    stays as the checklist stores it until it has a translation in that language, marked so.
     """
-    pdf = render_report_pdf(_assessment(assessment_id), locale=language)
+    if bilingual and base_language(language) == "en":
+        raise click.UsageError(
+            "--bilingual puts English beside another language: give --lang, for example --lang sr-Cyrl"
+        )
+    pdf = render_report_pdf(_assessment(assessment_id), locale=language, bilingual=bilingual)
     Path(output).write_bytes(pdf)
     echo(f"Wrote {output} ({len(pdf):,} bytes)")
 

@@ -69,8 +69,11 @@ def overlay_yaml(document: dict, comment: Iterable[str] = ()) -> str:
     return head + body
 
 
-def derived_overlay(source: Overlay, language: str, convert: Callable[[str], str]) -> dict:
-    """The data of an overlay derived from ``source`` by ``convert`` (sr-Cyrl from sr-Latn by transliteration).
+def derived_overlay(
+    source: Overlay, language: str, convert: Callable[[str], str], how: str = "transliteration"
+) -> dict:
+    """The data of an overlay derived from ``source`` by ``convert`` (sr-Cyrl from sr-Latn by transliteration;
+    bs, hr and cnr from sr-Latn by term overlays), ``how`` saying which in its note.
 
     Status and source hashes are the source overlay's: the derivation adds no review and
     changes no entry's English.
@@ -80,10 +83,82 @@ def derived_overlay(source: Overlay, language: str, convert: Callable[[str], str
         "version": source.version,
         "language": language,
         "status": source.status,
-        "note": f"Derived from the {source.language} overlay by transliteration, never edited by hand. "
+        "note": f"Derived from the {source.language} overlay by {how}, never edited by hand. "
         f"That overlay: {source.note}",
         "source_hash": source.source_hash,
         "derived_from": source.language,
     }
     ordered = sorted(source.entries.items(), key=lambda item: item[1].line)
     return overlay_document(header, {key: Entry(convert(e.text), e.source, 0) for key, e in ordered})
+
+
+# --- section files: how a translator hands in work ---------------------------------------------
+
+
+class SectionFileInvalid(ValueError):
+    """A section file is not in the shape ``section, title?, requirements: {ID: {field: text}}``."""
+
+
+def section_file_texts(document: object, name: str = "<section file>") -> dict[FieldKey, str]:
+    """The texts of one translator's section file, by field.
+
+    A section file is plain YAML a translator writes without hashes (``checklists/translations/README.md``)::
+
+        section: GOV
+        title: Upravljanje i nepristrasnost
+        requirements:
+          GOV-01:
+            title: ...
+            elements: [..., ...]          # by position
+            anchors: {1: ..., 2: ..., 3: ...}
+    """
+    if not isinstance(document, dict) or not isinstance(document.get("section"), str):
+        raise SectionFileInvalid(f"{name}: not a section file (it needs 'section: ID' at the top)")
+    section = document["section"]
+    texts: dict[FieldKey, str] = {}
+    for field in ("title", "intro"):
+        if field in document:
+            texts[FieldKey("section", section, field)] = _text(document[field], name, section, field)
+    requirements = document.get("requirements") or {}
+    if not isinstance(requirements, dict):
+        raise SectionFileInvalid(f"{name}: {section}: 'requirements' must map requirement ids to their fields")
+    for rid, fields in requirements.items():
+        if not isinstance(fields, dict):
+            raise SectionFileInvalid(f"{name}: {rid}: its fields must be a mapping")
+        for field, value in fields.items():
+            shape = REQUIREMENT_FIELDS.get(field)
+            if shape is None:
+                raise SectionFileInvalid(f"{name}: {rid}: '{field}' is not a translatable field")
+            if shape == "text":
+                texts[FieldKey("requirement", rid, field)] = _text(value, name, rid, field)
+            elif shape == "list":
+                if not isinstance(value, list):
+                    raise SectionFileInvalid(f"{name}: {rid}: '{field}' must be a list, in the checklist's order")
+                for i, item in enumerate(value):
+                    if item is not None:
+                        texts[FieldKey("requirement", rid, f"{field}.{i}")] = _text(item, name, rid, f"{field}.{i}")
+            else:
+                if not isinstance(value, dict):
+                    raise SectionFileInvalid(f"{name}: {rid}: '{field}' must map scale values to texts")
+                for level, item in value.items():
+                    path = f"{field}.{int(level)}"
+                    texts[FieldKey("requirement", rid, path)] = _text(item, name, rid, path)
+    return texts
+
+
+def _text(value: object, name: str, item: str, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise SectionFileInvalid(f"{name}: {item}: {path}: needs a text")
+    return " ".join(value.split())
+
+
+def merged_entries(
+    checklist: Checklist, existing: Mapping[FieldKey, Entry], texts: Mapping[FieldKey, str]
+) -> dict[FieldKey, Entry]:
+    """An overlay's entries with ``texts`` merged in (hashed against the English now), in checklist order.
+
+    Entries ``texts`` does not touch keep their text and source hash, stale or not.
+    """
+    combined = {**existing, **new_entries(checklist, texts)}
+    order = {key: i for i, key in enumerate(translatable_fields(checklist))}
+    return dict(sorted(combined.items(), key=lambda item: order.get(item[0], len(order))))

@@ -34,6 +34,10 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "checklists" / "translation.
 #: The languages an overlay may be in: the application's languages but English, the checklists' own.
 OVERLAY_LANGUAGES = ("bs", "hr", "cnr", "sr-Latn", "sr-Cyrl", "sq", "mk")
 STATUSES = ("machine-draft", "reviewed")
+#: The overlays written by a tested conversion of another, never by hand: (language, derived from).
+#: Serbian Cyrillic by transliteration; Bosnian, Croatian and Montenegrin by term overlays
+#: (app.services.content.checklist_variants).
+DERIVATIONS = frozenset({("sr-Cyrl", "sr-Latn"), ("bs", "sr-Latn"), ("hr", "sr-Latn"), ("cnr", "sr-Latn")})
 
 #: Translated fields and their shape: one text, a list by position, or a map by scale value.
 SECTION_FIELDS = {"title": "text", "intro": "text"}
@@ -338,7 +342,7 @@ def header_findings(overlay: Overlay, checklist: Checklist) -> list[Finding]:
         )
     if overlay.language == checklist.language:
         header(f"{overlay.language} is the checklist's own language, which is not overlaid")
-    if overlay.derived_from and (overlay.language, overlay.derived_from) != ("sr-Cyrl", "sr-Latn"):
+    if overlay.derived_from and (overlay.language, overlay.derived_from) not in DERIVATIONS:
         header(f"a {overlay.language} overlay cannot be derived from {overlay.derived_from}")
     return found
 

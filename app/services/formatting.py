@@ -15,7 +15,7 @@ from app.domain.jurisdictions import active_jurisdiction
 from app.domain.languages import LANGUAGES, SOURCE, of_locale
 from app.domain.scoring import Summary, shown_score
 from app.services import labels
-from app.services.checklist_text import checklist_text
+from app.services.checklist_text import bilingual, checklist_text
 from app.services.event_labels import change_value, event_label, field_label
 
 NO_VALUE = "–"
@@ -149,6 +149,7 @@ def register_formatting(app: Flask) -> None:
         withheld_reason=withheld_reason,
         shown_score=shown_score,
         round_name=round_name,
+        bi=bilingual,
         jurisdiction_footnotes=jurisdiction_footnotes,
         cost_currency=labels.cost_currency,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},

@@ -4,11 +4,12 @@ locale for it, and checklist text in the same language."""
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.domain.jurisdictions import active_jurisdiction
 from app.domain.languages import LANGUAGES, SOURCE, preferred_language
-from app.domain.text import active_language
+from app.domain.text import active_language, base_language
 from app.services.formatting import current_language, regional
 
 #: Where an anonymous person's choice is kept (a signed-in person's is kept with the account).
@@ -36,6 +37,27 @@ def request_language() -> str:
         return session[SESSION_KEY]
     browser = preferred_language(request.accept_languages, languages)
     return browser or (SOURCE if SOURCE in languages else languages[0])
+
+
+class UnknownLanguage(ValueError):
+    """A report was asked for in a language this installation does not offer."""
+
+
+def report_language() -> tuple[str, bool]:
+    """The language a PDF is asked for in (``?lang=``, else the page's) and whether English stands beside it (``?bilingual=1``).
+
+    Raises :class:`UnknownLanguage`, with a sentence naming the languages offered, for any other code.
+    """
+    language = request.args.get("lang") or current_language()
+    if language not in offered():
+        raise UnknownLanguage(
+            gettext(
+                "There is no report in the language '%(code)s' here. Languages offered: %(offered)s.",
+                code=language[:20],
+                offered=", ".join(offered()),
+            )
+        )
+    return language, request.args.get("bilingual") == "1" and base_language(language) != SOURCE
 
 
 def select_locale() -> str:

@@ -48,16 +48,16 @@ class OverlayFileError(ValueError):
     """The overlay file is not a list of {bs, cnr, note} entries."""
 
 
-def load_overlay(path: Path | str = OVERLAY_FILE) -> TermOverlay:
-    """The overlay listed in ``path``: a YAML list of ``{bs: ..., cnr: ..., note: ...}``."""
+def load_overlay(path: Path | str = OVERLAY_FILE, source: str = "bs", target: str = "cnr") -> TermOverlay:
+    """The overlay listed in ``path``: a YAML list of ``{<source>: ..., <target>: ..., note: ...}`` (bs and cnr by default)."""
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
-        raise OverlayFileError(f"{path}: expected a list of {{bs, cnr, note}} entries")
+        raise OverlayFileError(f"{path}: expected a list of {{{source}, {target}, note}} entries")
     entries = []
     for number, item in enumerate(data, start=1):
-        if not isinstance(item, dict) or not isinstance(item.get("bs"), str) or not isinstance(item.get("cnr"), str):
-            raise OverlayFileError(f"{path}: entry {number} needs a bs and a cnr text")
-        entries.append(TermReplacement(item["bs"], item["cnr"], str(item.get("note") or "")))
+        if not isinstance(item, dict) or not isinstance(item.get(source), str) or not isinstance(item.get(target), str):
+            raise OverlayFileError(f"{path}: entry {number} needs a {source} and a {target} text")
+        entries.append(TermReplacement(item[source], item[target], str(item.get("note") or "")))
     return TermOverlay(entries)
 
 

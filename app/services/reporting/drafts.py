@@ -7,8 +7,10 @@ runs in a separate process (one at a time, across the installation's workers), s
 people opening the preview do not slow everyone's autosave; the page that asked for it
 waits politely and comes back.
 
-The queue stays small: one render per assessment at a time (a newer state replaces a render
-still waiting; one already running finishes first) and a few per person.
+The queue stays small: one render per assessment and language at a time (a newer state
+replaces a render still waiting; one already running finishes first) and a few per person.
+A draft in another language than English, or bilingual, is a draft of its own, kept beside the
+English one of the same state.
 
 With an in-memory database (tests) no other process can see the data: drafts render inline.
 """
@@ -37,10 +39,10 @@ STALE_CLAIM_SECONDS = 120
 MAX_PER_PERSON = 3
 
 _executor: ProcessPoolExecutor | None = None
-#: This process's renders by assessment: the key being rendered or waiting, and its future.
-_pending: dict[int, tuple[str, Future]] = {}
-#: Who asked for each of this process's renders (by assessment id).
-_asked_by: dict[int, int | None] = {}
+#: This process's renders by slot (assessment and variant): the key being rendered or waiting, and its future.
+_pending: dict[str, tuple[str, Future]] = {}
+#: Who asked for each of this process's renders (by slot).
+_asked_by: dict[str, int | None] = {}
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,36 @@ def drafts_dir() -> Path:
     return path
 
 
-def draft_key(assessment: Assessment) -> str:
-    """Assessment, revision and the hash of everything the report shows: a new key on every change."""
+@dataclass(frozen=True)
+class Variant:
+    """Which draft: the report's language, and whether English stands beside it."""
+
+    language: str = "en"
+    bilingual: bool = False
+
+    @property
+    def suffix(self) -> str:
+        """What the variant adds to the draft's key: nothing for the English draft."""
+        if self.language == "en" and not self.bilingual:
+            return ""
+        return f"-{self.language}" + ("-bi" if self.bilingual else "")
+
+    def slot(self, assessment_id: int) -> str:
+        """The assessment's render queue for this variant: one render at a time in it."""
+        return f"{assessment_id}{self.suffix}"
+
+
+ENGLISH = Variant()
+
+
+def draft_key(assessment: Assessment, variant: Variant = ENGLISH) -> str:
+    """Assessment, revision and the hash of everything the report shows (a new key on every change), and the variant."""
     digest = record_hash(build_package(assessment, score_sheet(assessment)))
-    return f"{assessment.id}-r{assessment.revision}-{digest[:24]}"
+    return f"{_state(assessment.id, assessment.revision, digest)}{variant.suffix}"
+
+
+def _state(assessment_id: int, revision: int, digest: str) -> str:
+    return f"{assessment_id}-r{revision}-{digest[:24]}"
 
 
 def _in_process(app: Flask) -> bool:
@@ -75,19 +103,20 @@ READER_SUFFIX = "-reader"
 
 
 def _store(folder: Path, key: str, rendered) -> None:
-    """Write both copies of the draft atomically, and drop the assessment's older drafts."""
+    """Write both copies of the draft atomically, and drop the assessment's drafts of older states."""
     for suffix, pdf in (("", rendered.pdf), (READER_SUFFIX, rendered.reader_pdf)):
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".pdf")
         with os.fdopen(fd, "wb") as handle:
             handle.write(pdf)
         os.replace(tmp, folder / f"{key}{suffix}.pdf")
-    assessment_id = key.split("-", 1)[0]
+    assessment_id, revision, digest = key.split("-", 3)[:3]
+    state = f"{assessment_id}-{revision}-{digest}"
     for old in folder.glob(f"{assessment_id}-r*.pdf"):
-        if old.stem not in (key, key + READER_SUFFIX):
+        if not old.stem.startswith(state):
             old.unlink(missing_ok=True)
 
 
-def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> None:
+def _render(config: dict, instance_path: str, assessment_id: int, key: str, variant: Variant = ENGLISH) -> None:
     """In the render process: build the app, render the draft, store it."""
     from app import create_app
     from app.extensions import db
@@ -95,20 +124,23 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str) -> N
 
     app = create_app({**config, "DRAFTS_IN_BACKGROUND": False})
     folder = Path(instance_path) / "drafts"
-    claim = folder / f"{assessment_id}.rendering"
+    claim = folder / f"{variant.slot(assessment_id)}.rendering"
     try:
         with app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
             if assessment is not None:
-                _store(folder, key, render_report(assessment, reader_copy=True))
+                rendered = render_report(
+                    assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True
+                )
+                _store(folder, key, rendered)
             db.session.remove()
     finally:
         claim.unlink(missing_ok=True)
 
 
-def _claim(folder: Path, assessment_id: int) -> bool:
-    """True if this worker may start a render of the assessment: nobody else renders it, or their claim went stale."""
-    claim = folder / f"{assessment_id}.rendering"
+def _claim(folder: Path, slot: str) -> bool:
+    """True if this worker may start a render in the slot: nobody else renders it, or their claim went stale."""
+    claim = folder / f"{slot}.rendering"
     try:
         fd = os.open(claim, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -119,48 +151,48 @@ def _claim(folder: Path, assessment_id: int) -> bool:
         if fresh:
             return False
         claim.unlink(missing_ok=True)
-        return _claim(folder, assessment_id)
+        return _claim(folder, slot)
     os.close(fd)
     return True
 
 
 def _waiting_for(person: int | None) -> int:
     """Renders of this process that ``person`` asked for and that have not finished."""
-    return sum(
-        1
-        for assessment_id, (_key, future) in _pending.items()
-        if not future.done() and _asked_by.get(assessment_id) == person
-    )
+    return sum(1 for slot, (_key, future) in _pending.items() if not future.done() and _asked_by.get(slot) == person)
 
 
-def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: int | None) -> bool:
+def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: int | None, variant: Variant) -> bool:
     """Start (or keep) the render of ``key``; False when the person has too many waiting already."""
-    waiting = _pending.get(assessment.id)
+    slot = variant.slot(assessment.id)
+    waiting = _pending.get(slot)
     if waiting is not None and not waiting[1].done():
         if waiting[0] == key:
             return True
         if not waiting[1].cancel():  # already rendering an earlier state: it finishes first
             return True
-        (folder / f"{assessment.id}.rendering").unlink(missing_ok=True)  # it never started
-        _pending.pop(assessment.id)
+        (folder / f"{slot}.rendering").unlink(missing_ok=True)  # it never started
+        _pending.pop(slot)
     if person is not None and _waiting_for(person) >= MAX_PER_PERSON:
         return False
-    if _claim(folder, assessment.id):
-        _pending[assessment.id] = (
+    if _claim(folder, slot):
+        _pending[slot] = (
             key,
-            _pool().submit(_render, _child_config(app), app.instance_path, assessment.id, key),
+            _pool().submit(_render, _child_config(app), app.instance_path, assessment.id, key, variant),
         )
-        _asked_by[assessment.id] = person
+        _asked_by[slot] = person
     return True
 
 
-def draft_pdf(assessment: Assessment, person: int | None = None, *, reader: bool = False) -> Draft:
+def draft_pdf(
+    assessment: Assessment, person: int | None = None, *, reader: bool = False, variant: Variant = ENGLISH
+) -> Draft:
     """The assessment's current draft PDF, or a render started for it (asked for by user ``person``).
 
     ``reader``: the copy for someone who may not export the assessment (only what the report prints attached).
+    ``variant``: the report's language, and whether English stands beside it.
     """
     folder = drafts_dir()
-    key = draft_key(assessment)
+    key = draft_key(assessment, variant)
     path = folder / f"{key}{READER_SUFFIX if reader else ''}.pdf"
     if path.is_file():
         return Draft(key, path.read_bytes())
@@ -168,10 +200,10 @@ def draft_pdf(assessment: Assessment, person: int | None = None, *, reader: bool
     if _in_process(app):
         from app.services.reporting.reports import render_report
 
-        rendered = render_report(assessment, reader_copy=True)
+        rendered = render_report(assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True)
         _store(folder, key, rendered)
         return Draft(key, rendered.reader_pdf if reader else rendered.pdf)
-    return Draft(key, None, busy=not _queue(app, folder, assessment, key, person))
+    return Draft(key, None, busy=not _queue(app, folder, assessment, key, person, variant))
 
 
 def _child_config(app: Flask) -> dict:

@@ -13,9 +13,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.domain.jurisdictions import in_jurisdiction
-from app.domain.text import active_language
+from app.domain.text import active_language, base_language
 from app.models import Assessment
 from app.services.assessment.assessments import score_sheet
+from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
@@ -123,9 +124,11 @@ def _parsed_stylesheet(css_text: str):
 atexit.register(_parsed_stylesheet.cache_clear)
 
 
-def render_report_pdf(assessment: Assessment, *, locale: str = "en", reader: bool = False) -> bytes:
+def render_report_pdf(
+    assessment: Assessment, *, locale: str = "en", reader: bool = False, bilingual: bool = False
+) -> bytes:
     """The gap report of an assessment as PDF bytes (``reader``: the copy for those who may not export)."""
-    rendered = render_report(assessment, locale=locale, reader_copy=reader)
+    rendered = render_report(assessment, locale=locale, reader_copy=reader, bilingual=bilingual)
     return rendered.reader_pdf if reader else rendered.pdf
 
 
@@ -135,6 +138,7 @@ def render_report(
     locale: str = "en",
     chain_head: tuple[int, str] | None = None,
     reader_copy: bool = False,
+    bilingual: bool = False,
 ) -> RenderedReport:
     """Render the gap report of an assessment to PDF, with its record embedded.
 
@@ -143,13 +147,19 @@ def render_report(
     associated file, so an issued report holds the data its footer's record hash is of.
     ``chain_head`` (an issued report's): the audit trail's last place and hash, printed on the cover.
     ``reader_copy``: also write the same layout with only the printed record attached.
+    ``bilingual``: the checklist's texts and the report's headings with their English beside them
+    (for the regional expert reading a report in the unit's language); nothing changes in English.
     """
     from weasyprint import HTML, Attachment
 
     sheet = score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
-    with force_locale(regional(locale)), in_jurisdiction(profile_of(assessment.unit)):
+    with (
+        force_locale(regional(locale)),
+        in_jurisdiction(profile_of(assessment.unit)),
+        english_beside(bilingual and base_language(locale) != "en"),
+    ):
         token = active_language.set(locale)
         try:
             data = build_report(assessment, sheet, record_hash=digest)

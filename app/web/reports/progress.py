@@ -16,6 +16,8 @@ from app.services.reporting.progress import (
 )
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
+from app.web.i18n import UnknownLanguage, report_language
+from app.web.refusals import error_page
 from app.web.reports.views import bp
 
 
@@ -41,7 +43,11 @@ def progress_pdf(assessment_id: int):
     """The progress report as a PDF (PDF/A-3a), rendered now."""
     assessment = assessment_for(assessment_id)
     try:
-        pdf = render_progress_pdf(assessment)
+        language, _bilingual = report_language()
+    except UnknownLanguage as exc:
+        return error_page(400, str(exc))
+    try:
+        pdf = render_progress_pdf(assessment, locale=language)
     except NothingToCompare as exc:
         return _nothing_to_compare(assessment, str(exc))
     label = assessment.round.label if assessment.round is not None else assessment.assessed_on.isoformat()

@@ -11,12 +11,13 @@ from app.models import IssuedReport
 from app.services.accounts.audit import record
 from app.services.assessment.access import Action, may
 from app.services.formatting import current_language
-from app.services.reporting.drafts import draft_pdf
+from app.services.reporting.drafts import Variant, draft_pdf
 from app.services.reporting.issuing import IssueError, assessment_filename, current_issue, issue_report, read_issued
 from app.services.reporting.reports import build_report, render_report_html, report_stylesheet
 from app.web.auth import second_factor
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
+from app.web.i18n import UnknownLanguage, report_language
 from app.web.refusals import error_page
 
 bp = Blueprint("reports", __name__)
@@ -49,7 +50,16 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    draft = draft_pdf(assessment, current_user.id, reader=not may(current_user, Action.EXPORT, assessment.unit_id))
+    try:
+        language, bilingual = report_language()
+    except UnknownLanguage as exc:
+        return error_page(400, str(exc))
+    draft = draft_pdf(
+        assessment,
+        current_user.id,
+        reader=not may(current_user, Action.EXPORT, assessment.unit_id),
+        variant=Variant(language, bilingual),
+    )
     if draft.busy:
         message = _("You have several draft reports being prepared already. Wait for them, then ask again.")
         return render_template("error.html", code=429, message=message), 429
