@@ -15,6 +15,7 @@ from app.domain.loader import content_hash, load_checklist_file
 from app.domain.overlay_writer import derived_overlay
 from app.domain.overlays import (
     OVERLAY_LANGUAGES,
+    REQUIRED_FIELDS,
     SCHEMA_PATH,
     FieldKey,
     check_overlay,
@@ -298,9 +299,10 @@ def test_derive_cyrillic_writes_the_serbian_cyrillic_overlay_from_the_latin_one(
 # --- the shipped Serbian overlay -----------------------------------------------------------------
 
 
-def test_the_shipped_serbian_overlay_translates_every_title_and_statement_of_2_1_1_and_none_is_stale():
+@pytest.mark.parametrize("language", OVERLAY_LANGUAGES)
+def test_each_languages_shipped_overlay_translates_every_required_field_and_none_is_stale(language):
     checklist = load_checklist_file(SHIPPED)[0]
-    overlay = load_overlay_file(SERBIAN)
+    overlay = load_overlay_file(CHECKLISTS / "translations" / f"csi-sop-enfsi.{checklist.version}.{language}.yaml")
     assert (overlay.ref, overlay.source_hash, overlay.status) == (
         checklist.ref,
         checklist.content_hash,
@@ -309,22 +311,53 @@ def test_the_shipped_serbian_overlay_translates_every_title_and_statement_of_2_1
     assert "machine assistance" in overlay.note and "not yet reviewed" in overlay.note
     assert [str(f) for f in check_overlay(overlay, checklist) if f.error] == []
     fields = translatable_fields(checklist)
-    wanted = [k for k in fields if k.path == "title" or (k.kind, k.path) == ("requirement", "statement")]
-    assert len(wanted) == len(checklist.sections) + 2 * 307
-    untranslated = [f"{k.id} {k.path}" for k in wanted if k not in overlay.entries]
-    assert untranslated == []
-    same_as_english = [k for k in wanted if overlay.entries[k].text == fields[k].source]
-    assert same_as_english == []
+    required = [k for k in fields if k.field in REQUIRED_FIELDS[k.kind]]
+    assert len(required) > 3900
+    assert [f"{k.id} {k.path}" for k in required if k not in overlay.entries] == []
+    # Nothing left in English: a text the same as its English is only a code or a name.
+    same = [k for k in required if overlay.entries[k].text == fields[k].source and len(fields[k].source.split()) > 2]
+    assert same == []
     assert (
         source_hash(fields[FieldKey("requirement", "GOV-01", "title")].source)
         == overlay.entries[FieldKey("requirement", "GOV-01", "title")].source
     )
 
 
+def test_the_written_and_the_derived_overlays_say_which_is_which():
+    folder = CHECKLISTS / "translations"
+    version = load_checklist_file(SHIPPED)[0].version
+    derived = {
+        code: load_overlay_file(folder / f"csi-sop-enfsi.{version}.{code}.yaml").derived_from
+        for code in OVERLAY_LANGUAGES
+    }
+    assert derived == {
+        "bs": "sr-Latn",
+        "hr": "sr-Latn",
+        "cnr": "sr-Latn",
+        "sr-Latn": None,
+        "sr-Cyrl": "sr-Latn",
+        "sq": None,
+        "mk": None,
+    }
+
+
+def test_the_shipped_cyrillic_and_macedonian_overlays_are_in_cyrillic_and_albanian_in_latin():
+    folder = CHECKLISTS / "translations"
+    version = load_checklist_file(SHIPPED)[0].version
+    for code, cyrillic in (("sr-Cyrl", True), ("mk", True), ("sq", False), ("hr", False)):
+        text = " ".join(
+            e.text for e in load_overlay_file(folder / f"csi-sop-enfsi.{version}.{code}.yaml").entries.values()
+        )
+        letters = re.sub(r"\b[A-Z][A-Za-z0-9]*\b", "", text)  # codes, acronyms and names such as ISO, SOP, iARMS
+        share = len(re.findall(r"[\u0400-\u04ff]", letters)) / max(1, len(re.findall(r"[^\W\d_]", letters)))
+        assert (share > 0.97) if cyrillic else (share == 0), (code, share)
+
+
 def test_the_shipped_overlays_validate(runner):
     result = runner.invoke(args=["checklists", "validate"])
     assert result.exit_code == 0, result.output
-    assert "csi-sop-enfsi.2.1.1.sr-Latn.yaml: sr-Latn (machine-draft):" in result.output
+    for code in OVERLAY_LANGUAGES:
+        assert f".{code}.yaml: {code} (machine-draft): 3,924 of 3,924 required fields translated" in result.output
 
 
 # --- merging translators' section files -------------------------------------------------------------
@@ -419,3 +452,20 @@ def test_derive_variants_writes_bosnian_croatian_and_montenegrin_from_the_serbia
     (terms / "bs.hr.yaml").write_text("- {bs: uradi}\n", encoding="utf-8")
     broken = runner.invoke(args=["checklists", "derive-variants", str(latin_path)])
     assert broken.exit_code == 1 and "entry 1 needs a bs and a hr text" in broken.output
+
+
+def test_a_parsed_overlay_is_kept_in_the_instance_cache_and_a_broken_cache_file_is_parsed_again(
+    app, translated_mini, in_language
+):
+    from app.services.content import checklist_translations
+    from app.services.content.checklists import checklist_of
+
+    checklist_translations._merged.clear()
+    checklist_of(translated_mini)
+    cached = list((Path(app.instance_path) / "cache" / "overlays").glob("*.pickle"))
+    assert len(cached) == 1
+    cached[0].write_bytes(b"not a pickle")
+    checklist_translations._merged.clear()
+    in_language("sr-Latn")
+    assert str(checklist_of(translated_mini).requirement("AAA-01").statement) == STATEMENT_SR
+    assert cached[0].read_bytes() != b"not a pickle"  # replaced by the overlay parsed again

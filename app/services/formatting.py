@@ -150,6 +150,8 @@ def register_formatting(app: Flask) -> None:
         shown_score=shown_score,
         round_name=round_name,
         bi=bilingual,
+        scale_label=labels.level_label,
+        module_title=labels.module_title,
         jurisdiction_footnotes=jurisdiction_footnotes,
         cost_currency=labels.cost_currency,
         **{f"{name}_label": _labeller(vocabulary) for name, vocabulary in LABELS.items()},

@@ -289,6 +289,38 @@ REVIEW_OUTCOME = {
 
 PRIORITY_BAND = {"high": _l("High"), "medium": _l("Medium"), "low": _l("Low")}
 
+#: The scoring scale's levels by their key in the checklist (``scale[].key``), in the reader's language.
+SCALE = {
+    "not_addressed": _l("Not addressed"),
+    "partial": _l("Partially addressed"),
+    "largely": _l("Largely addressed"),
+    "full": _l("Fully addressed"),
+}
+
+
+#: The checklist's optional modules (scene types) by id, in the reader's language.
+MODULE = {
+    "firearms": _l("Firearms, ammunition and explosives"),
+    "fire-explosion": _l("Fire and explosion scenes"),
+    "vehicles": _l("Vehicles"),
+    "deceased": _l("Deceased persons"),
+    "dvi-graves": _l("Victim identification and graves"),
+    "cbrn-labs": _l("CBRN scenes and clandestine laboratories"),
+    "digital": _l("Digital devices"),
+}
+
+
+def module_title(module) -> str:
+    """A module's title in the reader's language (a Module); the checklist's own words for a module we do not know."""
+    known = MODULE.get(module.id)
+    return str(known) if known is not None else str(module.title)
+
+
+def level_label(level) -> str:
+    """A scale level's name in the reader's language (a ScaleLevel); the checklist's own words for a key we do not know."""
+    known = SCALE.get(level.key)
+    return str(known) if known is not None else str(level.label)
+
 
 def priority_band(priority: float) -> str:
     """High from 2.5 (an essential requirement missing, or barely met where safety or evidence is at risk), medium from 1.2."""

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms.validators import ValidationError
 
-from app.domain.limits import EARLIEST_DATE, LATEST_DATE, MAX_INT, UNIT_CODE_HELP, LimitError, unit_code
+from app.domain.limits import EARLIEST_DATE, LATEST_DATE, MAX_INT, LimitError, unit_code
 
 
 class DatabaseId(IntegerConverter):
@@ -28,7 +28,10 @@ def valid_unit_code(_form, field) -> None:
     try:
         field.data = unit_code(field.data or "")
     except LimitError:
-        raise ValidationError(_l("A unit code is %(help)s.", help=UNIT_CODE_HELP)) from None
+        # The rule in the reader's words (limits.UNIT_CODE_HELP says it to the command line, in English).
+        raise ValidationError(
+            _l("A unit code is 1 to 32 characters: letters, digits, '-' and '_', starting with a letter or digit.")
+        ) from None
 
 
 def database_id(value) -> int:

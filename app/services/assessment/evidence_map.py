@@ -29,7 +29,7 @@ from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.citing import Cited, CiteRefused, cite_section, quote_of
 from app.services.content.evidence import current_documents, suggestions
 from app.services.content.sop_documents import current_section, documents_of
-from app.services.labels import STATE
+from app.services.labels import STATE, level_label
 
 #: How many suggestions of each requirement are turned round to find what a section answers.
 LIKELY_DEPTH = 5
@@ -128,7 +128,7 @@ def level_of(sheet: ScoreSheet, requirement_id: str) -> str:
     answer = sheet.answers.get(requirement_id)
     if state is State.SCORED and answer is not None and answer.value is not None:
         level = sheet.checklist.level(answer.value)
-        return f"{answer.value} {level.label}" if level else str(answer.value)
+        return f"{answer.value} {level_label(level)}" if level else str(answer.value)
     return str(STATE[state.value]) if state is not None else ""
 
 

@@ -46,7 +46,7 @@ from app.services.assessment.assessments import (
     claim_for_save,
     figures_of,
 )
-from app.services.labels import STAGE
+from app.services.labels import STAGE, level_label
 
 MAX_CITATIONS = 10
 
@@ -135,7 +135,7 @@ def _check_ticks(checklist: Checklist, requirement: Requirement, data: Score, ti
             "value": _(
                 "The elements ticked give %(proposed)s (%(label)s); say why you chose %(value)s, or change the ticks.",
                 proposed=proposed,
-                label=level.label if level else "",
+                label=level_label(level) if level else "",
                 value=data.value,
             )
         }

@@ -8,7 +8,11 @@ without a restart and a page pays one directory listing for it.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +22,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.domain.checklist import Checklist
-from app.domain.loader import ChecklistInvalid
-from app.domain.overlays import OVERLAY_LANGUAGES, Coverage, Overlay, coverage, load_overlay_file, overlay_files
+from app.domain.loader import MAX_CHECKLIST_BYTES, ChecklistInvalid
+from app.domain.overlays import (
+    OVERLAY_LANGUAGES,
+    Coverage,
+    Overlay,
+    coverage,
+    load_overlay_file,
+    overlay_files,
+    parse_overlay,
+)
 from app.domain.translated_checklist import with_overlays
 from app.extensions import db
 from app.models import TranslationReview
@@ -54,13 +66,51 @@ def translated(checklist: Checklist) -> Checklist:
     overlays = []
     for path in paths:
         try:
-            overlays.append(load_overlay_file(path))
+            overlays.append(_parsed(path))
         except ChecklistInvalid as exc:
             log.warning("translation overlay left out: %s", exc.problems[0])
     merged = with_overlays(checklist, overlays)
     with _lock:
         _merged[checklist.content_hash] = (signature, merged)
     return merged
+
+
+#: Bumped when :class:`Overlay` changes shape, so a cache written by an older release is not read.
+_CACHE_FORMAT = 1
+
+
+def _parsed(path: Path) -> Overlay:
+    """The overlay in ``path``, parsed and checked once per content of the file, across processes.
+
+    Parsing and checking a full overlay against its schema takes about a second; every worker,
+    render process and command would pay it for each language. The parsed overlay is kept in
+    ``instance/cache/overlays`` under the SHA-256 of the file's bytes (any change is a new
+    entry), written atomically; a cache file that cannot be read is parsed again and replaced.
+    """
+    if path.stat().st_size > MAX_CHECKLIST_BYTES:
+        return load_overlay_file(path)  # refuses it, naming the limit
+    raw = path.read_bytes()
+    folder = Path(current_app.instance_path) / "cache" / "overlays"
+    cached = folder / f"{hashlib.sha256(raw).hexdigest()}-{_CACHE_FORMAT}.pickle"
+    try:
+        with cached.open("rb") as handle:
+            found = pickle.load(handle)  # written by this application, into its own instance folder
+        if isinstance(found, Overlay) and found.file == str(path):
+            return found
+    except FileNotFoundError:
+        pass
+    except Exception:  # a truncated or foreign cache file: parse again and replace it
+        log.warning("overlay cache %s unreadable; parsing %s again", cached.name, path.name)
+    overlay = parse_overlay(raw, str(path))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".overlay-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(overlay, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cached)
+    except OSError as exc:  # a read-only instance folder: parse each time
+        log.warning("overlay cache not written: %s", exc)
+    return overlay
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.domain.text import Text
 from app.models import ChecklistVersion
 from app.services.content.checklists import checklist_of
+from app.services.labels import module_title
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class SceneType:
     """A module offered on the create form: what it covers and how many requirements it adds."""
 
     id: str
-    title: Text
+    title: str
     description: Text | None
     size: int
 
@@ -26,5 +27,5 @@ def scene_types_offered(versions: Iterable[ChecklistVersion]) -> list[SceneType]
     for version in versions:
         checklist = checklist_of(version)
         for m in checklist.modules:
-            offered.setdefault(m.id, SceneType(m.id, m.title, m.description, checklist.module_size(m.id)))
+            offered.setdefault(m.id, SceneType(m.id, module_title(m), m.description, checklist.module_size(m.id)))
     return list(offered.values())

@@ -31,7 +31,7 @@ from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
 from app.services.content.seizure_records import seizure_record
 from app.services.exchange.provenance import ImportedFrom, imported_from
-from app.services.labels import PART_BY, priority_band
+from app.services.labels import PART_BY, level_label, priority_band
 
 TOP_ACTIONS = 5
 STRENGTHS = 3
@@ -44,7 +44,7 @@ class ReportGap:
 
     gap: Gap
     response: Response
-    level_label: Text
+    level_label: str
     checklist_recommendation: Text | None
     action_number: int | None
 
@@ -255,7 +255,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
             ReportGap(
                 gap=gap,
                 response=response,
-                level_label=checklist.level(gap.value).label,
+                level_label=level_label(checklist.level(gap.value)),
                 checklist_recommendation=gap.requirement.recommendation_for(gap.value),
                 action_number=numbers.get(action.id) if action else None,
             )

@@ -26,7 +26,7 @@ from app.domain.scoring import Basis, Scope
 from app.models import FINDINGS, STANCES, Response, Review, Sop
 from app.services.assessment.responses import MAX_CITATIONS, ResponseInput, ReviewInput, Score
 from app.services.content.sops import natural_key
-from app.services.labels import BASIS, FINDING, SCOPE, STANCE
+from app.services.labels import BASIS, FINDING, SCOPE, STANCE, level_label
 from app.web.validators import database_id, sensible_date
 
 NOT_APPLICABLE = "na"
@@ -77,7 +77,7 @@ def _int_or_none(value):
 def score_choices(checklist: Checklist, blank: str | None = None) -> list[SelectChoice]:
     """The score picker: the scale, N/A and not evidenced (and a blank choice when asked)."""
     choices = [SelectChoice("", blank)] if blank else []
-    choices += [SelectChoice(str(level.value), f"{level.value} {level.label}") for level in checklist.scale]
+    choices += [SelectChoice(str(level.value), f"{level.value} {level_label(level)}") for level in checklist.scale]
     choices.append(SelectChoice(NOT_APPLICABLE, str(_l("N/A"))))
     choices.append(SelectChoice(NOT_EVIDENCED, str(_l("Not evidenced"))))
     return choices

@@ -17,7 +17,7 @@ from app.services.assessment.assessments import ScoreSheet
 from app.services.assessment.rechecks import CarriedAnswers, carried_answers, to_tick
 from app.services.content.sops import unit_documents
 from app.services.formatting import datetime, percent, withheld_reason
-from app.services.labels import CRITICALITY
+from app.services.labels import CRITICALITY, module_title
 from app.services.programme.since_last_round import SinceLastRound, since_last_round
 from app.web.assessments.evidence_box import SuggestedPassage, suggested_evidence
 from app.web.assessments.forms import (
@@ -95,7 +95,7 @@ class Finder:
 def facets_of(checklist: Checklist, modules: list[str]) -> dict[str, list[tuple[str, str]]]:
     """The choices of the search's filters: criticality, part of the checklist, what decides it."""
     parts = [("core", str(_l("Core (every unit)")))]
-    parts += [(m.id, str(m.title)) for m in checklist.modules if m.id in modules]
+    parts += [(m.id, module_title(m)) for m in checklist.modules if m.id in modules]
     return {
         "criticality": [(key, str(label)) for key, label in CRITICALITY.items()],
         "module": parts,

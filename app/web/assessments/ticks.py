@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from app.domain.checklist import Checklist, Requirement, level_from_elements
 from app.services.assessment.rechecks import to_tick
+from app.services.labels import level_label
 from app.web.assessments.views import bp
 
 
@@ -24,7 +25,7 @@ def ticks_give(checklist: Checklist, requirement: Requirement, ticked) -> str:
     if not requirement.elements or not positions:
         return ""
     level = checklist.level(level_from_elements(requirement.elements, positions))
-    return _("The elements ticked give: %(level)s", level=f"{level.value} {level.label}") if level else ""
+    return _("The elements ticked give: %(level)s", level=f"{level.value} {level_label(level)}") if level else ""
 
 
 bp.add_app_template_global(to_tick, "to_tick")  # the card's "Tick the elements" tag
