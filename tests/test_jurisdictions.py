@@ -390,3 +390,36 @@ def test_a_profile_that_does_not_say_never_sets_a_requirement_aside():
     assert decide(requirement, kosovo.__class__(**{**kosovo.__dict__, "interpol": unknown})) is None
     assert decide(requirement, load_profiles(SHIPPED)["RS"]) is None
     assert decide(checklist.requirement("FFF-01"), kosovo) is None  # no conditions
+
+
+def test_an_administrator_changes_a_units_profile_on_its_page_and_a_bad_choice_keeps_the_old_one(
+    client, make_unit, make_user, login, post, app
+):
+    from app.models.audit import Event as AuditEvent
+
+    unit = make_unit("T9")
+    login(make_user("admin"))
+    page = client.get("/units/T9").get_data(as_text=True)
+    assert 'action="/units/T9/jurisdiction"' in page and '<option value="RS">RS: Serbia</option>' in page
+    moved = post("/units/T9/jurisdiction", {"jurisdiction_code": "RS"}, follow_redirects=True)
+    assert moved.status_code == 200 and "Unit T9 now follows the jurisdiction profile RS." in text_of(moved)
+    assert db.session.get(Unit, unit.id).jurisdiction_code == "RS"
+    assert db.session.scalar(db.select(AuditEvent.summary).where(AuditEvent.name == "unit.jurisdiction_set")) == (
+        "T9: jurisdiction profile RS"
+    )
+    refused = post("/units/T9/jurisdiction", {"jurisdiction_code": "ZZ"})
+    assert refused.status_code == 400
+    assert "There is no jurisdiction profile 'ZZ': the unit keeps its profile." in text_of(refused)
+    assert db.session.get(Unit, unit.id).jurisdiction_code == "RS"
+    assert client.post("/units/T9/jurisdiction", data={"jurisdiction_code": "ME"}).status_code == 400  # no CSRF token
+    cleared = post("/units/T9/jurisdiction", {"jurisdiction_code": ""}, follow_redirects=True)
+    assert "Unit T9 has no jurisdiction profile now." in text_of(cleared)
+    assert db.session.get(Unit, unit.id).jurisdiction_code is None
+
+
+def test_a_unit_head_cannot_change_the_units_profile(client, make_unit, make_user, login, post):
+    unit = make_unit("T8")
+    login(make_user("unit_head", units=[unit]))
+    assert "unit-jurisdiction" not in client.get("/units/T8").get_data(as_text=True)
+    assert post("/units/T8/jurisdiction", {"jurisdiction_code": "RS"}).status_code == 403
+    assert db.session.get(Unit, unit.id).jurisdiction_code is None

@@ -7,7 +7,8 @@ are derived from it, entry by entry, keeping each entry's source hash:
 * **bs** = sr-Latn with ``checklists/translations/terms/sr-Latn.bs.yaml``: the ijekavian forms of
   the words the text uses (mesto -> mjesto, primena -> primjena), the Bosnian forms of verbs in
   -irati (dokumentovati -> dokumentirati) and the words Bosnian writes otherwise (bezbednost ->
-  sigurnost, uslov -> uvjet);
+  sigurnost, vazduh -> zrak), with phrases where one Serbian form reads two ways (krivičnog dela ->
+  krivičnog djela, dela -> dijela);
 * **hr** = bs with ``checklists/translations/terms/bs.hr.yaml``: the Croatian words (točka, tijelo,
   očevid, postotak);
 * **cnr** = bs with ``app/translations/cnr/terms.yaml``, the Montenegrin overlay the interface's

@@ -11,6 +11,7 @@ from app.domain.checklist import Checklist, Requirement
 from app.domain.coverage import ACCREDITATION_SOURCES, ClauseCoverage, coverage_matrix
 from app.domain.evidence_coverage import EvidenceCoverage
 from app.domain.in_scope import InScope
+from app.domain.jurisdictions import Profile
 from app.domain.ranking import Gap
 from app.domain.results import AssessmentResult
 from app.domain.scoring import BASIS_NOT_RECORDED, Basis, State, shown_score, summarise
@@ -29,6 +30,7 @@ from app.services.assessment.rechecks import CarriedStatus, carried_status
 from app.services.assessment.reviews import findings
 from app.services.assessment.summary import AssessmentSummary, summary_of
 from app.services.assessment.workflow import consultation_of
+from app.services.content.jurisdictions import profile_of
 from app.services.content.seizure_records import seizure_record
 from app.services.exchange.provenance import ImportedFrom, imported_from
 from app.services.labels import PART_BY, level_label, priority_band
@@ -129,6 +131,8 @@ class ReportData:
     imported: ImportedFrom | None = None
     #: The harmonised seizure record, printed as an annex where its requirement is assessed.
     seizure_record: SeizureRecord | None = None
+    #: The unit's jurisdiction profile: the national laws Annex B names (None: the unit has no profile).
+    profile: Profile | None = None
 
     @cached_property
     def evidence(self) -> EvidenceCoverage | None:
@@ -289,6 +293,7 @@ def build_report(assessment: Assessment, sheet: ScoreSheet | None = None, record
         carried=carried_status(sheet),
         imported=imported_from(assessment, sheet),
         seizure_record=seizure_record() if any(r.id == SEIZURE_REQUIREMENT for r in requirements) else None,
+        profile=profile_of(assessment.unit),
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Sop, Unit
-from app.services.accounts.users import UserError, create_unit
+from app.services.accounts.users import UserError, create_unit, set_unit_profile
 from app.services.assessment.access import Action, is_admin, may, visible_units_clause
 from app.services.assessment.assessments import visible_assessments
 from app.services.content.jurisdictions import profile, profile_choices, profile_of
@@ -84,8 +84,30 @@ def _unit_page(unit: Unit, form: SopForm | None, status: int = 200, import_form:
         import_form=import_form or (SopImportForm(formdata=None) if manages else None),
         can_create=may(current_user, Action.CREATE, unit.id),
         profile=profile_of(unit),
+        profile_choices=profile_choices() if is_admin(current_user) else None,
     )
     return html, status
+
+
+@bp.post("/<code>/jurisdiction")
+@requires(ADMIN)
+def set_jurisdiction(code: str):
+    """Give the unit another jurisdiction profile, or none (administrators)."""
+    require_admin()
+    unit = unit_for(code)
+    chosen = (request.form.get("jurisdiction_code") or "").strip()
+    found = profile(chosen) if chosen else None
+    if chosen and found is None:
+        flash(_("There is no jurisdiction profile '%(code)s': the unit keeps its profile.", code=chosen[:20]), "error")
+        return _unit_page(unit, SopForm() if may(current_user, Action.MANAGE_SOPS, unit.id) else None, 400)
+    set_unit_profile(unit, found)
+    flash(
+        _("Unit %(code)s now follows the jurisdiction profile %(profile)s.", code=unit.code, profile=found.code)
+        if found
+        else _("Unit %(code)s has no jurisdiction profile now.", code=unit.code),
+        "success",
+    )
+    return redirect(url_for("units.show", code=unit.code))
 
 
 @bp.post("/<code>/sops")
