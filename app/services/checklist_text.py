@@ -46,13 +46,14 @@ def _with_english(shown: Markup, english: str) -> Markup:
 
 def bilingual(message: str) -> Markup:
     """A fixed heading or label of a report (its English is its message id): translated, with the English beside it in a bilingual report."""
+    # A message without placeholders from the catalogue is trusted text, as Jinja's own gettext treats it.
     shown = _(message)
     if beside_english.get() and shown != message:
         number = _NUMBERED.match(message)
         if number and shown.startswith(number.group(0)):  # "4. Kalibracija / Calibration", not "/ 4. Calibration"
             message = message[number.end() :]
-        return _with_english(escape(shown), message)
-    return escape(shown)
+        return _with_english(Markup(shown), Markup(message))
+    return Markup(shown)
 
 
 def checklist_text(text: Text | str | None) -> Markup:
