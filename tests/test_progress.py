@@ -384,3 +384,15 @@ def test_the_command_writes_the_report_in_serbian_cyrillic_and_refuses_an_unknow
     assert "Progress report" not in text
     refused = runner.invoke(args=["report", "progress", str(b.id), "-o", str(out), "--lang", "de"])
     assert refused.exit_code == 2 and "choose one of" in refused.output
+
+
+def test_the_command_writes_a_bilingual_report_with_english_beside_and_refuses_bilingual_english(
+    rounds, runner, tmp_path
+):
+    _a, b = rounds
+    out = tmp_path / "progress-bi.pdf"
+    result = runner.invoke(args=["report", "progress", str(b.id), "-o", str(out), "--lang", "sr-Cyrl", "--bilingual"])
+    assert result.exit_code == 0, result.output
+    assert "/ What the unit should do next" in " ".join(pdf_text(out.read_bytes()).split())
+    refused = runner.invoke(args=["report", "progress", str(b.id), "-o", str(out), "--bilingual"])
+    assert refused.exit_code == 2 and "--bilingual puts English beside another language" in refused.output

@@ -415,3 +415,14 @@ def test_the_command_writes_the_regional_findings_in_albanian(region, runner, tm
     text = everything_in(out.read_bytes())
     assert "Sections by unit" not in text and "ë" in text  # the interface's words, in Albanian
     assert "Sarajevo" not in text  # still anonymised
+
+
+def test_the_command_writes_bilingual_regional_findings_still_anonymised(region, runner, tmp_path):
+    out = tmp_path / "regional-bi.pdf"
+    result = runner.invoke(
+        args=["report", "regional", "2026", "-o", str(out), "--anonymise", "--lang", "sq", "--bilingual"]
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(everything_in(out.read_bytes()).split())
+    assert "/ Sections by unit" in text and "ë" in text  # Albanian, with the English heading beside it
+    assert "Sarajevo" not in text

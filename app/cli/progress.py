@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.output import echo
-from app.cli.reports import LANGUAGE_HELP, _assessment, _language, group
+from app.cli.reports import BILINGUAL, LANGUAGE_HELP, _assessment, _language, group, refuse_english_bilingual
 from app.services.reporting.progress import NothingToCompare, baseline_of, render_progress_pdf, round_name
 
 
@@ -17,11 +17,13 @@ from app.services.reporting.progress import NothingToCompare, baseline_of, rende
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
 @click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
-def progress(assessment_id: int, output: str, language: str) -> None:
+@BILINGUAL
+def progress(assessment_id: int, output: str, language: str, bilingual: bool) -> None:
     """Render the progress report of an assessment against the unit's assessment of the round before."""
+    refuse_english_bilingual(language, bilingual)
     assessment = _assessment(assessment_id)
     try:
-        pdf = render_progress_pdf(assessment, locale=language)
+        pdf = render_progress_pdf(assessment, locale=language, bilingual=bilingual)
     except NothingToCompare as exc:
         raise click.ClickException(str(exc)) from None
     Path(output).write_bytes(pdf)

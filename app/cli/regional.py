@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from app.cli.output import echo, field
-from app.cli.reports import LANGUAGE_HELP, _language, group
+from app.cli.reports import BILINGUAL, LANGUAGE_HELP, _language, group, refuse_english_bilingual
 from app.extensions import db
 from app.services.programme.programmes import ProgrammeError, find_round
 from app.services.reporting.regional import RegionalError, regional_pdf
@@ -25,11 +25,13 @@ from app.services.reporting.regional import RegionalError, regional_pdf
     "no figure for fewer than three units.",
 )
 @click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
-def regional(round_label: str, output: str, anonymise: bool, language: str) -> None:
+@BILINGUAL
+def regional(round_label: str, output: str, anonymise: bool, language: str, bilingual: bool) -> None:
     """Render the regional findings report of a round (its label, or its id) to a PDF file."""
+    refuse_english_bilingual(language, bilingual)
     try:
         found = find_round(round_label)
-        report, pdf = regional_pdf(found, anonymised=anonymise, locale=language)
+        report, pdf = regional_pdf(found, anonymised=anonymise, locale=language, bilingual=bilingual)
     except (ProgrammeError, RegionalError) as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None

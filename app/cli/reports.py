@@ -46,27 +46,36 @@ def _assessment(assessment_id: int) -> Assessment:
     return assessment
 
 
+#: ``--bilingual`` of the report commands (render, progress, regional).
+BILINGUAL = click.option(
+    "--bilingual",
+    is_flag=True,
+    help="With --lang other than en: the checklist's texts and the report's headings with their English beside them.",
+)
+
+
+def refuse_english_bilingual(language: str, bilingual: bool) -> None:
+    """A usage error for --bilingual without another language than English to put it beside."""
+    if bilingual and base_language(language) == "en":
+        raise click.UsageError(
+            "--bilingual puts English beside another language: give --lang, for example --lang sr-Cyrl"
+        )
+
+
 @group.command("render")
 @click.argument("assessment_id", type=int)
 @click.option(
     "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="PDF file to write."
 )
 @click.option("--lang", "language", default="en", callback=_language, help=LANGUAGE_HELP + " Default: en.")
-@click.option(
-    "--bilingual",
-    is_flag=True,
-    help="With --lang other than en: the checklist's texts and the report's headings with their English beside them.",
-)
+@BILINGUAL
 def render(assessment_id: int, output: str, language: str, bilingual: bool) -> None:
     """Render the gap report of an assessment to a PDF file (not issued), in a language of the interface.
 
     The interface's texts, dates and numbers follow the language; the checklist's own text
     stays as the checklist stores it until it has a translation in that language, marked so.
     """
-    if bilingual and base_language(language) == "en":
-        raise click.UsageError(
-            "--bilingual puts English beside another language: give --lang, for example --lang sr-Cyrl"
-        )
+    refuse_english_bilingual(language, bilingual)
     pdf = render_report_pdf(_assessment(assessment_id), locale=language, bilingual=bilingual)
     Path(output).write_bytes(pdf)
     echo(f"Wrote {output} ({len(pdf):,} bytes)")

@@ -29,12 +29,13 @@ from app.domain.progress import (
     progress,
     round_result,
 )
-from app.domain.text import active_language
+from app.domain.text import active_language, base_language
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, PlannedAction
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
+from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.formatting import date, regional
 from app.services.labels import STATE
@@ -311,11 +312,20 @@ def render_progress_html(data: ProgressData, *, stylesheet_url: str | None = Non
     return render_template("reports/progress/progress.html", p=data, stylesheet_url=stylesheet_url, pdf=pdf)
 
 
-def render_progress_pdf(assessment: Assessment, *, locale: str = "en", on: dt.date | None = None) -> bytes:
-    """The progress report as PDF/A-3a bytes (tagged, archival; no record attached: it is a comparison)."""
+def render_progress_pdf(
+    assessment: Assessment, *, locale: str = "en", on: dt.date | None = None, bilingual: bool = False
+) -> bytes:
+    """The progress report as PDF/A-3a bytes (tagged, archival; no record attached: it is a comparison).
+
+    ``bilingual``: the checklist's texts and the headings with their English beside them.
+    """
     from weasyprint import HTML
 
-    with force_locale(regional(locale)), in_jurisdiction(profile_of(assessment.unit)):
+    with (
+        force_locale(regional(locale)),
+        in_jurisdiction(profile_of(assessment.unit)),
+        english_beside(bilingual and base_language(locale) != "en"),
+    ):
         token = active_language.set(locale)
         try:
             data = build_progress(assessment, on)

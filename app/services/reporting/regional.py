@@ -28,11 +28,12 @@ from app.domain import regional as figures
 from app.domain.jurisdiction_names import footnotes, printed_jurisdiction
 from app.domain.regional import HeatMap, Position, RegionalCalibration, Row, Rules, SharedGap, UnitEntry
 from app.domain.regional_actions import Recommendation, Themes, parse_themes, recommendations
-from app.domain.text import active_language
+from app.domain.text import active_language, base_language
 from app.domain.workflow import Stage
 from app.models import Round, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
+from app.services.checklist_text import english_beside
 from app.services.formatting import regional as regional_locale
 from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.round_results import UnitInRound, round_results
@@ -338,17 +339,19 @@ def regional_filename(found: Round, *, anonymised: bool) -> str:
 
 
 def regional_pdf(
-    found: Round, *, anonymised: bool, user: User | None = None, locale: str | None = None
+    found: Round, *, anonymised: bool, user: User | None = None, locale: str | None = None, bilingual: bool = False
 ) -> tuple[RegionalReport, bytes]:
     """Build and render the report, and record who took it (the caller commits).
 
     ``locale``: a language code of the interface to write it in (default: the request's or English).
+    ``bilingual``: the checklist's texts and the headings with their English beside them.
     """
     if locale is None:
-        report = build_regional(found, anonymised=anonymised)
-        pdf = render_regional_pdf(report)
+        with english_beside(bilingual and base_language(active_language.get() or "en") != "en"):
+            report = build_regional(found, anonymised=anonymised)
+            pdf = render_regional_pdf(report)
     else:
-        with force_locale(regional_locale(locale)):
+        with force_locale(regional_locale(locale)), english_beside(bilingual and base_language(locale) != "en"):
             token = active_language.set(locale)
             try:
                 report = build_regional(found, anonymised=anonymised)

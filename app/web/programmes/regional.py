@@ -43,11 +43,13 @@ def _page(round_id: int, *, anonymised: bool):
 def _pdf(round_id: int, *, anonymised: bool):
     found = round_for(round_id, ProgrammeAction.ANONYMISED if anonymised else ProgrammeAction.REGIONAL)
     try:
-        language, _bilingual = report_language()
+        language, bilingual = report_language()
     except UnknownLanguage as exc:
         return error_page(400, str(exc))
     try:
-        _report, pdf = regional_pdf(found, anonymised=anonymised, user=current_user, locale=language)
+        _report, pdf = regional_pdf(
+            found, anonymised=anonymised, user=current_user, locale=language, bilingual=bilingual
+        )
     except RegionalError as exc:
         db.session.rollback()
         return error_page(409, str(exc))

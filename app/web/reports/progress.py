@@ -43,11 +43,11 @@ def progress_pdf(assessment_id: int):
     """The progress report as a PDF (PDF/A-3a), rendered now."""
     assessment = assessment_for(assessment_id)
     try:
-        language, _bilingual = report_language()
+        language, bilingual = report_language()
     except UnknownLanguage as exc:
         return error_page(400, str(exc))
     try:
-        pdf = render_progress_pdf(assessment, locale=language)
+        pdf = render_progress_pdf(assessment, locale=language, bilingual=bilingual)
     except NothingToCompare as exc:
         return _nothing_to_compare(assessment, str(exc))
     label = assessment.round.label if assessment.round is not None else assessment.assessed_on.isoformat()
