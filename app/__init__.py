@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from app.config import DEFAULTS, REPOSITORY_ROOT, from_environment, instance_secret_key
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.extensions import babel, csrf, db, login_manager
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -41,7 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.bytecode_cache = FileSystemBytecodeCache(str(cache))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
+    from app.cli.migrations import init_migrations
+
+    init_migrations(app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     if app.config.get("PROXIES"):

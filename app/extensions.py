@@ -1,8 +1,11 @@
-"""Flask extensions, created here and bound to the app in :func:`app.create_app`."""
+"""Flask extensions, created here and bound to the app in :func:`app.create_app`.
+
+Flask-Migrate is bound there too, by :func:`app.cli.migrations.init_migrations`, so that Alembic
+loads only when a migration runs.
+"""
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -25,7 +28,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import click
-import yaml
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
@@ -293,10 +292,13 @@ def merge_translation(
         )
     checklist, path = _checklist_at(checklist_path)
     target = path.parent / "translations" / overlay_file_name(checklist.id, checklist.version, language)
+    import yaml  # PyYAML loads when section files are merged, not with every command
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: section files are large
     texts: dict = {}
     for name in section_files:
         try:
-            texts.update(section_file_texts(yaml.load(Path(name).read_text("utf-8"), Loader=_YAML), name))
+            texts.update(section_file_texts(yaml.load(Path(name).read_text("utf-8"), Loader=loader), name))
         except (yaml.YAMLError, SectionFileInvalid) as exc:
             raise click.ClickException(
                 str(exc).splitlines()[0] if isinstance(exc, SectionFileInvalid) else f"{name}: {exc}"
@@ -331,10 +333,6 @@ def merge_translation(
         f"{target}: {len(texts):,} texts merged from {len(section_files)} file(s); "
         f"{done:,} of {total:,} required fields translated"
     )
-
-
-#: libyaml's safe loader where it is installed: section files are large and written by people.
-_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _leading_comment(path: Path) -> list[str]:

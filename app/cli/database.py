@@ -2,7 +2,6 @@
 
 import click
 from flask import Flask, current_app
-from flask_migrate import upgrade
 
 from app.cli.output import echo
 from app.services.accounts.trail_protection import ProtectionError, grant_runtime_privileges
@@ -17,6 +16,8 @@ def register(app: Flask) -> None:
     )
     def init_db(app_role: str | None) -> None:
         """Create or upgrade the database schema to the latest migration."""
+        from flask_migrate import upgrade  # Alembic, loaded only when migrating
+
         upgrade(directory=current_app.extensions["migrate"].directory)
         echo(f"Database ready: {current_app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
         if app_role:

@@ -16,8 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from app.domain.checklist import Checklist, Requirement
 from app.domain.evidence_language import (
     ALBANIAN,
@@ -65,6 +63,8 @@ class TermEntry:
 
 def read_terms(path: str | Path) -> tuple[TermEntry, ...]:
     """The bilingual term list from its YAML file (see ``checklists/data/evidence-terms.yaml``)."""
+    import yaml  # PyYAML loads when a file is read, not with the app
+
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     return tuple(
         TermEntry(

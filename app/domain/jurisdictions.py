@@ -21,12 +21,13 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from app.domain.jurisdiction_names import footnotes, printed_jurisdiction
 from app.domain.loader import ChecklistInvalid, Problem, _jsonable, _read_yaml, _schema_message
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "checklists" / "jurisdiction.schema.json"
 #: The laws every profile names, in the order pages print them.
@@ -154,6 +155,8 @@ def in_jurisdiction(profile: Profile | None):
 
 @lru_cache(maxsize=1)
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # loaded when a file is first checked, not with the app
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)

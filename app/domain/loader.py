@@ -13,10 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from app.domain.checklist import (
     DEFAULT_SCALE,
@@ -36,12 +33,14 @@ from app.domain.checklist import (
 from app.domain.limits import forbidden_in
 from app.domain.text import Text
 
+if TYPE_CHECKING:  # PyYAML and jsonschema load when a file is read or checked, not with the app
+    import jsonschema
+    import yaml
+
 #: Larger files are refused before parsing; the full shipped checklist is well under 1 MB.
 MAX_CHECKLIST_BYTES = 2 * 1024 * 1024
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "checklists" / "checklist.schema.json"
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -67,6 +66,8 @@ class ChecklistInvalid(Exception):
 
 @lru_cache(maxsize=1)
 def _schema_validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
@@ -155,16 +156,19 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, dict[tuple, int]]:
 
     Returns the data and a map from each node's path to its line number.
     """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         # Aliases are how a "billion laughs" document multiplies itself: refuse them
         # before anything is built.
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader_class):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 line = event.start_mark.line + 1
                 raise ChecklistInvalid(
                     [Problem(filename, line, "-", "YAML anchors and aliases are not allowed in checklists")]
                 )
-        loader = _Loader(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             if node is None:
@@ -188,6 +192,8 @@ def _read_yaml(text: str, filename: str) -> tuple[Any, dict[tuple, int]]:
 
 
 def _map_lines(node: yaml.Node, path: tuple, lines: dict, problems: list, filename: str) -> None:
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -276,7 +282,9 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             f"{where}: expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}{hint}"
         )
     if validator == "oneOf" and error.context:
-        best = jsonschema.exceptions.best_match(error.context)
+        from jsonschema.exceptions import best_match
+
+        best = best_match(error.context)
         return f"{where}: {best.message}"
     if validator == "pattern":
         return f"{where}: {error.instance!r} does not match the required form {error.validator_value}"

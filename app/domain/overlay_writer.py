@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-import yaml
-
 from app.domain.checklist import Checklist
 from app.domain.overlays import (
     REQUIREMENT_FIELDS,
@@ -64,6 +62,8 @@ def overlay_document(header: Mapping[str, str], entries: Mapping[FieldKey, Entry
 
 def overlay_yaml(document: dict, comment: Iterable[str] = ()) -> str:
     """The overlay as YAML text, with comment lines on top."""
+    import yaml  # PyYAML loads when an overlay is written, not with the app
+
     head = "".join(f"# {line}\n" if line else "#\n" for line in comment)
     body = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
     return head + body

@@ -20,14 +20,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from app.domain.checklist import Checklist, Element
 from app.domain.limits import forbidden_in
 from app.domain.loader import MAX_CHECKLIST_BYTES, ChecklistInvalid, Problem, _jsonable, _read_yaml, _schema_message
 from app.domain.text import Text
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "checklists" / "translation.schema.json"
 
@@ -208,6 +209,8 @@ def _values(name: str, shape: str, value: Any) -> Iterator[tuple[str, Text]]:
 
 @lru_cache(maxsize=1)
 def _schema_validator() -> jsonschema.protocols.Validator:
+    import jsonschema  # loaded when a file is first checked, not with the app
+
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)

@@ -19,7 +19,6 @@ import time
 from dataclasses import dataclass
 
 import pyotp
-import segno
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -59,6 +58,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The address as an inline SVG QR code (no outside service, no image file)."""
+    import segno  # the QR code maker: loaded when someone sets up a second factor, not with the app
+
     out = io.BytesIO()
     segno.make(uri, error="m").save(out, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, nl=False)
     return out.getvalue().decode()

@@ -20,14 +20,17 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import limits
 from flask import current_app
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Event, SignInFailure, User
 from app.models.base import utcnow
+
+if TYPE_CHECKING:
+    import limits
 
 #: Failures are forgotten after a day: no limit looks further back.
 KEEP = dt.timedelta(days=1)
@@ -47,6 +50,8 @@ class Attempt:
 
 
 def _rules(name: str) -> list[limits.RateLimitItem]:
+    import limits  # its parser only; loaded at the first sign-in, not with every process
+
     return limits.parse_many(current_app.config[name])
 
 

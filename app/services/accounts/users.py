@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from app.domain.jurisdictions import Profile
 from app.domain.limits import LimitError, check_text, unit_code
@@ -19,8 +19,14 @@ from app.services.accounts.audit import record
 
 MIN_PASSWORD_LENGTH = 10
 
-# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(8))
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+
+    Made by the same method as every stored hash, once per process at the first unknown email
+    (not at import: a scrypt hash costs about 0.15 s of CPU, which every command and worker paid)."""
+    return generate_password_hash(secrets.token_hex(8))
 
 
 class UserError(Exception):
@@ -55,6 +61,8 @@ def check_new_password(password: str, about: tuple[str, ...] = ()) -> None:
                 MIN_PASSWORD_LENGTH,
             )
         )
+    from zxcvbn import zxcvbn  # its dictionaries take a while to load; only password changes need them
+
     hints = [*CONTEXT_WORDS, *(part for text in about for part in re.split(r"[\s@._-]+", text.lower()) if part)]
     estimate = zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=hints)
     own_words = sum(
@@ -221,7 +229,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None."""
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -50,6 +49,8 @@ class OverlayFileError(ValueError):
 
 def load_overlay(path: Path | str = OVERLAY_FILE, source: str = "bs", target: str = "cnr") -> TermOverlay:
     """The overlay listed in ``path``: a YAML list of ``{<source>: ..., <target>: ..., note: ...}`` (bs and cnr by default)."""
+    import yaml  # PyYAML loads when a file is read, not with the app
+
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     if not isinstance(data, list):
         raise OverlayFileError(f"{path}: expected a list of {{{source}, {target}, note}} entries")
@@ -116,6 +117,8 @@ def _with_status(po_text: str, status: str, note: str) -> str:
 
 def derive_glossary(source_yaml: Path | str, overlay: TermOverlay, language: str = "cnr") -> str:
     """The text of the ``language`` glossary: the source glossary's terms with the overlay applied."""
+    import yaml
+
     source = yaml.safe_load(Path(source_yaml).read_text(encoding="utf-8"))
     terms = []
     for entry in source["terms"]:

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from flask import current_app
 from sqlalchemy import select
 
@@ -172,6 +171,8 @@ def yaml_header(path: Path) -> dict:
                 keeping = key in _HEADER_KEYS
             if keeping:
                 kept.append(line)
+    import yaml  # PyYAML loads when a file is read, not with the app
+
     try:
         header = yaml.safe_load("".join(kept)) or {}
     except yaml.YAMLError:

@@ -19,9 +19,9 @@ does not verify refuses the package (:mod:`app.services.exchange.reported`).
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
-import jsonschema
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -61,7 +61,13 @@ MAX_PACKAGE_BYTES = 7 * 1024 * 1024
 #: A package is a few levels deep; anything deeper is not one (and must not exhaust the stack).
 MAX_DEPTH = 12
 
-_VALIDATOR = jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker())
+
+@cache
+def _validator():
+    """The package schema's validator, built at the first import of a package (jsonschema is slow to load)."""
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(PACKAGE_SCHEMA, format_checker=jsonschema.FormatChecker())
 
 
 def _too_deep(data: Any) -> bool:
@@ -126,7 +132,9 @@ def read_package(raw: bytes) -> dict[str, Any]:
                 expected=" or ".join(str(v) for v in SUPPORTED_VERSIONS),
             )
         )
-    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(data))
+    from jsonschema.exceptions import best_match
+
+    error = best_match(_validator().iter_errors(data))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "package"
         what = error.message if len(error.message) < 300 else error.message[:297] + "…"

@@ -16,10 +16,8 @@ import binascii
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -27,12 +25,17 @@ from app.config import installation_signing_seed
 from app.services.exchange.import_plan import PackageRefused
 from app.services.exchange.packages import this_installation
 
+if TYPE_CHECKING:  # cryptography loads when a package is signed or checked, not with the app
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 ALGORITHM = "Ed25519"
 #: Put before the signed bytes, so that a signature over a package is never good for anything else.
 CONTEXT = b"csi-sop-assessment package signature 1\n"
 
 
 def _private_key() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(installation_signing_seed(current_app.instance_path)))
 
 
@@ -53,6 +56,8 @@ def public_key_bytes(text: str) -> bytes:
         raise ValueError("not base64") from None
     if len(raw) != 32:
         raise ValueError("not 32 bytes")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     Ed25519PublicKey.from_public_bytes(raw)
     return raw
 
@@ -114,6 +119,9 @@ def verified_signer(package: dict[str, Any]) -> Signer | None:
     )
     if not isinstance(signature, dict) or signature.get("algorithm") != ALGORITHM:
         raise refused
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(public_key_bytes(str(installation.get("public_key") or "")))
         value = base64.b64decode(str(signature.get("value") or ""), validate=True)

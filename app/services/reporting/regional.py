@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -176,6 +175,8 @@ def actions_file() -> Path:
 
 def load_themes(path: Path | None = None) -> Themes:
     """The regional action themes, checked for shape."""
+    import yaml  # PyYAML loads when a file is read, not with the app
+
     path = path or actions_file()
     return parse_themes(yaml.safe_load(path.read_text(encoding="utf-8")), path.name)
 
