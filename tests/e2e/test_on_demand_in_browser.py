@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from tests.e2e import stages
 from tests.e2e.conftest import axe_violations
 
 DEMO = 1  # the demo assessment (consultation held)
@@ -66,3 +67,18 @@ def test_a_part_that_cannot_come_says_so_with_a_link_and_the_page_stays_usable(s
     expect(page.locator("main h2")).to_have_text("What each level looks like")
     expect(page.locator("main dl")).to_be_visible()
     assert not axe_violations(page)
+
+
+def test_the_checklists_recommendation_comes_under_a_card_once_its_gap_is_saved(signed_in, server):
+    assessment_id = stages.draft(server, title="Browser test: recommendation")
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+    card = page.locator("#req-GOV-01")
+    assert card.locator("[data-rec]").count() == 0  # not in the page until it applies
+    card.locator("label.pick-1").click()
+    hint = card.locator("form.layer-self [data-rec]")
+    expect(hint).to_be_visible(timeout=10000)
+    expect(hint).to_contain_text("Checklist recommendation for this level: Cite the founding act")
+    card.locator("label.pick-3").click()
+    expect(hint).to_be_hidden(timeout=10000)
+    assert stages.stored(server, assessment_id, "GOV-01").value == 3

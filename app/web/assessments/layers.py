@@ -185,7 +185,12 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
                 return body
             flash(_("%(id)s saved.", id=requirement_id), "success")
             section_id = sheet.checklist.requirement(requirement_id).section_id
-            fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
+            fallback = url_for(  # the card in its section: where a card's form posts from unless it says otherwise
+                "assessments.score",
+                assessment_id=sheet.assessment.id,
+                section=section_id,
+                _anchor=f"req-{requirement_id}",
+            )
             return redirect(safe_local(form.next.data) or fallback)
     if wants_json:
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
