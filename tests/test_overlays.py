@@ -6,6 +6,7 @@ import json
 import re
 import sys
 import types
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -234,9 +235,13 @@ def test_a_scoring_page_in_serbian_shows_the_serbian_statement_and_marks_the_eng
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert f'<p class="statement">{STATEMENT_SR}</p>' in html and "Odeljak alfa" in text_of(page)
-    guidance = re.search(r'<details class="guidance">.*?</details>', html, re.S)[0]
-    assert '<span lang="en">Look for the record.</span>' in guidance and 'class="fallback-mark"' in guidance
-    assert "engleski" in guidance  # the marker names the language in the reader's own
+    card = re.search(r'<details class="guidance" data-on-demand>.*?</details>', html, re.S)[0]
+    assert "Look for the record." not in card  # the guidance comes when the card's details is opened
+    refresh()
+    link = unescape(re.search(r'href="([^"]+)"', card)[1])
+    fragment = client.get(link, headers={"Accept-Language": "sr-Latn", "X-Fragment": "1"}).get_data(as_text=True)
+    assert '<span lang="en">Look for the record.</span>' in fragment and 'class="fallback-mark"' in fragment
+    assert "engleski" in fragment  # the marker names the language in the reader's own
     refresh()
     english = client.get(f"/assessments/{assessment.id}/score?section=AAA", headers={"Accept-Language": "en"})
     assert STATEMENT_EN in english.get_data(as_text=True) and "fallback-mark" not in english.get_data(as_text=True)

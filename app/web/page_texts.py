@@ -126,6 +126,9 @@ def page_texts() -> dict[str, str | dict]:
         "discard": _("Discard"),
         "draft_restored": _("Draft restored."),
         "orphans": _("Drafts kept in this browser that this page can no longer take: copy what you need."),
+        # What a card opens on demand (on_demand.js)
+        "loading": _("Loading…"),
+        "not_loaded": _("This could not be loaded. Close it and open it again to try once more, or:"),
     }
 
 

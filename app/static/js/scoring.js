@@ -36,6 +36,26 @@
     return field && !field.value.trim();
   }
 
+  // A line a card shows only when it applies (the checklist's recommendation for the level, the
+  // question whether "not evidenced" was meant): the server writes it in the card when it
+  // applies at load; after a save it comes from the page's template, once, above the Save button.
+  function part(form, key) {
+    var shown = form.querySelector("[data-" + key + "]");
+    if (shown) return shown;
+    var template = document.getElementById("card-parts");
+    var model = template && template.content.querySelector("[data-" + key + "]");
+    var save = form.querySelector(".save-row");
+    if (!model || !save) return null;
+    var line = model.cloneNode(true);
+    line.hidden = true;
+    var card = form.closest("[data-req]");
+    var button = line.querySelector("[data-mark-ne]");
+    if (button && card) button.name = card.dataset.req + "-as";
+    var ask = key === "rec" && form.querySelector("[data-ask-ne]");
+    (ask || save).before(line);
+    return line;
+  }
+
   function updateProgress(key, summary) {
     document.querySelectorAll('[data-progress="' + key + '"]').forEach(function (box) {
       var bar = box.querySelector("progress");
@@ -53,15 +73,14 @@
         if (ev.target.type === "radio" || /-score$/.test(ev.target.name)) toggleNA(c.form);
       });
       // "Mark as not evidenced": choose it on the card and save (without JavaScript it posts).
-      c.form.querySelectorAll("[data-mark-ne]").forEach(function (button) {
-        button.addEventListener("click", function (ev) {
-          ev.preventDefault();
-          var ne = pick(c.form, "ne");
-          if (!ne) return;
-          ne.checked = true;
-          ne.dispatchEvent(new Event("change", { bubbles: true }));
-          ne.focus();
-        });
+      c.form.addEventListener("click", function (ev) {
+        if (!ev.target.closest || !ev.target.closest("[data-mark-ne]")) return;
+        ev.preventDefault();
+        var ne = pick(c.form, "ne");
+        if (!ne) return;
+        ne.checked = true;
+        ne.dispatchEvent(new Event("change", { bubbles: true }));
+        ne.focus();
       });
     },
 
@@ -78,12 +97,12 @@
 
     saved: function (c, body) {
       var form = c.form;
-      var rec = form.querySelector("[data-rec]");
+      var rec = body.recommendation ? part(form, "rec") : form.querySelector("[data-rec]");
       if (rec && "recommendation" in body) {
         rec.hidden = !body.recommendation;
         rec.querySelector("[data-rec-text]").textContent = body.recommendation || "";
       }
-      var ask = form.querySelector("[data-ask-ne]");
+      var ask = body.asks_not_evidenced ? part(form, "ask-ne") : form.querySelector("[data-ask-ne]");
       if (ask && "asks_not_evidenced" in body) ask.hidden = !body.asks_not_evidenced;
       var card = form.closest("[data-section]");  // a card's article, or a row of the table
       var meta = card && document.querySelector('[data-section-meta="' + card.dataset.section + '"]');

@@ -47,7 +47,8 @@
     if (line) {
       var pick = lv === null ? null : radio(c.form, lv);
       line.hidden = !pick;
-      if (pick) line.textContent = t.box.dataset.giveFormat.replace("%(level)s", pick.parentNode.textContent.trim());
+      var format = (t.box.closest("[data-give-format]") || t.box).dataset.giveFormat || "%(level)s";  // said once a page
+      if (pick) line.textContent = format.replace("%(level)s", pick.parentNode.textContent.trim());
     }
     if (t.reason) t.reason.hidden = !needsReason(c) && reasonEmpty(c);
   }

@@ -7,6 +7,7 @@ from app.web.assessments import (  # noqa: F401  (their routes join the blueprin
     follow_up,
     layers,
     moves,
+    on_demand,
     plan,
     recheck,
     scope,

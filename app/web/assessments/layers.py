@@ -44,6 +44,7 @@ from app.web.assessments.not_evidenced import asks_not_evidenced
 from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
+from app.web.compact import compact_html
 from app.web.decisions import on_unit, requires
 from app.web.guards import assessment_for
 from app.web.refusals import Refusal, refusal
@@ -184,7 +185,12 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
                 return body
             flash(_("%(id)s saved.", id=requirement_id), "success")
             section_id = sheet.checklist.requirement(requirement_id).section_id
-            fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
+            fallback = url_for(  # the card in its section: where a card's form posts from unless it says otherwise
+                "assessments.score",
+                assessment_id=sheet.assessment.id,
+                section=section_id,
+                _anchor=f"req-{requirement_id}",
+            )
             return redirect(safe_local(form.next.data) or fallback)
     if wants_json:
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
@@ -195,9 +201,8 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
         sheet = score_sheet(sheet.assessment)
     page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")
     page.replace_form(requirement_id, layer, form, message or _("Not saved: check the highlighted fields."))
-    return render_template(
-        "assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user)
-    ), status
+    html = render_template("assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user))
+    return compact_html(html), status
 
 
 def form_number(name: str) -> int | None:

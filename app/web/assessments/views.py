@@ -34,6 +34,7 @@ from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
 from app.web.assessments.scoring_page import FILTERS, Finder, ScoringPage
 from app.web.assessments.stage_panel import UNDOING, render_assessment_page, stage_panel
+from app.web.compact import compact_html
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for, refuse_without_unit
 
@@ -162,11 +163,8 @@ def score(assessment_id: int):
     )
     if page.section_id is not None and page.section is None:
         abort(404)
-    return render_template(
-        "assessments/score.html",
-        page=page,
-        filters=FILTERS,
-        panel=stage_panel(sheet, current_user),
+    return compact_html(
+        render_template("assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user))
     )
 
 
