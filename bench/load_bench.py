@@ -17,7 +17,9 @@ Seeds 50 units, 500 assessments (each a full copy of the shipped checklist, 40 a
   each other (refusals counted by code: conflict, busy, stage_moved).
 
 Prints requests, errors, median and 95th percentile latency per kind, on SQLite and on
-PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none).
+PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none). After
+each, the server is stopped (SIGTERM to gunicorn's master) and waited for: the time it took,
+and any of its processes still running (render processes, resource trackers), are printed.
 
     make bench-load          # or: .venv/bin/python bench/load_bench.py [--seconds 20] [--only sqlite]
                              #     [--crowd-seconds 45] [--crowd-only]
@@ -26,6 +28,7 @@ PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import http.cookiejar
 import json
@@ -329,6 +332,7 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
             "python:app.serving",
             "--bind",
             f"127.0.0.1:{port}",
+            "--no-control-socket",  # not the shared one in ~/.gunicorn: other servers may run here
             "app:create_app()",
         ],
         cwd=ROOT,
@@ -346,6 +350,59 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
     os.killpg(process.pid, signal.SIGKILL)
     log.close()
     raise SystemExit("gunicorn did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
+
+
+def stop(name: str, server: subprocess.Popen, instance: Path) -> None:
+    """Stop the server as an operator does (SIGTERM to gunicorn's master), wait for it, and say what it left running.
+
+    The master waits for its workers at most its graceful timeout, then kills them; this waits for the
+    master as long as that and a margin. Whatever still runs with the server's instance folder in its
+    environment afterwards (workers, render processes, resource trackers) was left behind: reported, then ended.
+    """
+    from app import serving
+
+    started = time.perf_counter()
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=serving.graceful_timeout + 30)
+    except subprocess.TimeoutExpired:
+        print(f"\n{name}: the server did not stop within its graceful timeout and 30 s: killed")
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    stopped = time.perf_counter() - started
+    deadline = time.monotonic() + 5  # a resource tracker ends once the last process writing to it has ended
+    while (left := processes_of(instance)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if not left:
+        print(f"\n{name}: server stopped in {stopped:.1f} s, no process left behind")
+        return
+    rss = sum(memory for memory, _command in left.values())
+    print(f"\n{name}: server stopped in {stopped:.1f} s, left {len(left)} processes behind ({rss / 1024:.0f} MB):")
+    for pid, (memory, command) in sorted(left.items()):
+        print(f"  {pid} {memory / 1024:.0f} MB  {command[:100]}")
+        with contextlib.suppress(ProcessLookupError):  # ours: they carry this run's instance folder
+            os.kill(pid, signal.SIGKILL)
+
+
+def processes_of(instance: Path) -> dict[int, tuple[int, str]]:
+    """Live processes whose environment names ``instance`` as the instance folder: pid to (resident kB, command)."""
+    marker = f"INSTANCE_PATH={instance}".encode()
+    found = {}
+    if not Path("/proc").is_dir():  # not Linux: nothing to say
+        return found
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker not in (entry / "environ").read_bytes().split(b"\0"):
+                continue
+            status = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if not status.get("State", "").strip().startswith("Z"):  # a zombie has ended already
+            found[int(entry.name)] = (int(status.get("VmRSS", "0 kB").split()[0]), command)
+    return found
 
 
 def assessments_of(database_url: str) -> dict[int, int]:
@@ -452,8 +509,7 @@ def main() -> None:
                     run_phase(base, args.crowd_seconds, ids, "crowd"),
                 )
             finally:
-                os.killpg(server.pid, signal.SIGTERM)  # gunicorn and its workers: the process group it leads
-                server.wait(timeout=30)
+                stop(name, server, Path(instance))
     print(
         "\nTargets: no errors; save p95 under 200 ms on PostgreSQL and under 500 ms on SQLite; "
         "dashboard under 300 ms with ten administrators; no save slower than 3 s while a package is imported; "

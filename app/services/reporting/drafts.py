@@ -13,6 +13,11 @@ A draft in another language than English, or bilingual, is a draft of its own, k
 English one of the same state.
 
 With an in-memory database (tests) no other process can see the data: drafts render inline.
+
+When the server process stops (:func:`stop_renders`, from gunicorn's ``worker_exit`` hook and at
+interpreter exit), renders still waiting are dropped and the one running is ended: they are
+rendered again when someone next asks. Their claims go with them, and a render process whose
+server process has died without stopping it (killed) ends by itself.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -37,12 +43,19 @@ RENDER_NICENESS = 10
 STALE_CLAIM_SECONDS = 120
 #: Drafts one person may have waiting or rendering at once (in one server process).
 MAX_PER_PERSON = 3
+#: How long a stopping server waits for its render process to end once told to.
+STOP_SECONDS = 5.0
+#: How often a render process checks that the server process that started it is still there.
+PARENT_CHECK_SECONDS = 1.0
 
 _executor: ProcessPoolExecutor | None = None
-#: This process's renders by slot (assessment and variant): the key being rendered or waiting, and its future.
-_pending: dict[str, tuple[str, Future]] = {}
+#: This process's renders by slot (assessment and variant): the key being rendered or waiting, its future
+#: and the claim file that holds the slot for it.
+_pending: dict[str, tuple[str, Future, Path]] = {}
 #: Who asked for each of this process's renders (by slot).
 _asked_by: dict[str, int | None] = {}
+#: In a render process: the claim of the render running, for a render process left without its server.
+_claim_rendering: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -122,9 +135,10 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str, vari
     from app.extensions import db
     from app.services.reporting.reports import render_report
 
+    global _claim_rendering
     app = create_app({**config, "DRAFTS_IN_BACKGROUND": False})
     folder = Path(instance_path) / "drafts"
-    claim = folder / f"{variant.slot(assessment_id)}.rendering"
+    claim = _claim_rendering = folder / f"{variant.slot(assessment_id)}.rendering"
     try:
         with app.app_context():
             assessment = db.session.get(Assessment, assessment_id)
@@ -135,6 +149,7 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str, vari
                 _store(folder, key, rendered)
             db.session.remove()
     finally:
+        _claim_rendering = None
         claim.unlink(missing_ok=True)
 
 
@@ -158,7 +173,9 @@ def _claim(folder: Path, slot: str) -> bool:
 
 def _waiting_for(person: int | None) -> int:
     """Renders of this process that ``person`` asked for and that have not finished."""
-    return sum(1 for slot, (_key, future) in _pending.items() if not future.done() and _asked_by.get(slot) == person)
+    return sum(
+        1 for slot, (_key, future, _c) in _pending.items() if not future.done() and _asked_by.get(slot) == person
+    )
 
 
 def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: int | None, variant: Variant) -> bool:
@@ -170,7 +187,7 @@ def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: i
             return True
         if not waiting[1].cancel():  # already rendering an earlier state: it finishes first
             return True
-        (folder / f"{slot}.rendering").unlink(missing_ok=True)  # it never started
+        waiting[2].unlink(missing_ok=True)  # it never started
         _pending.pop(slot)
     if person is not None and _waiting_for(person) >= MAX_PER_PERSON:
         return False
@@ -178,6 +195,7 @@ def _queue(app: Flask, folder: Path, assessment: Assessment, key: str, person: i
         _pending[slot] = (
             key,
             _pool().submit(_render, _child_config(app), app.instance_path, assessment.id, key, variant),
+            folder / f"{slot}.rendering",
         )
         _asked_by[slot] = person
     return True
@@ -219,7 +237,65 @@ def _pool() -> ProcessPoolExecutor:
         _executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=os.nice,
-            initargs=(RENDER_NICENESS,),
+            initializer=_start_render_process,
+            initargs=(RENDER_NICENESS, os.getpid()),
         )
+        _stop_at_exit()
     return _executor
+
+
+def stop_renders() -> None:
+    """Stop this process's renders: drop those waiting, end the one running, release their claims.
+
+    Without this a stopping server process would wait for every render queued (the executor's
+    own exit hook does), and if killed meanwhile leave its render process running.
+    """
+    global _executor
+    executor, _executor = _executor, None
+    if executor is None:
+        return
+    claims = [claim for _key, future, claim in list(_pending.values()) if not future.done()]
+    _pending.clear()
+    _asked_by.clear()
+    processes = list((executor._processes or {}).values())  # gone from the executor once it is shut down
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(STOP_SECONDS)
+        if process.is_alive():
+            process.kill()
+            process.join(STOP_SECONDS)
+    for claim in claims:  # their renders never ran or were cut short: the next server's workers may start them
+        claim.unlink(missing_ok=True)
+
+
+_stopping_at_exit = False
+
+
+def _stop_at_exit() -> None:
+    """Stop the renders when the interpreter exits, before the executor's own exit hook waits for them all.
+
+    Thread-level exit hooks run before :mod:`atexit`'s, the latest registered first; concurrent.futures
+    registers its own the same way when imported (``threading._register_atexit``).
+    """
+    global _stopping_at_exit
+    if not _stopping_at_exit:
+        threading._register_atexit(stop_renders)
+        _stopping_at_exit = True
+
+
+def _start_render_process(niceness: int, server_pid: int) -> None:
+    """In a new render process: lower its priority, and end it if the server process that started it goes."""
+    os.nice(niceness)
+    threading.Thread(target=_end_without, args=(server_pid,), name="render-parent-watch", daemon=True).start()
+
+
+def _end_without(server_pid: int) -> None:
+    """End this render process once ``server_pid`` (its parent) has gone: killed, it could not stop us."""
+    while os.getppid() == server_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    claim = _claim_rendering
+    if claim is not None:
+        claim.unlink(missing_ok=True)
+    os._exit(1)
