@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run serve test test-postgres e2e bench bench-load bench-agreement bench-evidence demo lint messages translations clean-venv
+.PHONY: run serve test test-postgres e2e bench bench-load profile bench-agreement bench-evidence demo lint messages translations clean-venv
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ bench-evidence: $(STAMP)
 ## bench-load: 20 assessors and 10 administrators on a seeded region, under gunicorn, on SQLite and PostgreSQL
 bench-load: $(STAMP)
 	$(BIN)/python bench/load_bench.py
+
+## profile: cProfile profiles of a report render, a scoring page, a save and the dashboard at bench-load's size, into bench/profiles/
+profile: $(STAMP) $(COMPILED)
+	$(BIN)/python bench/profile_bench.py
 
 ## demo: add the fictional Demo CSI Unit with a partly scored assessment
 demo: $(STAMP) $(COMPILED)
