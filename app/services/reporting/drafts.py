@@ -118,15 +118,18 @@ def _store(folder: Path, key: str, rendered) -> None:
 
 def _render(config: dict, instance_path: str, assessment_id: int, key: str, variant: Variant = ENGLISH) -> None:
     """In the render process: build the app, render the draft, store it."""
+    import weasyprint  # noqa: F401  (loaded before the heap is frozen: it stays for the process)
+
     from app import create_app
     from app.extensions import db
+    from app.services.reporting.heap import frozen_heap
     from app.services.reporting.reports import render_report
 
     app = create_app({**config, "DRAFTS_IN_BACKGROUND": False})
     folder = Path(instance_path) / "drafts"
     claim = folder / f"{variant.slot(assessment_id)}.rendering"
     try:
-        with app.app_context():
+        with app.app_context(), frozen_heap():  # the app's objects left out of collections during the render
             assessment = db.session.get(Assessment, assessment_id)
             if assessment is not None:
                 rendered = render_report(
