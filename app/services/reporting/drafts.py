@@ -28,7 +28,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.models import Assessment
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.exchange.packages import build_package, record_hash
 
 #: How much lower than the server's the render process's CPU priority is.
@@ -83,9 +83,12 @@ class Variant:
 ENGLISH = Variant()
 
 
-def draft_key(assessment: Assessment, variant: Variant = ENGLISH) -> str:
-    """Assessment, revision and the hash of everything the report shows (a new key on every change), and the variant."""
-    digest = record_hash(build_package(assessment, score_sheet(assessment)))
+def draft_key(assessment: Assessment, variant: Variant = ENGLISH, sheet: ScoreSheet | None = None) -> str:
+    """Assessment, revision and the hash of everything the report shows (a new key on every change), and the variant.
+
+    ``sheet``: the assessment's score sheet, when the caller has it (a draft rendered here uses it again).
+    """
+    digest = record_hash(build_package(assessment, sheet or score_sheet(assessment)))
     return f"{_state(assessment.id, assessment.revision, digest)}{variant.suffix}"
 
 
@@ -195,7 +198,8 @@ def draft_pdf(
     ``variant``: the report's language, and whether English stands beside it.
     """
     folder = drafts_dir()
-    key = draft_key(assessment, variant)
+    sheet = score_sheet(assessment)
+    key = draft_key(assessment, variant, sheet)
     path = folder / f"{key}{READER_SUFFIX if reader else ''}.pdf"
     if path.is_file():
         return Draft(key, path.read_bytes())
@@ -203,7 +207,9 @@ def draft_pdf(
     if _in_process(app):
         from app.services.reporting.reports import render_report
 
-        rendered = render_report(assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True)
+        rendered = render_report(
+            assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True, sheet=sheet
+        )
         _store(folder, key, rendered)
         return Draft(key, rendered.reader_pdf if reader else rendered.pdf)
     return Draft(key, None, busy=not _queue(app, folder, assessment, key, person, variant))

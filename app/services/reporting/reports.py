@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from app.domain.jurisdictions import in_jurisdiction
 from app.domain.text import active_language, base_language
 from app.models import Assessment
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
@@ -140,6 +140,7 @@ def render_report(
     chain_head: tuple[int, str] | None = None,
     reader_copy: bool = False,
     bilingual: bool = False,
+    sheet: ScoreSheet | None = None,
 ) -> RenderedReport:
     """Render the gap report of an assessment to PDF, with its record embedded.
 
@@ -150,10 +151,11 @@ def render_report(
     ``reader_copy``: also write the same layout with only the printed record attached.
     ``bilingual``: the checklist's texts and the report's headings with their English beside them
     (for the regional expert reading a report in the unit's language); nothing changes in English.
+    ``sheet``: the assessment's score sheet when the caller has loaded it already (built once per render).
     """
     from weasyprint import HTML, Attachment
 
-    sheet = score_sheet(assessment)
+    sheet = sheet or score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
     with (
