@@ -38,7 +38,7 @@ from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.content.jurisdictions import profile_of
 from app.services.formatting import date, regional
 from app.services.labels import STATE
-from app.services.reporting import pdf_streams
+from app.services.reporting import pdf_writing
 from app.services.reporting.charts import TrendChart, trend_chart
 from app.services.reporting.reports import (
     FONTS_DIR,
@@ -324,7 +324,7 @@ def render_progress_pdf(assessment: Assessment, *, locale: str = "en", on: dt.da
             css_text = progress_stylesheet(FONTS_DIR.as_uri())
         finally:
             active_language.reset(token)
-    pdf_streams.install()  # each stream compressed once per write (see the module)
+    pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts

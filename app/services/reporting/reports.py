@@ -20,7 +20,7 @@ from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
-from app.services.reporting import pdf_streams
+from app.services.reporting import pdf_writing
 from app.services.reporting.printed_record import FULL_NAME, PRINTED_NAME, printed_record
 from app.services.reporting.report_data import ReportData, build_report
 
@@ -171,7 +171,7 @@ def render_report(
             css_text = report_stylesheet(FONTS_DIR.as_uri())
         finally:
             active_language.reset(token)
-    pdf_streams.install()  # each stream compressed once per write (see the module)
+    pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts

@@ -1,4 +1,4 @@
-"""The PDF stream shim: each stream compressed once per write, and the PDF says the same as without it."""
+"""The PDF writing shims: each stream compressed once per write, page references kept, the PDF saying the same."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML, Attachment
 
-from app.services.reporting import pdf_streams
+from app.services.reporting import pdf_writing
 from app.services.reporting.reports import FONTS_DIR, PDF_VARIANT
 
 WHEN = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
@@ -34,11 +34,11 @@ SOURCE = (
 @pytest.fixture
 def shim():
     """The shim installed for the test, and pydyf as it ships again afterwards (as it was before)."""
-    was = pdf_streams.installed()
-    assert pdf_streams.install()
-    yield pdf_streams
+    was = pdf_writing.installed()
+    assert pdf_writing.install()
+    yield pdf_writing
     if not was:
-        pdf_streams.uninstall()
+        pdf_writing.uninstall()
 
 
 def _write(document) -> bytes:
@@ -47,13 +47,13 @@ def _write(document) -> bytes:
 
 
 def _without_shim(document) -> bytes:
-    was = pdf_streams.installed()
-    pdf_streams.uninstall()
+    was = pdf_writing.installed()
+    pdf_writing.uninstall()
     try:
         return _write(document)
     finally:
         if was:
-            pdf_streams.install()
+            pdf_writing.install()
 
 
 def _said(pdf: bytes) -> dict:
@@ -88,7 +88,7 @@ def test_the_pdf_says_the_same_with_the_shim(shim):
 
 def test_at_pydyfs_level_the_bytes_are_pydyfs_own(shim, monkeypatch):
     """Keeping each stream's bytes for the write changes nothing: at level 9 the file is byte for byte pydyf's."""
-    monkeypatch.setattr(pdf_streams, "COMPRESSION_LEVEL", 9)
+    monkeypatch.setattr(pdf_writing, "COMPRESSION_LEVEL", 9)
     document = _document()
     assert _write(document) == _without_shim(document)
 
@@ -109,31 +109,45 @@ def test_each_stream_is_compressed_once_per_write(shim, monkeypatch):
     assert len(compressions) == len(re.findall(rb"/Filter /FlateDecode", pdf)) > 10
 
 
+def test_page_references_follow_the_pages_added(shim):
+    import pydyf
+
+    pdf = pydyf.PDF()
+    assert pdf.page_references == ()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == tuple(f"{n} 0 R".encode() for n in pdf.pages["Kids"][::3]) and len(first) == 3
+    assert pdf.page_references is first  # kept, not built again
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 4 and pdf.page_references[:3] == first
+
+
 def test_the_shim_refuses_versions_it_was_not_written_for(monkeypatch, caplog):
     import pydyf
 
-    was = pdf_streams.installed()
-    pdf_streams.uninstall()
+    was = pdf_writing.installed()
+    pdf_writing.uninstall()
     shipped = pydyf.Stream.data
-    monkeypatch.setattr(pdf_streams, "_versions", lambda: {"pydyf": "0.14.0", "weasyprint": "70.0"})
-    monkeypatch.setattr(pdf_streams, "_refused", {})
-    caplog.set_level(logging.WARNING, logger=pdf_streams.__name__)
+    monkeypatch.setattr(pdf_writing, "_versions", lambda: {"pydyf": "0.14.0", "weasyprint": "70.0"})
+    monkeypatch.setattr(pdf_writing, "_refused", {})
+    caplog.set_level(logging.WARNING, logger=pdf_writing.__name__)
     try:
-        assert not pdf_streams.install()
-        assert not pdf_streams.install()
-        assert pydyf.Stream.data is shipped and not pdf_streams.installed()
-        warnings = [r.getMessage() for r in caplog.records if r.name == pdf_streams.__name__]
+        assert not pdf_writing.install()
+        assert not pdf_writing.install()
+        assert pydyf.Stream.data is shipped and not pdf_writing.installed()
+        warnings = [r.getMessage() for r in caplog.records if r.name == pdf_writing.__name__]
         assert len(warnings) == 1 and "0.14.0" in warnings[0]
         assert PdfReader(io.BytesIO(_write(_document()))).pages  # reports still render, as pydyf writes them
     finally:
         monkeypatch.undo()
         if was:
-            pdf_streams.install()
+            pdf_writing.install()
 
 
 def test_a_report_render_installs_the_shim(app, make_unit, make_assessment):
     from app.services.reporting.reports import render_report_pdf
 
     pdf = render_report_pdf(make_assessment(make_unit()))
-    assert pdf_streams.installed()
+    assert pdf_writing.installed()
     assert PdfReader(io.BytesIO(pdf)).attachments

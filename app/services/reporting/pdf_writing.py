@@ -1,20 +1,25 @@
-"""Each PDF stream compressed once per write, not twice: a shim over pydyf until upstream does it.
+"""Writing report PDFs without repeated work: two small shims over pydyf until upstream has them.
 
-pydyf (the PDF writer under WeasyPrint) serialises a stream, compressing it with zlib at
-level 9, every time its ``data`` is read. Writing a PDF with a file identifier (every PDF/A
-variant, so every report here) reads every object twice: once to write it, once more to
-hash the whole file for the identifier. Each page's content stream, each embedded font and
-the attached record are compressed twice, the second time to the same bytes.
+pydyf is the PDF writer under WeasyPrint. Two of its habits cost reports time for nothing:
 
-While a PDF is written this shim keeps each stream's serialised bytes for the rest of that
-write, and compresses at level 6 (zlib's default): a few per cent larger, several times
-faster. What the PDF says (pages, text, tags, attachments, identifier over the written
-bytes) is unchanged. It is written for the pinned versions below and refuses, logging why,
-to install over any other: a newer pydyf may serialise differently or fix this itself.
+- **Streams compressed twice.** A stream is serialised, and compressed with zlib at level 9,
+  every time its ``data`` is read. Writing a PDF with a file identifier (every PDF/A
+  variant, so every report here) reads every object twice: once to write it, once more to
+  hash the file for the identifier. While a PDF is written, the shim keeps each stream's
+  bytes for the rest of that write, and compresses at level 6 (zlib's default): a few per
+  cent larger, several times faster.
+- **Page references rebuilt on every use.** ``PDF.page_references`` builds the tuple of all
+  pages' references each time it is read, and WeasyPrint reads it for every tagged element
+  and link: pages times elements. The shim keeps the tuple until a page is added.
+
+What the PDF says (pages, text, tags, attachments, identifier over the written bytes) is
+unchanged; at level 9 the file is byte for byte pydyf's own (tests/test_pdf_writing.py).
+Written for the pinned versions below, the shims refuse, logging why, to install over any
+other: a newer pydyf may serialise differently or do this itself.
 
 Upstream: to be filed with pydyf (CourtBouillon/pydyf) as "PDF.write compresses every stream
-twice when an identifier is asked for"; drop this module once a pinned pydyf serialises each
-stream once per write.
+twice when an identifier is asked for" and "PDF.page_references is rebuilt on every access";
+drop this module once a pinned pydyf does both.
 """
 
 from __future__ import annotations
@@ -32,14 +37,14 @@ WRITTEN_FOR = {"pydyf": "0.13.0", "weasyprint": "70.0"}
 COMPRESSION_LEVEL = 6
 
 _write_cache = threading.local()
-#: pydyf's own ``Stream.data`` and ``PDF.write`` while the shim stands in for them.
+#: pydyf's own members while the shims stand in for them.
 _originals: dict[str, object] = {}
 #: The versions found when the shim last refused to install (so it says so once).
 _refused: dict[str, dict] = {}
 
 
 def installed() -> bool:
-    """True while the shim is in place in this process."""
+    """True while the shims are in place in this process."""
     return bool(_originals)
 
 
@@ -51,7 +56,7 @@ def _versions() -> dict[str, str]:
 
 
 def install() -> bool:
-    """Put the shim in place (once per process); False, logged, on versions it was not written for."""
+    """Put the shims in place (once per process); False, logged, on versions they were not written for."""
     if _originals:
         return True
     found = _versions()
@@ -59,16 +64,17 @@ def install() -> bool:
         if found != _refused.get("found"):  # said once per process, not on every report
             _refused["found"] = found
             log.warning(
-                "PDF stream shim not installed: written for %s, found %s; PDFs are written as the library does",
+                "PDF writing shims not installed: written for %s, found %s; PDFs are written as the library does",
                 WRITTEN_FOR,
                 found,
             )
         return False
     import pydyf
 
-    _originals.update(data=pydyf.Stream.data, write=pydyf.PDF.write)
+    _originals.update(data=pydyf.Stream.data, write=pydyf.PDF.write, pages=pydyf.PDF.page_references)
     pydyf.Stream.data = property(_stream_data)
     pydyf.PDF.write = _caching_write(pydyf.PDF.write)
+    pydyf.PDF.page_references = property(_page_references)
     return True
 
 
@@ -79,6 +85,7 @@ def uninstall() -> None:
     if _originals:
         pydyf.Stream.data = _originals.pop("data")
         pydyf.PDF.write = _originals.pop("write")
+        pydyf.PDF.page_references = _originals.pop("pages")
 
 
 def _serialise(stream) -> bytes:
@@ -116,3 +123,13 @@ def _caching_write(write):
             _write_cache.streams = outer
 
     return caching_write
+
+
+def _page_references(pdf) -> tuple[bytes, ...]:
+    """pydyf 0.13's ``PDF.page_references``, built again only when the page list has changed."""
+    kids = pdf.pages["Kids"]  # [number, 0, 'R'] per page, extended by PDF.add_page
+    kept = pdf.__dict__.get("_page_references")
+    if kept is None or kept[0] is not kids or kept[1] != len(kids):
+        references = tuple(f"{number} 0 R".encode("ascii") for number in kids[::3])
+        kept = pdf.__dict__["_page_references"] = (kids, len(kids), references)
+    return kept[2]
