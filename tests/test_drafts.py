@@ -125,3 +125,24 @@ def test_the_queue_holds_one_render_per_assessment_and_a_few_per_person(file_app
         assert not draft_pdf(others[0], person=1).busy and not draft_pdf(others[1], person=1).busy
         assert draft_pdf(others[2], person=1).busy  # three waiting for this person already
         assert not draft_pdf(others[2], person=2).busy  # someone else is not held up
+
+
+def test_the_render_process_leaves_out_of_collection_only_while_it_renders(file_app, tmp_path, monkeypatch):
+    """The app's objects are frozen during a draft render, and thawed after: the process renders again and again."""
+    import gc
+
+    from app.services.reporting import drafts, reports
+
+    frozen_while_rendering = []
+
+    def counting_render(assessment, **_kwargs):
+        frozen_while_rendering.append(gc.get_freeze_count())
+        return reports.RenderedReport(b"%PDF-full", "0" * 64, b"%PDF-reader")
+
+    monkeypatch.setattr(reports, "render_report", counting_render)
+    assessment_id = file_app.config["DRAFT_ASSESSMENT"]
+    (tmp_path / "instance" / "drafts").mkdir(parents=True)
+    for _ in range(2):
+        drafts._render(drafts._child_config(file_app), file_app.instance_path, assessment_id, f"{assessment_id}-r1-x")
+        assert gc.get_freeze_count() == 0
+    assert len(frozen_while_rendering) == 2 and min(frozen_while_rendering) > 10_000

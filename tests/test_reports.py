@@ -116,3 +116,22 @@ def test_the_gap_report_names_kosovo_as_the_regions_publications_do(
     other = make_assessment(make_unit("MNE", jurisdiction="Montenegro"))
     login(make_user("admin"))
     assert "UNSCR 1244" not in client.get(f"/assessments/{other.id}/report").get_data(as_text=True)
+
+
+def test_a_draft_rendered_here_loads_the_score_sheet_once(app, scored, monkeypatch):
+    """The draft's key and its render share one score sheet (responses, reviews, citations, actions)."""
+    from app.services.assessment import assessments
+    from app.services.reporting import drafts, report_data, reports
+
+    built = []
+    real = assessments.score_sheet
+
+    def counting(assessment):
+        built.append(assessment.id)
+        return real(assessment)
+
+    for module in (drafts, reports, report_data):
+        monkeypatch.setattr(module, "score_sheet", counting)
+    draft = drafts.draft_pdf(db.session.get(Assessment, scored.id))
+    assert draft.pdf.startswith(b"%PDF") and "Seals are not dated." in pdf_text(draft.pdf)
+    assert built == [scored.id]

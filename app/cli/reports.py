@@ -15,6 +15,7 @@ from app.domain.text import base_language
 from app.extensions import db
 from app.models import Assessment, IssuedReport, User
 from app.services.assessment.access import Action, may
+from app.services.reporting.heap import frozen_heap
 from app.services.reporting.issuing import (
     FINE,
     IssueError,
@@ -76,7 +77,8 @@ def render(assessment_id: int, output: str, language: str, bilingual: bool) -> N
     stays as the checklist stores it until it has a translation in that language, marked so.
     """
     refuse_english_bilingual(language, bilingual)
-    pdf = render_report_pdf(_assessment(assessment_id), locale=language, bilingual=bilingual)
+    with frozen_heap():  # the app's objects left out of collections during the render
+        pdf = render_report_pdf(_assessment(assessment_id), locale=language, bilingual=bilingual)
     Path(output).write_bytes(pdf)
     echo(f"Wrote {output} ({len(pdf):,} bytes)")
 
@@ -104,7 +106,8 @@ def issue(assessment_id: int, email: str | None, language: str | None) -> None:
     if not may(user, Action.ISSUE, assessment.unit_id):
         raise click.ClickException(f"{user.email} ({user.role}) may not issue reports for unit {assessment.unit.code}")
     try:
-        report = issue_report(assessment, user, language=language)
+        with frozen_heap():  # the app's objects left out of collections during the render
+            report = issue_report(assessment, user, language=language)
     except IssueError as exc:
         raise click.ClickException(str(exc)) from None
     echo(
@@ -149,11 +152,12 @@ def reader_copies() -> None:
     waiting = db.session.scalars(
         select(IssuedReport).where(IssuedReport.reader_filename.is_(None)).order_by(IssuedReport.id)
     ).all()
-    for report in waiting:
-        try:
-            echo(file_reader_copy(report))
-        except IssueError as exc:
-            raise click.ClickException(str(exc)) from None
+    with frozen_heap():  # the app's objects left out of collections during the renders
+        for report in waiting:
+            try:
+                echo(file_reader_copy(report))
+            except IssueError as exc:
+                raise click.ClickException(str(exc)) from None
     filed = sum(1 for report in waiting if report.reader_filename)
     echo(f"{filed} of {len(waiting)} reports without a reader's copy have one now")
 

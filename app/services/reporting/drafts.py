@@ -34,7 +34,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from app.models import Assessment
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.exchange.packages import build_package, record_hash
 
 #: How much lower than the server's the render process's CPU priority is.
@@ -96,9 +96,12 @@ class Variant:
 ENGLISH = Variant()
 
 
-def draft_key(assessment: Assessment, variant: Variant = ENGLISH) -> str:
-    """Assessment, revision and the hash of everything the report shows (a new key on every change), and the variant."""
-    digest = record_hash(build_package(assessment, score_sheet(assessment)))
+def draft_key(assessment: Assessment, variant: Variant = ENGLISH, sheet: ScoreSheet | None = None) -> str:
+    """Assessment, revision and the hash of everything the report shows (a new key on every change), and the variant.
+
+    ``sheet``: the assessment's score sheet, when the caller has it (a draft rendered here uses it again).
+    """
+    digest = record_hash(build_package(assessment, sheet or score_sheet(assessment)))
     return f"{_state(assessment.id, assessment.revision, digest)}{variant.suffix}"
 
 
@@ -131,8 +134,11 @@ def _store(folder: Path, key: str, rendered) -> None:
 
 def _render(config: dict, instance_path: str, assessment_id: int, key: str, variant: Variant = ENGLISH) -> None:
     """In the render process: build the app, render the draft, store it."""
+    import weasyprint  # noqa: F401  (loaded before the heap is frozen: it stays for the process)
+
     from app import create_app
     from app.extensions import db
+    from app.services.reporting.heap import frozen_heap
     from app.services.reporting.reports import render_report
 
     global _claim_rendering
@@ -140,7 +146,7 @@ def _render(config: dict, instance_path: str, assessment_id: int, key: str, vari
     folder = Path(instance_path) / "drafts"
     claim = _claim_rendering = folder / f"{variant.slot(assessment_id)}.rendering"
     try:
-        with app.app_context():
+        with app.app_context(), frozen_heap():  # the app's objects left out of collections during the render
             assessment = db.session.get(Assessment, assessment_id)
             if assessment is not None:
                 rendered = render_report(
@@ -210,7 +216,8 @@ def draft_pdf(
     ``variant``: the report's language, and whether English stands beside it.
     """
     folder = drafts_dir()
-    key = draft_key(assessment, variant)
+    sheet = score_sheet(assessment)
+    key = draft_key(assessment, variant, sheet)
     path = folder / f"{key}{READER_SUFFIX if reader else ''}.pdf"
     if path.is_file():
         return Draft(key, path.read_bytes())
@@ -218,7 +225,9 @@ def draft_pdf(
     if _in_process(app):
         from app.services.reporting.reports import render_report
 
-        rendered = render_report(assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True)
+        rendered = render_report(
+            assessment, locale=variant.language, bilingual=variant.bilingual, reader_copy=True, sheet=sheet
+        )
         _store(folder, key, rendered)
         return Draft(key, rendered.reader_pdf if reader else rendered.pdf)
     return Draft(key, None, busy=not _queue(app, folder, assessment, key, person, variant))

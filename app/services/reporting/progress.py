@@ -39,6 +39,7 @@ from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.formatting import date, regional
 from app.services.labels import STATE
+from app.services.reporting import pdf_writing
 from app.services.reporting.charts import TrendChart, trend_chart
 from app.services.reporting.reports import (
     FONTS_DIR,
@@ -333,6 +334,7 @@ def render_progress_pdf(
             css_text = progress_stylesheet(FONTS_DIR.as_uri())
         finally:
             active_language.reset(token)
+    pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts

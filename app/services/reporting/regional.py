@@ -36,6 +36,7 @@ from app.services.checklist_text import english_beside
 from app.services.formatting import regional as regional_locale
 from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.round_results import UnitInRound, round_results
+from app.services.reporting import pdf_writing
 from app.services.reporting.reports import (
     FONTS_DIR,
     PDF_VARIANT,
@@ -326,6 +327,7 @@ def render_regional_pdf(report: RegionalReport) -> bytes:
     html = render_regional_html(report)
     if report.anonymised:
         check_anonymous(html, report.identifying, report.codes)
+    pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(regional_stylesheet(FONTS_DIR.as_uri()))
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts

@@ -15,11 +15,12 @@ from flask_babel import gettext as _
 from app.domain.jurisdictions import in_jurisdiction
 from app.domain.text import active_language, base_language
 from app.models import Assessment
-from app.services.assessment.assessments import score_sheet
+from app.services.assessment.assessments import ScoreSheet, score_sheet
 from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
 from app.services.formatting import regional
+from app.services.reporting import pdf_writing
 from app.services.reporting.printed_record import FULL_NAME, PRINTED_NAME, printed_record
 from app.services.reporting.report_data import ReportData, build_report
 
@@ -139,6 +140,7 @@ def render_report(
     chain_head: tuple[int, str] | None = None,
     reader_copy: bool = False,
     bilingual: bool = False,
+    sheet: ScoreSheet | None = None,
 ) -> RenderedReport:
     """Render the gap report of an assessment to PDF, with its record embedded.
 
@@ -149,10 +151,11 @@ def render_report(
     ``reader_copy``: also write the same layout with only the printed record attached.
     ``bilingual``: the checklist's texts and the report's headings with their English beside them
     (for the regional expert reading a report in the unit's language); nothing changes in English.
+    ``sheet``: the assessment's score sheet when the caller has loaded it already (built once per render).
     """
     from weasyprint import HTML, Attachment
 
-    sheet = score_sheet(assessment)
+    sheet = sheet or score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
     with (
@@ -168,6 +171,7 @@ def render_report(
             css_text = report_stylesheet(FONTS_DIR.as_uri())
         finally:
             active_language.reset(token)
+    pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
         stylesheets=[stylesheet], font_config=fonts
