@@ -215,15 +215,7 @@ def derive_cyrillic(paths: tuple[str, ...]) -> None:
         from app.domain.transliteration import latin_to_cyrillic
     except ImportError:
         raise click.ClickException("app.domain.transliteration (latin_to_cyrillic) is not installed") from None
-    folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
-    sources = [Path(p) for p in paths] or [p for p in overlay_files(folder) if p.name.endswith(".sr-Latn.yaml")]
-    for source_path in sources:
-        try:
-            source = load_overlay_file(source_path)
-        except ChecklistInvalid as exc:
-            raise click.ClickException(str(exc.problems[0])) from None
-        if source.language != "sr-Latn":
-            raise click.ClickException(f"{source_path}: a {source.language} overlay, not sr-Latn")
+    for source_path, source in _serbian_latin_overlays(paths):
         target = source_path.with_name(overlay_file_name(source.checklist, source.version, "sr-Cyrl"))
         document = derived_overlay(source, "sr-Cyrl", latin_to_cyrillic)
         comment = [
@@ -233,6 +225,20 @@ def derive_cyrillic(paths: tuple[str, ...]) -> None:
         ]
         target.write_text(overlay_yaml(document, comment), encoding="utf-8")
         echo(f"{target}: {len(source.entries):,} entries from {source_path.name}")
+
+
+def _serbian_latin_overlays(paths: tuple[str, ...]):
+    """The Serbian Latin overlays named (default: those of the shipped checklists), each loaded; any other refused."""
+    folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
+    sources = [Path(p) for p in paths] or [p for p in overlay_files(folder) if p.name.endswith(".sr-Latn.yaml")]
+    for source_path in sources:
+        try:
+            source = load_overlay_file(source_path)
+        except ChecklistInvalid as exc:
+            raise click.ClickException(str(exc.problems[0])) from None
+        if source.language != "sr-Latn":
+            raise click.ClickException(f"{source_path}: a {source.language} overlay, not sr-Latn")
+        yield source_path, source
 
 
 @group.command("derive-variants")
@@ -247,15 +253,7 @@ def derive_variants_command(paths: tuple[str, ...]) -> None:
     from app.services.content.checklist_variants import derive_variants
     from app.services.content.term_overlay import OverlayFileError
 
-    folder = Path(current_app.config["CHECKLISTS_DIR"]) / "translations"
-    sources = [Path(p) for p in paths] or [p for p in overlay_files(folder) if p.name.endswith(".sr-Latn.yaml")]
-    for source_path in sources:
-        try:
-            source = load_overlay_file(source_path)
-        except ChecklistInvalid as exc:
-            raise click.ClickException(str(exc.problems[0])) from None
-        if source.language != "sr-Latn":
-            raise click.ClickException(f"{source_path}: a {source.language} overlay, not sr-Latn")
+    for source_path, source in _serbian_latin_overlays(paths):
         try:
             written = derive_variants(source, source_path.parent)
         except (OSError, OverlayFileError, ValueError) as exc:
