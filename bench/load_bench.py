@@ -70,6 +70,8 @@ RAMP_SECONDS = 10.0
 #: The scoring page's 95th percentile at first load (each person's first scoring page), in ms.
 FIRST_LOAD_TARGET_MS = 300
 FIRST_LOAD = "scoring page (first load)"
+#: The status a request is counted with when it ends on the sign-in page (an error whatever its kind).
+SIGNED_OUT = 401
 PASSWORD = "load bench password"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "csi_load_bench"
@@ -183,6 +185,8 @@ class Client:
         try:
             with self.opener.open(request, timeout=60) as response:
                 status, payload = response.status, response.read()
+                if urllib.parse.urlsplit(response.geturl()).path == "/login" and (data is not None or path != "/login"):
+                    status = SIGNED_OUT  # sent to (or left on) the sign-in page: not signed in
         except urllib.error.HTTPError as exc:
             status, payload = exc.code, exc.read()
         except OSError:
@@ -193,9 +197,13 @@ class Client:
         return status, payload
 
     def sign_in(self, email: str) -> None:
-        _status, page = self.request("login page", "/login")
-        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
-        self.request("sign in", "/login", {"email": email, "password": PASSWORD, "csrf_token": token})
+        status, page = self.request("login page", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        if token is None:  # counted among the failed sign-ins; the person's pages then count as errors
+            with self.lock:
+                self.results["sign in"].append((0.0, status if status != 200 else SIGNED_OUT))
+            return
+        self.request("sign in", "/login", {"email": email, "password": PASSWORD, "csrf_token": token.group(1).decode()})
 
 
 def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
@@ -239,13 +247,11 @@ def assessor(base, results, lock, n, assessment_id, stop, rng, crowd: bool = Fal
     versions = {
         c.decode(): int(v) for c, v in re.findall(rb'name="([A-Z]+-\d+)-version" type="hidden" value="(\d+)"', page)
     }
-    token = html.unescape(
-        re.search(rb'name="[A-Z]+-\d+-csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
-    )
+    token = re.search(rb'name="[A-Z]+-\d+-csrf_token" type="hidden" value="([^"]+)"', page)
     codes = list(dict.fromkeys(c.decode() for c in cards)) or list(versions)
     if crowd:
         codes = codes[n::CROWD]
-    if not codes:
+    if not codes or token is None:
         print(f"  {'crowd' if crowd else 'assessor'} {n} found no cards to save on its pages", file=sys.stderr)
         return
     i = 0
@@ -257,7 +263,7 @@ def assessor(base, results, lock, n, assessment_id, stop, rng, crowd: bool = Fal
             f"{code}-basis": "sop_text",
             f"{code}-evidence_note": f"Load test note {i} by assessor {n}.",
             f"{code}-version": str(versions.get(code, 1)),
-            f"{code}-csrf_token": token,
+            f"{code}-csrf_token": html.unescape(token.group(1).decode()),
         }
         status, payload = client.request(kind, f"/assessments/{assessment_id}/responses/{code}", data, json_reply=True)
         if status == 200:
@@ -511,17 +517,38 @@ def run_phase(base, seconds, ids, others: str, ramp: float = RAMP_SECONDS) -> di
     return results
 
 
+def is_error(kind: str, status: int) -> bool:
+    """Whether a request of ``kind`` answered ``status`` failed: a server error, no answer, signed out, or a refused save or import."""
+    ok = (200,) if kind.startswith("save") else (200, 302) if kind.startswith("import") else None
+    return status >= 500 or status == SIGNED_OUT or (ok is not None and status not in ok)
+
+
 def report(title: str, results: dict) -> None:
+    statuses: dict[str, list[int]] = {}
     print(f"\n{title}")
     print(f"  {'requests':<40}{'n':>7}{'errors':>8}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
     for kind, rows in sorted(results.items()):
         if kind in ("login page", "sign in", "export package", "import page", "refusals"):
             continue
         times = sorted(t for t, _ in rows)
-        ok = (200,) if kind.startswith("save") else (200, 302) if kind.startswith("import") else None
-        errors = sum(1 for _, status in rows if status >= 500 or (ok is not None and status not in ok))
+        failed = [status for _, status in rows if is_error(kind, status)]
+        if failed:
+            statuses[kind] = failed
         p95 = percentile(times, 95)
-        print(f"  {kind:<40}{len(rows):>7}{errors:>8}{statistics.median(times):>11.0f}{p95:>9.0f}{times[-1]:>9.0f}")
+        print(
+            f"  {kind:<40}{len(rows):>7}{len(failed):>8}{statistics.median(times):>11.0f}{p95:>9.0f}{times[-1]:>9.0f}"
+        )
+    refused = [status for _, status in results.get("sign in", []) if status not in (200, 302)]
+    if refused:
+        statuses["sign in"] = refused
+    if statuses:  # which statuses (599: no answer; 401: sent to the sign-in page)
+        print(
+            "  errors by status: "
+            + "; ".join(
+                f"{kind} " + ", ".join(f"{code} x{codes.count(code)}" for code in sorted(set(codes)))
+                for kind, codes in statuses.items()
+            )
+        )
     if "refusals" in results or any(kind.startswith("save (one") for kind in results):
         refusals = results.get("refusals", [])
         by_code = ", ".join(f"{code}: {refusals.count(code)}" for code in sorted(set(map(str, refusals))))
@@ -533,7 +560,7 @@ def first_load_line(name: str, rows: list[tuple[float, int]]) -> str:
     if not rows:
         return f"{name}: no scoring page was opened"
     times = [t for t, _ in rows]
-    errors = sum(1 for _, status in rows if status != 200)
+    errors = sum(1 for _, status in rows if status != 200)  # a page sent to sign-in (401) too
     p95 = percentile(times, 95)
     target = f"target under {FIRST_LOAD_TARGET_MS} ms on PostgreSQL"
     if name == "PostgreSQL":

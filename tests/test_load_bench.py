@@ -49,3 +49,13 @@ def test_the_first_load_line_holds_postgresql_to_its_target_and_counts_errors():
     assert "errors 1" in load_bench.first_load_line("PostgreSQL", failed)
     assert load_bench.first_load_line("PostgreSQL", failed).endswith(": not met)")
     assert load_bench.first_load_line("SQLite", fast).endswith("(target under 300 ms on PostgreSQL)")
+
+
+def test_errors_are_server_errors_no_answer_signed_out_and_refused_saves():
+    assert load_bench.is_error("save", 409)
+    assert not load_bench.is_error("save", 200)
+    assert load_bench.is_error("page", 599)
+    assert load_bench.is_error("page", load_bench.SIGNED_OUT)
+    assert not load_bench.is_error("page", 404)
+    assert not load_bench.is_error("import (4.3 MB package)", 302)
+    assert load_bench.is_error("import (4.3 MB package)", 400)
