@@ -1,0 +1,61 @@
+"""The load bench's own arithmetic (make bench-load): its percentiles and when its people arrive."""
+
+import importlib.util
+import random
+from pathlib import Path
+
+import pytest
+
+spec = importlib.util.spec_from_file_location("load_bench", Path(__file__).parent.parent / "bench" / "load_bench.py")
+load_bench = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(load_bench)
+
+
+def test_the_95th_percentile_of_twenty_is_the_nineteenth_value_not_the_largest():
+    times = [float(n) for n in range(1, 21)]
+    random.Random(1).shuffle(times)
+    assert load_bench.percentile(times, 95) == 19.0
+    assert load_bench.percentile(times, 50) == 10.0
+    assert load_bench.percentile(times, 100) == 20.0
+
+
+def test_percentiles_of_few_values_and_of_one():
+    assert load_bench.percentile([300.0, 100.0, 200.0], 95) == 300.0
+    assert load_bench.percentile([120.0], 95) == 120.0
+    assert load_bench.percentile([5.0, 1.0], 0) == 1.0
+    assert load_bench.percentile(range(1, 101), 95) == 95
+    assert load_bench.percentile(range(1, 102), 95) == 96  # 95.95 values fall under it: the 96th
+    with pytest.raises(ValueError):
+        load_bench.percentile([], 95)
+
+
+def test_people_arrive_one_in_each_slot_of_the_ramp_and_the_same_way_each_run():
+    first = load_bench.arrivals(20, 10.0, random.Random("administrators/assessor"))
+    again = load_bench.arrivals(20, 10.0, random.Random("administrators/assessor"))
+    assert first == again
+    assert all(n * 0.5 <= t < (n + 1) * 0.5 for n, t in enumerate(first))
+    assert load_bench.arrivals(1, 0.0, random.Random(1)) == [0.0]
+
+
+def test_the_first_load_line_holds_postgresql_to_its_target_and_counts_errors():
+    fast = [(float(t), 200) for t in range(100, 300, 10)]
+    assert load_bench.first_load_line("PostgreSQL", fast).endswith("(target under 300 ms on PostgreSQL: met)")
+    assert "p95 280 ms over 20 people" in load_bench.first_load_line("PostgreSQL", fast)
+    one_slow = [*fast[1:], (5000.0, 200)]  # one in twenty is the 5 % a p95 leaves out
+    assert load_bench.first_load_line("PostgreSQL", one_slow).endswith(": met)")
+    two_slow = [*fast[2:], (5000.0, 200), (5000.0, 200)]
+    assert load_bench.first_load_line("PostgreSQL", two_slow).endswith(": not met)")
+    failed = [*fast[:-1], (50.0, 500)]
+    assert "errors 1" in load_bench.first_load_line("PostgreSQL", failed)
+    assert load_bench.first_load_line("PostgreSQL", failed).endswith(": not met)")
+    assert load_bench.first_load_line("SQLite", fast).endswith("(target under 300 ms on PostgreSQL)")
+
+
+def test_errors_are_server_errors_no_answer_signed_out_and_refused_saves():
+    assert load_bench.is_error("save", 409)
+    assert not load_bench.is_error("save", 200)
+    assert load_bench.is_error("page", 599)
+    assert load_bench.is_error("page", load_bench.SIGNED_OUT)
+    assert not load_bench.is_error("page", 404)
+    assert not load_bench.is_error("import (4.3 MB package)", 302)
+    assert load_bench.is_error("import (4.3 MB package)", 400)
