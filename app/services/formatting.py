@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale, gettext, ngettext
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_locale,
+    gettext,
+    ngettext,
+)
 from markupsafe import Markup
 
 from app.domain.jurisdiction_names import footnotes as jurisdiction_footnotes
@@ -14,8 +25,9 @@ from app.domain.jurisdiction_names import printed_jurisdiction
 from app.domain.jurisdictions import active_jurisdiction
 from app.domain.languages import LANGUAGES, SOURCE, of_locale
 from app.domain.scoring import Summary, shown_score
+from app.domain.text import active_language, base_language
 from app.services import labels
-from app.services.checklist_text import bilingual, checklist_text
+from app.services.checklist_text import bilingual, checklist_text, english_beside
 from app.services.event_labels import change_value, event_label, field_label
 
 NO_VALUE = "–"
@@ -26,6 +38,19 @@ def regional(language: str) -> str:
     ``en`` -> ``en_GB`` (read in Europe: 30 Nov 2026), ``cnr`` -> ``sr_Latn_ME``."""
     known = LANGUAGES.get(language)
     return known.locale if known is not None else language
+
+
+@contextmanager
+def in_report_language(language: str, *, bilingual: bool = False) -> Iterator[None]:
+    """Within the block, write a report in ``language`` (a code of the app's languages): the interface's
+    words, dates and numbers, and the checklist's texts; with English beside them when ``bilingual``
+    and the language is not English already."""
+    token = active_language.set(language)
+    try:
+        with force_locale(regional(language)), english_beside(bilingual and base_language(language) != SOURCE):
+            yield
+    finally:
+        active_language.reset(token)
 
 
 def language_tag(locale) -> str:

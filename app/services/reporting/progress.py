@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -29,15 +28,13 @@ from app.domain.progress import (
     progress,
     round_result,
 )
-from app.domain.text import active_language, base_language
 from app.domain.workflow import Stage
 from app.extensions import db
 from app.models import Assessment, PlannedAction
 from app.models.base import utcnow
 from app.services.assessment.assessments import ScoreSheet, score_sheet
-from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
-from app.services.formatting import date, regional
+from app.services.formatting import date, in_report_language
 from app.services.labels import STATE
 from app.services.reporting import pdf_writing
 from app.services.reporting.charts import TrendChart, trend_chart
@@ -322,18 +319,10 @@ def render_progress_pdf(
     """
     from weasyprint import HTML
 
-    with (
-        force_locale(regional(locale)),
-        in_jurisdiction(profile_of(assessment.unit)),
-        english_beside(bilingual and base_language(locale) != "en"),
-    ):
-        token = active_language.set(locale)
-        try:
-            data = build_progress(assessment, on)
-            html = render_progress_html(data, pdf=True)
-            css_text = progress_stylesheet(FONTS_DIR.as_uri())
-        finally:
-            active_language.reset(token)
+    with in_report_language(locale, bilingual=bilingual), in_jurisdiction(profile_of(assessment.unit)):
+        data = build_progress(assessment, on)
+        html = render_progress_html(data, pdf=True)
+        css_text = progress_stylesheet(FONTS_DIR.as_uri())
     pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(

@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,13 +26,11 @@ from app.domain import regional as figures
 from app.domain.jurisdiction_names import footnotes, printed_jurisdiction
 from app.domain.regional import HeatMap, Position, RegionalCalibration, Row, Rules, SharedGap, UnitEntry
 from app.domain.regional_actions import Recommendation, Themes, parse_themes, recommendations
-from app.domain.text import active_language, base_language
 from app.domain.workflow import Stage
 from app.models import Round, User
 from app.models.base import utcnow
 from app.services.accounts.audit import record
-from app.services.checklist_text import english_beside
-from app.services.formatting import regional as regional_locale
+from app.services.formatting import in_report_language
 from app.services.programme.anonymity import SMALLEST_GROUP, round_labels
 from app.services.programme.round_results import UnitInRound, round_results
 from app.services.reporting import pdf_writing
@@ -342,25 +339,16 @@ def regional_filename(found: Round, *, anonymised: bool) -> str:
 
 
 def regional_pdf(
-    found: Round, *, anonymised: bool, user: User | None = None, locale: str | None = None, bilingual: bool = False
+    found: Round, *, anonymised: bool, locale: str, user: User | None = None, bilingual: bool = False
 ) -> tuple[RegionalReport, bytes]:
     """Build and render the report, and record who took it (the caller commits).
 
-    ``locale``: a language code of the interface to write it in (default: the request's or English).
+    ``locale``: a language code of the interface to write it in.
     ``bilingual``: the checklist's texts and the headings with their English beside them.
     """
-    if locale is None:
-        with english_beside(bilingual and base_language(active_language.get() or "en") != "en"):
-            report = build_regional(found, anonymised=anonymised)
-            pdf = render_regional_pdf(report)
-    else:
-        with force_locale(regional_locale(locale)), english_beside(bilingual and base_language(locale) != "en"):
-            token = active_language.set(locale)
-            try:
-                report = build_regional(found, anonymised=anonymised)
-                pdf = render_regional_pdf(report)
-            finally:
-                active_language.reset(token)
+    with in_report_language(locale, bilingual=bilingual):
+        report = build_regional(found, anonymised=anonymised)
+        pdf = render_regional_pdf(report)
     form = "anonymised" if anonymised else "named"
     record(
         "report.regional_downloaded",

@@ -9,17 +9,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.domain.jurisdictions import in_jurisdiction
-from app.domain.text import active_language, base_language
 from app.models import Assessment
 from app.services.assessment.assessments import ScoreSheet, score_sheet
-from app.services.checklist_text import english_beside
 from app.services.content.jurisdictions import profile_of
 from app.services.exchange.packages import build_package, package_bytes, record_hash
-from app.services.formatting import regional
+from app.services.formatting import in_report_language
 from app.services.reporting import pdf_writing
 from app.services.reporting.printed_record import FULL_NAME, PRINTED_NAME, printed_record
 from app.services.reporting.report_data import ReportData, build_report
@@ -158,19 +155,11 @@ def render_report(
     sheet = sheet or score_sheet(assessment)
     package = build_package(assessment, sheet)
     digest = record_hash(package)
-    with (
-        force_locale(regional(locale)),
-        in_jurisdiction(profile_of(assessment.unit)),
-        english_beside(bilingual and base_language(locale) != "en"),
-    ):
-        token = active_language.set(locale)
-        try:
-            data = build_report(assessment, sheet, record_hash=digest)
-            data.chain_head = chain_head
-            html = render_report_html(data)
-            css_text = report_stylesheet(FONTS_DIR.as_uri())
-        finally:
-            active_language.reset(token)
+    with in_report_language(locale, bilingual=bilingual), in_jurisdiction(profile_of(assessment.unit)):
+        data = build_report(assessment, sheet, record_hash=digest)
+        data.chain_head = chain_head
+        html = render_report_html(data)
+        css_text = report_stylesheet(FONTS_DIR.as_uri())
     pdf_writing.install()  # pydyf without its repeated work (see the module)
     fonts, stylesheet = _parsed_stylesheet(css_text)
     document = HTML(string=compact_blocks(html), base_url=str(FONTS_DIR), url_fetcher=static_only_fetcher()).render(
