@@ -12,10 +12,10 @@ A render process whose server process is killed (gunicorn kills a worker past it
 from __future__ import annotations
 
 import http.cookiejar
+import importlib.util
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -72,29 +72,16 @@ def seed(database: Path) -> list[int]:
     return ids
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# The load bench starts and stops the same server: its helpers find a free port and the processes of an instance.
+_spec = importlib.util.spec_from_file_location("load_bench", Path(__file__).parent.parent / "bench" / "load_bench.py")
+load_bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(load_bench)
+free_port = load_bench.free_port
 
 
 def processes_of(instance: Path) -> dict[int, str]:
     """Live processes (pid: command line) whose environment names ``instance`` as their instance folder."""
-    marker = f"INSTANCE_PATH={instance}".encode()
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            if marker not in (entry / "environ").read_bytes().split(b"\0"):
-                continue
-            status = (entry / "status").read_text()
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone meanwhile, or not ours to read
-            continue
-        if "State:\tZ" not in status:  # a zombie has ended: only its parent has not collected it yet
-            found[int(entry.name)] = cmdline.strip()
-    return found
+    return {pid: command for pid, (_rss, command) in load_bench.processes_of(instance).items()}
 
 
 class Person:
