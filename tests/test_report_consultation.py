@@ -9,34 +9,31 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app import create_app
 from app.extensions import db
 from app.models import Assessment, PlannedAction
-from app.services.demo.demo import make_demo
 from app.services.reporting.reports import render_report_pdf
-from tests.conftest import text_of
-
-
-@pytest.fixture
-def demo(app):
-    outcome = make_demo()
-    return db.session.get(Assessment, outcome.assessment.id)
+from tests.conftest import PASSWORD, csrf_token, demo_app, demo_assessment_id, text_of
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """The demo consultation's PDF as text per page, and its number of actions (rendered once)."""
-    folder = tmp_path_factory.mktemp("demo-report")
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite3'}"}
-    )
+def served(demo_database, tmp_path_factory):
+    """An app on a copy of the demo, and the demo consultation's id."""
+    app = demo_app(demo_database, tmp_path_factory.mktemp("demo-report"))
     with app.app_context():
-        db.create_all()
-        assessment = db.session.get(Assessment, make_demo().assessment.id)
-        reader = PdfReader(io.BytesIO(render_report_pdf(assessment)))
-        actions = db.session.query(PlannedAction).filter_by(assessment_id=assessment.id).count()
-        db.session.remove()
+        assessment_id = demo_assessment_id()
+    yield app, assessment_id
+    with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def rendered(served):
+    """The demo consultation's PDF as text per page, and its number of actions (rendered once)."""
+    app, assessment_id = served
+    with app.app_context():
+        reader = PdfReader(io.BytesIO(render_report_pdf(db.session.get(Assessment, assessment_id))))
+        actions = db.session.query(PlannedAction).filter_by(assessment_id=assessment_id).count()
+        db.session.remove()
     return [" ".join(page.extract_text().split()) for page in reader.pages], actions
 
 
@@ -95,9 +92,15 @@ def test_areas_are_named_not_coded(pages):
     assert "Governance and impartiality" in results and " GOV " not in results
 
 
-def test_html_preview_has_landmarks_and_the_same_sections(client, login, demo, make_user):
-    login(make_user("viewer", units=[demo.unit]))
-    page = client.get(f"/assessments/{demo.id}/report")
+def test_html_preview_has_landmarks_and_the_same_sections(served):
+    app, assessment_id = served
+    client = app.test_client()
+    signed_in = client.post(
+        "/login",
+        data={"email": "director@demo-police.example", "password": PASSWORD, "csrf_token": csrf_token(client, app)},
+    )
+    assert signed_in.status_code == 302
+    page = client.get(f"/assessments/{assessment_id}/report")
     html = page.get_data(as_text=True)
     assert "<main>" in html and '<header class="cover">' in html
     assert "What to fund first" in text_of(page) and "Where the unit, the expert and the agreement differ" in text_of(

@@ -10,29 +10,24 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app import create_app
 from app.domain.loader import load_checklist_file
 from app.domain.overlays import load_overlay_file
 from app.extensions import db
 from app.models import Assessment
-from app.services.demo.demo import make_demo
 from app.services.reporting.reports import render_report_pdf
+from tests.conftest import demo_app, demo_assessment_id
 
 CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 LANGUAGES = ("sr-Cyrl", "mk", "sq")
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> dict[str, list[str]]:
+def reports(demo_database, tmp_path_factory) -> dict[str, list[str]]:
     """The demo consultation's report rendered once in each language: its pages as text."""
-    folder = tmp_path_factory.mktemp("translated-reports")
-    app = create_app(
-        {"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite3'}"}
-    )
+    app = demo_app(demo_database, tmp_path_factory.mktemp("translated-reports"))
     pages = {}
     with app.app_context():
-        db.create_all()
-        assessment = db.session.get(Assessment, make_demo().assessment.id)
+        assessment = db.session.get(Assessment, demo_assessment_id())
         for code in LANGUAGES:
             reader = PdfReader(io.BytesIO(render_report_pdf(assessment, locale=code)))
             pages[code] = [" ".join(page.extract_text().split()) for page in reader.pages]
