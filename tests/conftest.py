@@ -133,6 +133,21 @@ def app(tmp_path):
         db.engine.dispose()  # close pooled connections now, not when garbage collected
 
 
+@pytest.fixture(scope="session")
+def shipped_validation(tmp_path_factory):
+    """What ``flask checklists validate`` says of everything shipped (checklists, overlays, profiles):
+    run once per run, for the tests that read different lines of it (it takes seconds)."""
+    folder = tmp_path_factory.mktemp("validate")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.instance_path = str(folder / "instance")
+    with app.app_context():
+        db.create_all()
+        result = app.test_cli_runner().invoke(args=["checklists", "validate"])
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
 # --- the demo, built once per run ---------------------------------------------------------
 
 

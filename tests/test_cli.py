@@ -15,8 +15,8 @@ from app.services.content.checklists import checklist_of
 from tests.conftest import MINI
 
 
-def test_validate_accepts_the_shipped_checklists(runner):
-    result = runner.invoke(args=["checklists", "validate"])
+def test_validate_accepts_the_shipped_checklists(shipped_validation):
+    result = shipped_validation
     assert result.exit_code == 0, result.output
     assert "csi-sop-enfsi@" in result.output and "valid" in result.output
 

@@ -147,8 +147,8 @@ def test_a_zone_the_tz_database_lacks_and_a_file_named_for_another_code_are_refu
         validate_profile_file(path.with_name("SR.yaml"))
 
 
-def test_checklists_validate_checks_the_shipped_profiles_too(runner):
-    result = runner.invoke(args=["checklists", "validate"])
+def test_checklists_validate_checks_the_shipped_profiles_too(shipped_validation):
+    result = shipped_validation
     assert result.exit_code == 0, result.output
     assert (
         "jurisdiction XK valid: Europe/Belgrade, EUR, EU potential_candidate, 3 laws (1 unconfirmed)" in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -304,10 +305,21 @@ def test_derive_cyrillic_writes_the_serbian_cyrillic_overlay_from_the_latin_one(
 # --- the shipped Serbian overlay -----------------------------------------------------------------
 
 
+@functools.cache
+def _shipped_checklist():
+    return load_checklist_file(SHIPPED)[0]
+
+
+@functools.cache
+def _shipped_overlay(code: str):
+    """A shipped overlay, parsed once for this module (a full one takes about a second)."""
+    return load_overlay_file(CHECKLISTS / "translations" / f"csi-sop-enfsi.{_shipped_checklist().version}.{code}.yaml")
+
+
 @pytest.mark.parametrize("language", OVERLAY_LANGUAGES)
 def test_each_languages_shipped_overlay_translates_every_required_field_and_none_is_stale(language):
-    checklist = load_checklist_file(SHIPPED)[0]
-    overlay = load_overlay_file(CHECKLISTS / "translations" / f"csi-sop-enfsi.{checklist.version}.{language}.yaml")
+    checklist = _shipped_checklist()
+    overlay = _shipped_overlay(language)
     assert (overlay.ref, overlay.source_hash, overlay.status) == (
         checklist.ref,
         checklist.content_hash,
@@ -329,12 +341,7 @@ def test_each_languages_shipped_overlay_translates_every_required_field_and_none
 
 
 def test_the_written_and_the_derived_overlays_say_which_is_which():
-    folder = CHECKLISTS / "translations"
-    version = load_checklist_file(SHIPPED)[0].version
-    derived = {
-        code: load_overlay_file(folder / f"csi-sop-enfsi.{version}.{code}.yaml").derived_from
-        for code in OVERLAY_LANGUAGES
-    }
+    derived = {code: _shipped_overlay(code).derived_from for code in OVERLAY_LANGUAGES}
     assert derived == {
         "bs": "sr-Latn",
         "hr": "sr-Latn",
@@ -347,19 +354,15 @@ def test_the_written_and_the_derived_overlays_say_which_is_which():
 
 
 def test_the_shipped_cyrillic_and_macedonian_overlays_are_in_cyrillic_and_albanian_in_latin():
-    folder = CHECKLISTS / "translations"
-    version = load_checklist_file(SHIPPED)[0].version
     for code, cyrillic in (("sr-Cyrl", True), ("mk", True), ("sq", False), ("hr", False)):
-        text = " ".join(
-            e.text for e in load_overlay_file(folder / f"csi-sop-enfsi.{version}.{code}.yaml").entries.values()
-        )
+        text = " ".join(e.text for e in _shipped_overlay(code).entries.values())
         letters = re.sub(r"\b[A-Z][A-Za-z0-9]*\b", "", text)  # codes, acronyms and names such as ISO, SOP, iARMS
         share = len(re.findall(r"[\u0400-\u04ff]", letters)) / max(1, len(re.findall(r"[^\W\d_]", letters)))
         assert (share > 0.97) if cyrillic else (share == 0), (code, share)
 
 
-def test_the_shipped_overlays_validate(runner):
-    result = runner.invoke(args=["checklists", "validate"])
+def test_the_shipped_overlays_validate(shipped_validation):
+    result = shipped_validation
     assert result.exit_code == 0, result.output
     for code in OVERLAY_LANGUAGES:
         assert f".{code}.yaml: {code} (machine-draft): 3,924 of 3,924 required fields translated" in result.output
