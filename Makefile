@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
+# The suite on every core (pytest-xdist), a test file to a worker so that its module fixtures are built
+# once; `make test PARALLEL=` runs it in one process.
+PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: run serve test test-postgres e2e bench bench-load profile bench-agreement bench-evidence demo lint messages translations clean-venv
 
@@ -38,11 +41,11 @@ serve: $(STAMP) $(COMPILED)
 
 ## test: install when needed, run the test suite
 test: $(STAMP) $(COMPILED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PARALLEL)
 
 ## test-postgres: the suite again on PostgreSQL (TEST_DATABASE_URL, default: local test database)
 test-postgres: $(STAMP) $(COMPILED)
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PARALLEL)
 
 ## e2e: browser tests in the system's Chromium (Debian package chromium), with axe-core from npm
 E2E_NODE := tests/e2e/node_modules/axe-core/axe.min.js

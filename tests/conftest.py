@@ -41,7 +41,28 @@ MINI = DATA / "mini.yaml"
 PASSWORD = "correct horse battery staple"
 # Hashing is slow on purpose; hash the shared test password once.
 PASSWORD_HASH = generate_password_hash(PASSWORD)
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+
+
+def _database_of_this_worker(url: str) -> str:
+    """The test database: with pytest-xdist's workers on PostgreSQL, one database each (test_gw0,
+    test_gw1, ...: every test drops and creates the tables), made when missing."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    shared = make_url(url)
+    name = f"{shared.database}_{worker}"
+    admin = create_engine(shared.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        if connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return shared.set(database=name).render_as_string(hide_password=False)
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL", "sqlite://"))
 
 
 # --- a fresh app per test, quickly ---------------------------------------------------------
