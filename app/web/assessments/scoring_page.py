@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from app.domain.checklist import Checklist, Requirement, Section
 from app.domain.scoring import State, Summary, is_major_gap
@@ -24,6 +25,7 @@ from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,
     ReviewForm,
+    document_choices,
     reply_form,
     response_form,
     review_form,
@@ -291,6 +293,11 @@ class ScoringPage:
             self.cards.insert(0, card)
         setattr(card, f"{layer}_form", form)
         card.message = message
+
+    @property
+    def documents(self) -> list[SelectChoice]:
+        """Every document a citation may name, sent once a page (a cited row offers its own only)."""
+        return document_choices(self.sops)
 
     @property
     def summary(self) -> Summary:
