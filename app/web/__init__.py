@@ -31,7 +31,11 @@ from app.web.session_status import register_session_status
 from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "languages.switch", "languages.status", "static"})
+PUBLIC_ENDPOINTS = frozenset(
+    {"auth.login", "auth.second_factor", "languages.switch", "languages.status", "static", "page_texts"}
+)
+#: Endpoints whose answers browsers may keep: files that never hold casework.
+CACHED_ENDPOINTS = frozenset({"static", "page_texts"})
 #: Only the app's own scripts, styles and images; no plugins, no <base>, forms post only here, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -86,7 +90,7 @@ def register_web(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint != "static":
+        if request.endpoint not in CACHED_ENDPOINTS:
             # Casework pages and reports stay out of browser and proxy caches (shared computers).
             response.headers["Cache-Control"] = "no-store"
         return response

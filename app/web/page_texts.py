@@ -1,14 +1,25 @@
 """The texts the pages' scripts show, translated on the server like every other text.
 
-base.html puts them in the page as a JSON data block (not a script: the CSP allows no inline
-script); app/static/js/session.js reads them.
+They come once, not in every page: base.html loads them as a small script of their own
+(``/page-texts/LANGUAGE.js?v=HASH``), which the browser keeps until the texts change (the hash
+of the texts is in its address); app/static/js/session.js reads them.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app
-from flask_babel import get_locale, ngettext
+import hashlib
+import json
+
+from flask import Flask, abort, current_app, make_response, url_for
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
+
+from app.services.formatting import current_language, regional
+from app.web.decisions import PUBLIC, requires
+from app.web.i18n import offered
+
+#: The endpoint of the texts' script: public (the interface's own words) and kept by browsers.
+ENDPOINT = "page_texts"
 
 
 def plural_forms(singular: str, plural: str, *, count: str) -> dict:
@@ -132,9 +143,32 @@ def page_texts() -> dict[str, str | dict]:
     }
 
 
+def _script(texts: dict) -> str:
+    return "(window.CSI = window.CSI || {}).texts = " + json.dumps(texts, sort_keys=True) + ";\n"
+
+
+def page_texts_url() -> str:
+    """The address of the texts' script in the page's language, with the hash of the texts."""
+    version = hashlib.sha256(_script(page_texts()).encode()).hexdigest()[:16]
+    return url_for(ENDPOINT, language=current_language(), v=version)
+
+
+@requires(PUBLIC)
+def page_texts_script(language: str):
+    """The scripts' texts in ``language``, as a script that sets ``CSI.texts``."""
+    if language not in offered():
+        abort(404)
+    with force_locale(regional(language)):
+        response = make_response(_script(page_texts()))
+    response.mimetype = "text/javascript"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # a new text is a new address
+    return response
+
+
 def register_page_texts(app: Flask) -> None:
-    """Give templates the scripts' texts."""
+    """The texts' script, and its address for templates."""
+    app.add_url_rule("/page-texts/<language>.js", ENDPOINT, page_texts_script)
 
     @app.context_processor
     def _texts() -> dict:
-        return {"page_texts": page_texts}
+        return {"page_texts_url": page_texts_url}

@@ -13,6 +13,7 @@ from app.models import Assessment, ChecklistRequirement, Consultation, Response,
 from app.services.assessment.assessments import create_assessment, score_sheet
 from app.services.assessment.workflow import move
 from app.services.content.checklists import latest_versions
+from app.web.assessments.scoring_page import card_url
 from tests.e2e.conftest import EMAILS
 
 
@@ -79,3 +80,10 @@ def consultation(server, assessment_id: int) -> Consultation | None:
         record = db.session.scalar(db.select(Consultation).where(Consultation.assessment_id == assessment_id))
         db.session.expunge_all()
         return record
+
+
+def card_page(server, assessment_id: int, code: str) -> str:
+    """The address of the page of its section that holds requirement ``code``'s card (a section
+    comes a few cards at a time)."""
+    with server["app"].test_request_context():
+        return card_url(score_sheet(db.session.get(Assessment, assessment_id)), code, anchor=False)

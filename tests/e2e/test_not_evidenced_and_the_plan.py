@@ -18,7 +18,7 @@ def saved(page, form: str):
 def test_e_marks_the_card_in_focus_not_evidenced(server, signed_in):
     assessment_id = stages.draft(server)
     page = signed_in("unit_head")
-    page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+    page.goto(stages.card_page(server, assessment_id, "GOV-05"))
     assert "E marks not evidenced" in page.locator(".keys").inner_text()
     page.locator("#req-GOV-05 input[type=radio][value='0']").focus()
     page.keyboard.press("e")
@@ -29,7 +29,7 @@ def test_e_marks_the_card_in_focus_not_evidenced(server, signed_in):
 def test_a_zero_whose_note_says_not_seen_asks_and_one_click_marks_it_not_evidenced(server, signed_in):
     assessment_id = stages.draft(server)
     page = signed_in("unit_head")
-    page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+    page.goto(stages.card_page(server, assessment_id, "GOV-07"))
     card = "#req-GOV-07 form.layer-self"
     page.locator("#req-GOV-07 label.pick-0").click()
     page.fill("textarea[name='GOV-07-evidence_note']", "Quality manual not seen.")

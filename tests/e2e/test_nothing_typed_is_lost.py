@@ -119,7 +119,7 @@ def test_keep_mine_sends_only_what_the_person_changed(server, signed_in):
     assessment_id = stages.draft(server)
     ana, luka = signed_in("unit_head"), signed_in("assessor")
     for page in (ana, luka):
-        page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+        page.goto(stages.card_page(server, assessment_id, "GOV-06"))
     card = "#req-GOV-06 form.layer-self"
     luka.locator("#req-GOV-06 label.pick-2").click()
     luka.select_option("select[name='GOV-06-citations-0-sop_id']", index=2)
@@ -161,7 +161,7 @@ def test_a_query_waits_for_its_comment_and_both_are_saved_together(server, signe
 def test_a_save_asked_for_while_another_is_on_its_way_is_sent_after_it_whatever_its_outcome(server, signed_in):
     assessment_id = stages.in_review(server)
     page = signed_in("expert")
-    page.goto(f"/assessments/{assessment_id}/score?section=GOV")
+    page.goto(stages.card_page(server, assessment_id, "GOV-04"))
     held = []
 
     def hold_the_first(route, request):

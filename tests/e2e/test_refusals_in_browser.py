@@ -32,16 +32,16 @@ SURFACES = {
     "scoring": Surface(
         "unit_head",
         "/assessments/{id}/score?section=GOV",
-        "textarea[name='GOV-03-evidence_note']",
-        "#req-GOV-03 form.layer-self",
-        "**/responses/GOV-03",
+        "textarea[name='GOV-02-evidence_note']",
+        "#req-GOV-02 form.layer-self",
+        "**/responses/GOV-02",
     ),
     "review": Surface(
         "expert",
         "/assessments/{id}/score?section=GOV",
-        "textarea[name='GOV-03-rv-comment']",
-        "#req-GOV-03 form.layer-review",
-        "**/reviews/GOV-03",
+        "textarea[name='GOV-02-rv-comment']",
+        "#req-GOV-02 form.layer-review",
+        "**/reviews/GOV-02",
     ),
     "consultation": Surface(
         "expert", "/assessments/{id}/consultation", "textarea[name='minutes']", "form[data-autosave]", "**/consultation"
@@ -147,9 +147,9 @@ def test_a_lost_form_token_is_replaced_and_the_save_goes_through(surface, server
     if name == "consultation":
         assert stages.consultation(server, assessment_id).minutes == "Saved with a fresh token."
     elif name == "scoring":
-        assert stages.stored(server, assessment_id, "GOV-03").evidence_note == "Saved with a fresh token."
+        assert stages.stored(server, assessment_id, "GOV-02").evidence_note == "Saved with a fresh token."
     else:
-        assert stages.stored(server, assessment_id, "GOV-03").review.comment == "Saved with a fresh token."
+        assert stages.stored(server, assessment_id, "GOV-02").review.comment == "Saved with a fresh token."
 
 
 def test_a_lost_form_token_that_cannot_be_replaced_asks_for_a_reload(surface):
@@ -187,7 +187,7 @@ def test_an_address_that_is_not_there_or_not_ones_own_is_said(surface):
     page.fill(where.field, "Typed for a page that is gone.")
     problem(page, where).filter(has_text="no longer there").wait_for(timeout=10000)
     other = "reviews" if name == "scoring" else "responses"  # the other side's layer: the role may not
-    form.evaluate(f"f => f.action = '/assessments/{assessment_id}/{other}/GOV-03'")
+    form.evaluate(f"f => f.action = '/assessments/{assessment_id}/{other}/GOV-02'")
     page.fill(where.field, "Typed where my role may not write.")
     problem(page, where).filter(has_text="may not").wait_for(timeout=10000)
     assert page.input_value(where.field) == "Typed where my role may not write."
@@ -215,13 +215,13 @@ def test_the_section_links_still_lead_on_after_a_refusal(server, signed_in):
     assessment_id = stages.draft(server)
     page = signed_in("unit_head")
     page.goto(f"/assessments/{assessment_id}/score?section=GOV")
-    page.route("**/responses/GOV-03", only_posts(lambda route, request: route.fulfill(status=500, body="boom")))
-    page.fill("textarea[name='GOV-03-evidence_note']", "Not saved, but the person must be able to leave.")
-    page.locator("#req-GOV-03 .save-problem").wait_for(timeout=10000)
+    page.route("**/responses/GOV-02", only_posts(lambda route, request: route.fulfill(status=500, body="boom")))
+    page.fill("textarea[name='GOV-02-evidence_note']", "Not saved, but the person must be able to leave.")
+    page.locator("#req-GOV-02 .save-problem").wait_for(timeout=10000)
     link = page.locator("nav.sections a").nth(1)
     link.click()
     assert "section=GOV" in page.url  # first: it tries to save, and says what is not saved
-    page.locator("#live-alert").filter(has_text="GOV-03").wait_for(timeout=10000)
+    page.locator("#live-alert").filter(has_text="GOV-02").wait_for(timeout=10000)
     link.click()
     page.wait_for_url(re.compile(r"section=(?!GOV)"))
 
@@ -246,9 +246,9 @@ def test_a_busy_database_is_said_and_the_save_sent_again_by_itself(server, signe
             },
         )
 
-    page.route("**/responses/GOV-03", only_posts(busy_once))
-    page.fill("textarea[name='GOV-03-evidence_note']", "Saved on the second try.")
-    page.locator("#req-GOV-03 .save-problem").filter(has_text="busy").wait_for(timeout=10000)
+    page.route("**/responses/GOV-02", only_posts(busy_once))
+    page.fill("textarea[name='GOV-02-evidence_note']", "Saved on the second try.")
+    page.locator("#req-GOV-02 .save-problem").filter(has_text="busy").wait_for(timeout=10000)
     saved(page, SURFACES["scoring"])
-    assert page.locator("#req-GOV-03 .save-problem").count() == 0
-    assert stages.stored(server, assessment_id, "GOV-03").evidence_note == "Saved on the second try."
+    assert page.locator("#req-GOV-02 .save-problem").count() == 0
+    assert stages.stored(server, assessment_id, "GOV-02").evidence_note == "Saved on the second try."

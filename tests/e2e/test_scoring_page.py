@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, Response, Unit
 from app.services.assessment.assessments import create_assessment
 from app.services.content.checklists import latest_versions
+from tests.e2e.stages import card_page
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_number_keys_score_cards_and_j_moves_on(signed_in, server, fresh):
 
 def test_a_note_typed_then_next_section_is_not_lost(signed_in, server, fresh):
     page = signed_in("assessor")
-    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    page.goto(card_page(server, fresh, "GOV-09"))  # the section's last page: its way on is the next section
     page.fill("textarea[name='GOV-09-evidence_note']", "Typed just before leaving")
     page.click("a.button[data-leave]")
     page.wait_for_url("**section=MGT**")
@@ -90,7 +91,7 @@ def test_not_applicable_shows_no_error_before_the_justification_is_typed(signed_
 def test_two_people_on_one_card_get_a_conflict_showing_the_other_values(signed_in, server, fresh):
     ana, luka = signed_in("unit_head"), signed_in("assessor")
     for page in (ana, luka):
-        page.goto(f"/assessments/{fresh}/score?section=GOV")
+        page.goto(card_page(server, fresh, "GOV-03"))
     ana.fill("textarea[name='GOV-03-evidence_note']", "Ana's note")
     wait_saved(ana, "GOV-03")
     luka.fill("textarea[name='GOV-03-evidence_note']", "Luka's note")
@@ -120,7 +121,7 @@ def test_scores_survive_a_reload(signed_in, server, fresh):
 def test_a_conflict_on_other_fields_is_merged_without_writing_a_field_you_did_not_see(signed_in, server, fresh):
     ana, luka = signed_in("unit_head"), signed_in("assessor")
     for page in (ana, luka):
-        page.goto(f"/assessments/{fresh}/score?section=GOV")
+        page.goto(card_page(server, fresh, "GOV-04"))
     ana.fill("textarea[name='GOV-04-evidence_note']", "Ana's note on the code of conduct")
     wait_saved(ana, "GOV-04")
     luka.locator("#req-GOV-04 label.pick-2").click()  # Luka changes the score only, on an old version
@@ -141,7 +142,7 @@ def test_a_conflict_on_other_fields_is_merged_without_writing_a_field_you_did_no
 def test_take_theirs_fills_in_their_values_and_saves_nothing(signed_in, server, fresh):
     ana, luka = signed_in("unit_head"), signed_in("assessor")
     for page in (ana, luka):
-        page.goto(f"/assessments/{fresh}/score?section=GOV")
+        page.goto(card_page(server, fresh, "GOV-05"))
     ana.locator("#req-GOV-05 label.pick-3").click()
     wait_saved(ana, "GOV-05")
     luka.locator("#req-GOV-05 label.pick-0").click()

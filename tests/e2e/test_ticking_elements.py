@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Assessment, Response, Unit, User
 from app.services.assessment.assessments import create_assessment
 from app.services.content.checklists import checklist_of, latest_versions
+from tests.e2e import stages
 from tests.e2e.conftest import EMAILS, axe_violations
 
 
@@ -42,7 +43,7 @@ def test_ticking_elements_with_the_keyboard_proposes_the_level_and_asks_why_for_
     assessment_id, req, labels = fresh
     rid, count = req.id, len(req.elements)
     page = signed_in("unit_head")
-    page.goto(f"/assessments/{assessment_id}/score?section={req.section_id}")
+    page.goto(stages.card_page(server, assessment_id, rid))
     card = page.locator(f"#req-{rid}")
     form = card.locator("form.layer-self")
     boxes = form.locator("input[data-multi]")
@@ -102,7 +103,7 @@ def test_the_expert_ticks_in_their_own_layer(signed_in, server):
         req = next(r for r in checklist.requirements(assessment.modules) if r.elements)
         assessment_id, rid, count = assessment.id, req.id, len(req.elements)
     page = signed_in("expert")
-    page.goto(f"/assessments/{assessment_id}/score?section={req.section_id}")
+    page.goto(stages.card_page(server, assessment_id, rid))
     form = page.locator(f"#req-{rid} form.layer-review")
     boxes = form.locator("input[data-multi]")
     assert boxes.count() == count

@@ -4,9 +4,23 @@
 // N/A waits for its justification, and a disagreement or a query waits for its comment: they
 // are saved together, never one without the other. After a save the card updates its
 // section's progress, the checklist's advice for the level, and asks whether a 0 whose note
-// says the document was not seen meant "not evidenced".
+// says the document was not seen meant "not evidenced". The citation rows' lists of documents
+// are filled from the page's template.
 (function () {
   "use strict";
+  // A citation row comes with the documents by their codes (a blank row) or with its own and
+  // "—" (a row that cites one): the unit's register, named in full, is sent once, in the page's
+  // template, and every row takes it here.
+  var documents = document.getElementById("documents");
+  if (documents) {
+    document.querySelectorAll("[data-citations] select").forEach(function (select) {
+      var value = select.value;
+      select.replaceChildren(documents.content.cloneNode(true));
+      Array.prototype.forEach.call(select.options, function (o) { o.defaultSelected = o.value === value; });
+      select.value = value;
+    });
+  }
+
   var CSI = window.CSI;
   if (!CSI || !CSI.autosave) return;
 
@@ -105,7 +119,7 @@
       var ask = body.asks_not_evidenced ? part(form, "ask-ne") : form.querySelector("[data-ask-ne]");
       if (ask && "asks_not_evidenced" in body) ask.hidden = !body.asks_not_evidenced;
       var card = form.closest("[data-section]");  // a card's article, or a row of the table
-      var meta = card && document.querySelector('[data-section-meta="' + card.dataset.section + '"]');
+      var meta = card && document.querySelector('nav.sections a[href$="?section=' + card.dataset.section + '"] > span');
       if (meta && body.section) meta.textContent = body.section.answered + "/" + body.section.total + (body.section.score !== "–" ? " · " + body.section.score : "");
       if (body.section) updateProgress("section", body.section);
       if (body.overall) {

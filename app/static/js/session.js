@@ -6,10 +6,8 @@
 (function () {
   "use strict";
   var body = document.body;
-  var texts = {};
-  try { texts = JSON.parse(document.getElementById("page-texts").textContent); } catch (e) { texts = {}; }
-
   var CSI = window.CSI = window.CSI || {};
+  var texts = CSI.texts || {};  // set by the texts' script the page loads first (app/web/page_texts.py)
   CSI.user = body.dataset.user || "";
 
   // A text of the page, with %(name)s filled in. A text with a count comes in the language's

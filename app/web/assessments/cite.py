@@ -8,7 +8,7 @@ version and the citation to show); a plain form post is redirected back to the c
 
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from app.services.assessment.parts import take_part
 from app.services.assessment.responses import InvalidResponse, ResponseConflict
 from app.services.formatting import datetime
 from app.web.assessments.layers import card_for, form_number, locked_refusal, safe_local
+from app.web.assessments.scoring_page import card_url
 from app.web.assessments.views import bp
 from app.web.decisions import on_unit, requires
 from app.web.refusals import Refusal, refusal, wants_json
@@ -42,9 +43,7 @@ def _citation_json(citation) -> dict:
 
 
 def _back_to_card(sheet: ScoreSheet, requirement_id: str):
-    section_id = sheet.checklist.requirement(requirement_id).section_id
-    fallback = url_for("assessments.score", assessment_id=sheet.assessment.id, section=section_id)
-    return redirect(safe_local(request.form.get("next")) or f"{fallback}#req-{requirement_id}")
+    return redirect(safe_local(request.form.get("next")) or card_url(sheet, requirement_id))
 
 
 @bp.post("/<int:assessment_id>/responses/<requirement_id>/cite")

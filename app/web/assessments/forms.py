@@ -128,6 +128,14 @@ def score_is_valid(field: RadioField, checklist: Checklist) -> bool:
     return False
 
 
+def document_choices(sops: list[Sop], *, codes_only: bool = False) -> list[SelectChoice]:
+    """The unit's documents as a citation's choices, after "—" (none): "code · title (vN)", or the code alone."""
+    return [SelectChoice("", "—")] + [
+        SelectChoice(str(s.id), s.code if codes_only else f"{s.code} · {s.title} (v{s.version})")
+        for s in sorted(sops, key=natural_key)
+    ]
+
+
 class CitationForm(Form):
     """One place in the unit's documents: which document, which section."""
 
@@ -160,13 +168,18 @@ class ResponseForm(FlaskForm):
     next = HiddenField()
 
     def set_choices(self, checklist: Checklist, sops: list[Sop]) -> None:
-        """Scale values and the unit's documents as choices."""
+        """Scale values and the unit's documents as choices.
+
+        A blank citation row offers every document by its code; a row that cites one offers
+        that one, named in full, and "—" (to take it away). The cards page sends the register
+        named in full once, in a template its script fills every row from: a unit's register,
+        named in full on every row of every card, was most of a page's weight, and grew with it.
+        """
         self.score.choices = score_choices(checklist)
-        documents = [SelectChoice("", "—")] + [
-            SelectChoice(str(s.id), f"{s.code} · {s.title} (v{s.version})") for s in sorted(sops, key=natural_key)
-        ]
+        named, coded = document_choices(sops), document_choices(sops, codes_only=True)
         for entry in self.citations:
-            entry.form.sop_id.choices = documents
+            chosen = entry.form.sop_id.data
+            entry.form.sop_id.choices = coded if chosen is None else [c for c in named if c.value in ("", str(chosen))]
 
     def to_input(self) -> ResponseInput:
         """The submitted values for the service."""

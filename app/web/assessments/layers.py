@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -41,7 +41,7 @@ from app.web.assessments.forms import (
     score_value,
 )
 from app.web.assessments.not_evidenced import asks_not_evidenced
-from app.web.assessments.scoring_page import FILTERS, ScoringPage, saved_json
+from app.web.assessments.scoring_page import FILTERS, ScoringPage, card_place, card_url, saved_json
 from app.web.assessments.stage_panel import stage_panel
 from app.web.assessments.views import bp
 from app.web.compact import compact_html
@@ -184,22 +184,18 @@ def _handle(sheet: ScoreSheet, requirement_id: str, layer: str, form, save: Call
             if wants_json:
                 return body
             flash(_("%(id)s saved.", id=requirement_id), "success")
-            section_id = sheet.checklist.requirement(requirement_id).section_id
-            fallback = url_for(  # the card in its section: where a card's form posts from unless it says otherwise
-                "assessments.score",
-                assessment_id=sheet.assessment.id,
-                section=section_id,
-                _anchor=f"req-{requirement_id}",
-            )
-            return redirect(safe_local(form.next.data) or fallback)
+            # the card in its section: where a card's form posts from unless it says otherwise
+            return redirect(safe_local(form.next.data) or card_url(sheet, requirement_id))
     if wants_json:
         errors = {name: list(field.errors) for name, field in form._fields.items() if field.errors}
         extra = {"version": conflict.version, "theirs": theirs_of(conflict, layer)} if conflict is not None else {}
         return refusal(status, code, message or _("Not saved: check the highlighted fields."), errors=errors, **extra)
-    section_id = sheet.checklist.requirement(requirement_id).section_id
-    if sheet.card is not None:  # the page shows every card of the section, not only the one saved
+    place = card_place(sheet, requirement_id)
+    if sheet.card is not None:  # the page shows the cards of the section's page, not only the one saved
         sheet = score_sheet(sheet.assessment)
-    page = ScoringPage.build(sheet, current_user, section_id=section_id, filter_name="all")
+    page = ScoringPage.build(
+        sheet, current_user, section_id=place["section"], filter_name="all", page_number=place.get("page", 1)
+    )
     page.replace_form(requirement_id, layer, form, message or _("Not saved: check the highlighted fields."))
     html = render_template("assessments/score.html", page=page, filters=FILTERS, panel=stage_panel(sheet, current_user))
     return compact_html(html), status

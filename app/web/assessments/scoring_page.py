@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import request, url_for
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from app.domain.checklist import Checklist, Requirement, Section
 from app.domain.scoring import State, Summary, is_major_gap
@@ -24,13 +26,48 @@ from app.web.assessments.forms import (
     ReplyForm,
     ResponseForm,
     ReviewForm,
+    document_choices,
     reply_form,
     response_form,
     review_form,
 )
 
-#: Cards shown at a time when a filter lists requirements across the whole assessment.
+#: Cards a page shows when a filter or a search lists requirements across the whole assessment.
+#: (Such a list shrinks as people work through it, so a page number would skip cards if a page
+#: held few: it stays long.)
 CARDS_PER_PAGE = 20
+#: Cards a page of a section shows at most: a longer section comes in pages of even size. Six
+#: cards with every layer a role may fill keep a section's page under 60 KB of HTML (README,
+#: "A light cards page"); a section's cards stay where they are, so its pages do not shift.
+SECTION_CARDS = 6
+
+
+def paged(count: int) -> tuple[int, int]:
+    """How many pages a section of ``count`` cards takes, and how many each holds (the last maybe fewer)."""
+    pages = max(1, -(-count // SECTION_CARDS))
+    return pages, max(1, -(-count // pages))
+
+
+def card_place(sheet: ScoreSheet, requirement_id: str) -> dict[str, str | int]:
+    """Where a requirement's card is: its section and, past the first, the page of the section."""
+    for section in sheet.sections:
+        ids = [req.id for req in section.requirements]
+        if requirement_id in ids:
+            size = paged(len(ids))[1]
+            number = ids.index(requirement_id) // size + 1
+            return {"section": section.id, "page": number} if number > 1 else {"section": section.id}
+    return {}
+
+
+def card_url(sheet: ScoreSheet, requirement_id: str, anchor: bool = True) -> str:
+    """The address of a requirement's card in its section (with ``anchor``, scrolled to the card)."""
+    return url_for(
+        "assessments.score",
+        assessment_id=sheet.assessment.id,
+        **card_place(sheet, requirement_id),
+        _anchor=f"req-{requirement_id}" if anchor else None,
+    )
+
 
 FILTERS = {
     "all": _l("All"),
@@ -201,8 +238,9 @@ class ScoringPage:
         """Cards for a section (default: the first) or, with a filter or a search and no section,
         the whole assessment (a search looks in the section only when one is named).
 
-        ``view="table"`` shows rows instead of cards, all on one page; ``whole`` asks for the
-        whole checklist rather than the first section.
+        Cards come a page at a time (``page_number``): a section's in pages of at most
+        SECTION_CARDS, a list's CARDS_PER_PAGE. ``view="table"`` shows rows instead of cards,
+        all on one page; ``whole`` asks for the whole checklist rather than the first section.
         """
         filter_name = filter_name if filter_name in FILTERS else "all"
         finder = finder or Finder()
@@ -227,10 +265,13 @@ class ScoringPage:
         elif filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
             kept.sort(key=lambda req: -page.carried.change(req.id))
         page.matching = len(kept)
-        if section is None and view == "cards":  # a filter across the assessment: a page of cards at a time
-            page.pages = max(1, -(-len(kept) // CARDS_PER_PAGE))
+        if view == "cards":  # a page of cards at a time (the table shows every row)
+            if section is not None:
+                page.pages, size = paged(len(kept))
+            else:
+                page.pages, size = max(1, -(-len(kept) // CARDS_PER_PAGE)), CARDS_PER_PAGE
             page.page = min(max(page_number, 1), page.pages)
-            kept = kept[(page.page - 1) * CARDS_PER_PAGE : page.page * CARDS_PER_PAGE]
+            kept = kept[(page.page - 1) * size : page.page * size]
         page.cards = [page._card(req) for req in kept]
         if view == "cards" and rights.score:  # once for the page, not per card; for those who may cite
             page.suggested = suggested_evidence(sheet, [c.requirement.id for c in page.cards], sops)
@@ -291,6 +332,21 @@ class ScoringPage:
             self.cards.insert(0, card)
         setattr(card, f"{layer}_form", form)
         card.message = message
+
+    def back_to(self, requirement_id: str) -> str | None:
+        """Where a card's form posted without JavaScript asks to come back to: this page, unless
+        it is the card's own place in its section, where a save comes back by default."""
+        if request.method != "GET":
+            return None
+        place = {key: [str(value)] for key, value in card_place(self.sheet, requirement_id).items()}
+        if request.args.to_dict(flat=False) == place:
+            return None
+        return request.full_path.rstrip("?")
+
+    @property
+    def documents(self) -> list[SelectChoice]:
+        """Every document a citation may name, sent once a page (a cited row offers its own only)."""
+        return document_choices(self.sops)
 
     @property
     def summary(self) -> Summary:

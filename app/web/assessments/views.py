@@ -32,13 +32,14 @@ from app.services.programme.programmes import ProgrammeError, place_in_round, ro
 from app.services.reporting.charts import section_bars
 from app.services.reporting.issuing import issued_reports
 from app.web.assessments.forms import NewAssessmentForm
-from app.web.assessments.scoring_page import FILTERS, Finder, ScoringPage
+from app.web.assessments.scoring_page import FILTERS, Finder, ScoringPage, card_url
 from app.web.assessments.stage_panel import UNDOING, render_assessment_page, stage_panel
 from app.web.compact import compact_html
 from app.web.decisions import STAGE_MOVE, in_some_unit, on_unit, requires
 from app.web.guards import assessment_for, refuse_without_unit
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments")
+bp.add_app_template_global(card_url, "card_url")  # a requirement's card: its section's page that shows it
 
 
 def _creatable_units() -> list[Unit]:
