@@ -10,13 +10,20 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.extensions import db
-from app.models import Sop, User
+from app.models import Assessment, Sop, User
 from app.services.assessment.assessments import score_sheet
 from app.services.demo.demo import make_demo
 from app.web.assessments import scoring_page
-from tests.conftest import PASSWORD, PASSWORD_HASH, csrf_token, stored_response, text_of
+from tests.conftest import (
+    PASSWORD,
+    PASSWORD_HASH,
+    csrf_token,
+    demo_app,
+    demo_assessment_id,
+    stored_response,
+    text_of,
+)
 
 #: The most a section's page may weigh, in bytes (issue 20: "a section renders under 60 KB of HTML").
 LIGHT = 60_000
@@ -46,21 +53,13 @@ def _pages(client, url: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_database, tmp_path_factory):
     """The demo's consultation and its self-assessment, served by an app of their own, with an
     administrator; every person's password the tests'."""
-    folder = tmp_path_factory.mktemp("light-pages")
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "x",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'demo.sqlite3'}",
-            "MFA_REQUIRED_ROLES": (),
-        }
-    )
+    app = demo_app(demo_database, tmp_path_factory.mktemp("light-pages"))
     with app.app_context():
-        db.create_all()
-        consultation, self_assessment = make_demo().assessment, make_demo(reviewed=False).assessment
+        consultation = db.session.get(Assessment, demo_assessment_id())
+        self_assessment = make_demo(reviewed=False).assessment
         db.session.add(User(email="admin@light.example", name="Admin", role="admin", password_hash=PASSWORD_HASH))
         for user in db.session.scalars(select(User)):
             user.password_hash = PASSWORD_HASH
