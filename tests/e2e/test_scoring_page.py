@@ -65,6 +65,26 @@ def test_number_keys_score_cards_and_j_moves_on(signed_in, server, fresh):
     assert (stored(server, fresh, "GOV-01").value, stored(server, fresh, following).value) == (2, 1)
 
 
+def test_j_on_a_pages_last_card_goes_on_to_the_next_page_and_k_comes_back(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?section=GOV")
+    last = page.locator("article.req").last
+    last.locator("input[type=radio]").first.focus()
+    page.keyboard.press("j")
+    page.wait_for_url("**page=2**")
+    first = page.locator("article.req").first.get_attribute("data-req")
+    page.wait_for_function("document.activeElement && document.activeElement.closest('article.req')")
+    assert page.evaluate("document.activeElement.closest('article.req').dataset.req") == first
+    page.keyboard.press("2")  # the keys go on working on the new page's first card
+    wait_saved(page, first)
+    assert stored(server, fresh, first).value == 2
+    page.keyboard.press("k")
+    page.wait_for_url(lambda url: "page=2" not in url)
+    page.wait_for_function("document.activeElement && document.activeElement.closest('article.req')")
+    focused = page.evaluate("document.activeElement.closest('article.req').dataset.req")
+    assert focused == page.locator("article.req").last.get_attribute("data-req")
+
+
 def test_a_note_typed_then_next_section_is_not_lost(signed_in, server, fresh):
     page = signed_in("assessor")
     page.goto(card_page(server, fresh, "GOV-09"))  # the section's last page: its way on is the next section

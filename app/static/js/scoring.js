@@ -138,6 +138,9 @@
     var checked = card.querySelector("input[type=radio]:checked") || card.querySelector("input[type=radio]") || card;
     checked.focus({ preventScroll: true });
   }
+  if (location.hash === "#first-card" || location.hash === "#last-card") {
+    focusCard(cards[location.hash === "#first-card" ? 0 : cards.length - 1]);
+  }
   var KEYS = { n: "na", e: "ne" };
   document.addEventListener("keydown", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
@@ -147,7 +150,16 @@
     var key = ev.key.toLowerCase();
     if (key === "j" || key === "k") {
       var i = card ? cards.indexOf(card) : -1;
-      focusCard(cards[key === "j" ? i + 1 : Math.max(i - 1, 0)]);
+      var to = key === "j" ? i + 1 : i - 1;
+      // Past the last card of a section's page, or before its first: on to the next or previous page,
+      // where the first (or last) card takes the focus.
+      var pager = to >= cards.length || (to < 0 && card) ? document.querySelector(key === "j" ? "a[rel=next]" : "a[rel=prev]") : null;
+      if (pager) {
+        pager.href = pager.href.split("#")[0] + (key === "j" ? "#first-card" : "#last-card");
+        pager.click();
+      } else {
+        focusCard(cards[Math.min(Math.max(to, 0), cards.length - 1)]);
+      }
       ev.preventDefault();
       return;
     }
