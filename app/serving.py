@@ -36,22 +36,22 @@ def worker_exit(server, worker):
     if drafts is not None:
         drafts.stop_renders()
     if worker.pid == os.getpid():  # the worker itself, not the master burying it
-        close_databases(worker.wsgi)
+        close_databases(getattr(worker, "wsgi", None))  # none when the app failed to load
         leave_quickly()
 
 
-def close_databases(app) -> None:
+def close_databases(wsgi) -> None:
     """Close the app's database connections now, as an orderly exit does, rather than leave it to the interpreter.
 
     SQLite folds its write-ahead log back into the database file when the last connection closes;
-    PostgreSQL sees each session end instead of a dropped socket. A request still running keeps its
-    connection until it ends (the pool closes it then).
+    PostgreSQL sees each session end instead of a dropped socket. Only a request still running past
+    the graceful timeout keeps its connection, until the process ends.
     """
-    if not hasattr(app, "app_context"):  # not this app: nothing of ours to close
+    if not hasattr(wsgi, "app_context"):  # not a Flask app (or none loaded): nothing of ours to close
         return
     from app.extensions import db
 
-    with app.app_context():
+    with wsgi.app_context():
         for engine in db.engines.values():
             engine.dispose()
 

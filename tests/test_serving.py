@@ -92,3 +92,12 @@ def db_scalar(app, sql: str):
         db.session.remove()
         db.engine.dispose()
     return value
+
+
+def test_a_worker_that_could_not_load_the_app_leaves_without_an_error():
+    from app import serving
+
+    try:
+        serving.worker_exit(None, SimpleNamespace(pid=os.getpid()))  # gunicorn sets wsgi once the app has loaded
+    finally:
+        gc.unfreeze()
