@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from app.domain.languages import CODES
@@ -107,15 +108,25 @@ def installation_signing_seed(instance_path: str) -> str:
 
 
 def _instance_value(instance_path: str, name: str, make) -> str:
+    """The value kept in the instance folder under ``name``, made by ``make`` on first use.
+
+    Gunicorn's workers start together and may all find it missing: each writes its own to a file of
+    its own, and only the first linked under ``name`` counts (the others read that one). A file
+    appears under ``name`` whole, so no process reads one half-written, as an empty secret key
+    (every sign-in of that worker refused) or an empty signing seed (every export refused).
+    """
     path = Path(instance_path) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         return path.read_text(encoding="ascii").strip()
     key = make()
+    fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-")  # readable by the owner alone
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process wrote it first: use theirs
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+        os.link(draft, path)
+    except FileExistsError:  # another process made it first: use theirs
         return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
+    finally:
+        os.unlink(draft)
     return key

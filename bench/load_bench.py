@@ -23,12 +23,15 @@ work for the phase's time. Before the first phase each worker has served its fir
 Prints requests, errors, median and 95th percentile latency per kind, on SQLite and on
 PostgreSQL (the server at 127.0.0.1:5432; skipped with a note when there is none). Each
 person's first scoring page is counted apart from later ones ("scoring page (first load)"), and
-its 95th percentile over all phases of a database is printed beside its target. After
-each, the server is stopped (SIGTERM to gunicorn's master) and waited for: the time it took,
-and any of its processes still running (render processes, resource trackers), are printed.
+its 95th percentile over all phases of a database is printed beside its target. A table with
+errors is followed by the failed requests by kind, route, status and what the answer said
+(``busy``, ``conflict``, a page's heading). After each database, the server is stopped (SIGTERM
+to gunicorn's master) and waited for: the time it took, any of its processes still running
+(render processes, resource trackers), and the warnings and errors of its log are printed
+(``--logs DIR`` keeps its logs, the access log with each request's status and time too).
 
     make bench-load          # or: .venv/bin/python bench/load_bench.py [--seconds 20] [--only sqlite]
-                             #     [--crowd-seconds 45] [--crowd-only] [--ramp-seconds 10]
+                             #     [--crowd-seconds 45] [--crowd-only] [--ramp-seconds 10] [--logs DIR]
     LOAD_BENCH_SECONDS=3 LOAD_BENCH_CROWD_SECONDS=3 LOAD_BENCH_RAMP_SECONDS=2 make bench-load   # a quick look
 """
 
@@ -55,6 +58,7 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,6 +76,8 @@ FIRST_LOAD_TARGET_MS = 300
 FIRST_LOAD = "scoring page (first load)"
 #: The status a request is counted with when it ends on the sign-in page (an error whatever its kind).
 SIGNED_OUT = 401
+#: Where a phase's results keep each failed request (not a kind of request: left out of the table).
+FAILURES = "failures"
 PASSWORD = "load bench password"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "csi_load_bench"
@@ -194,6 +200,8 @@ class Client:
         elapsed = (time.perf_counter() - started) * 1000
         with self.lock:
             self.results[kind].append((elapsed, status))
+            if is_error(kind, status):
+                self.results[FAILURES].append(Failure(kind, request.get_method(), route(path), status, why(payload)))
         return status, payload
 
     def sign_in(self, email: str) -> None:
@@ -202,8 +210,36 @@ class Client:
         if token is None:  # counted among the failed sign-ins; the person's pages then count as errors
             with self.lock:
                 self.results["sign in"].append((0.0, status if status != 200 else SIGNED_OUT))
+                if status == 200:  # a page without the form (a failed request is among the failures already)
+                    self.results[FAILURES].append(Failure("sign in", "GET", "/login", SIGNED_OUT, "no sign-in form"))
             return
         self.request("sign in", "/login", {"email": email, "password": PASSWORD, "csrf_token": token.group(1).decode()})
+
+
+class Failure(NamedTuple):
+    """A failed request: its kind, method and route (ids left out), status, and what the answer said."""
+
+    kind: str
+    method: str
+    route: str
+    status: int
+    why: str
+
+
+def route(path: str) -> str:
+    """``path`` as its route: ids and requirement codes left out, no query (``/assessments/<id>/responses/<code>``)."""
+    path = urllib.parse.urlsplit(path).path
+    return re.sub(r"/\d+(?=/|$)", "/<id>", re.sub(r"/[A-Z]+-\d+(?=/|$)", "/<code>", path))
+
+
+def why(payload: bytes) -> str:
+    """What a refusal says it was: a JSON refusal's code (conflict, busy, csrf_expired...), else the page's heading."""
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        heading = re.search(rb"<h1[^>]*>\s*([^<]{1,80})", payload)
+        return html.unescape(heading.group(1).decode(errors="replace")).strip() if heading else ""
+    return str(answer.get("error", "")) if isinstance(answer, dict) else ""
 
 
 def multipart(fields: dict, files: dict) -> tuple[bytes, str]:
@@ -266,15 +302,17 @@ def assessor(base, results, lock, n, assessment_id, stop, rng, crowd: bool = Fal
             f"{code}-csrf_token": html.unescape(token.group(1).decode()),
         }
         status, payload = client.request(kind, f"/assessments/{assessment_id}/responses/{code}", data, json_reply=True)
-        if status == 200:
-            versions[code] = json.loads(payload)["version"]
-        elif crowd:
-            try:
-                code_of_refusal = json.loads(payload).get("error", status)
-            except ValueError:
-                code_of_refusal = status
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            answer = {}
+        if isinstance(answer, dict) and "version" in answer:
+            # Saved; or refused as a conflict, which carries the version saved meanwhile: the page's "keep mine"
+            # saves again on it. Without it one lost answer would refuse every later save of the card.
+            versions[code] = answer["version"]
+        if status != 200 and crowd:
             with lock:
-                results["refusals"].append(code_of_refusal)
+                results["refusals"].append(answer.get("error", status) if isinstance(answer, dict) else status)
         if i % 5 == 0:
             client.request("page", f"/assessments/{assessment_id}")
         if i % 7 == 0:
@@ -334,7 +372,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
+def serve(database_url: str, port: int, instance: str, logs: Path) -> subprocess.Popen:
+    """Gunicorn on ``port``; its error log (the app's log too) and access log go to files in ``logs``."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -342,7 +381,7 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
         "INSTANCE_PATH": instance,
         "MFA_REQUIRED_ROLES": "",  # simulated administrators sign in with a password
     }
-    log = open(Path(instance).parent / f"gunicorn-{port}.log", "wb")  # noqa: SIM115  (closed with the process)
+    log = open(logs / f"gunicorn-{port}.log", "wb")  # noqa: SIM115  (closed with the process)
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -351,6 +390,10 @@ def serve(database_url: str, port: int, instance: str) -> subprocess.Popen:
             "--bind",
             f"127.0.0.1:{port}",
             "--no-control-socket",  # not the shared one in ~/.gunicorn: other servers may run here
+            "--access-logfile",
+            str(logs / f"access-{port}.log"),
+            "--access-logformat",
+            '%(t)s %(p)s "%(r)s" %(s)s %(b)s %(M)sms',  # when, which worker, what, status, size, duration
             "app:create_app()",
         ],
         cwd=ROOT,
@@ -400,6 +443,31 @@ def stop(name: str, server: subprocess.Popen, instance: Path) -> None:
         print(f"  {pid} {memory / 1024:.0f} MB  {command[:100]}")
         with contextlib.suppress(ProcessLookupError):  # ours: they carry this run's instance folder
             os.kill(pid, signal.SIGKILL)
+
+
+#: A line of the server's log with its level: gunicorn's (``[when] [pid] [LEVEL] ...``) or the app's (``when LEVEL name: ...``).
+LOG_LINE = re.compile(
+    r"^(?:\[[^\]]+\] \[\d+\] \[(?P<server>[A-Z]+)\] |\d{4}-\d\d-\d\d [\d:,.]+ (?P<app>[A-Z]+) [\w.]+: )(?P<message>.*)$"
+)
+#: The last line of a traceback: the exception and its message.
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception|Timeout|Exit)\w*: .*")
+
+
+def server_log_summary(log: Path) -> list[str]:
+    """The warnings, errors and exceptions of a server log, alike ones counted together (ids, references, pids left out)."""
+    counts: dict[str, int] = defaultdict(int)
+    for line in log.read_text(errors="replace").splitlines():
+        found = LOG_LINE.match(line)
+        if found and (found["server"] or found["app"]) in ("WARNING", "ERROR", "CRITICAL"):
+            message = f"{found['server'] or found['app']} {found['message']}"
+        elif EXCEPTION_LINE.match(line):
+            message = f"exception {line}"
+        else:
+            continue
+        message = re.sub(r"/[\w/.-]+", lambda path: route(path.group()), message)
+        message = re.sub(r"\b(?:[0-9a-f]{8}|\d+)\b", "<n>", message)
+        counts[message[:200]] += 1
+    return [f"{n} x {message}" for message, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def processes_of(instance: Path) -> dict[int, tuple[int, str]]:
@@ -466,19 +534,25 @@ def warm_up(base: str, ids: dict[int, int]) -> list[float]:
     """
     from app import serving
 
-    client = Client(base, defaultdict(list), threading.Lock())
-    client.sign_in("assessor0@load.example")
+    results, lock = defaultdict(list), threading.Lock()
+    # Each assessor opens their own unit's assessment: another unit's would answer "not found", not a scoring page.
+    clients = [Client(base, results, lock) for _n in range(min(2 * serving.workers, ASSESSORS))]
+    for n, client in enumerate(clients):
+        client.sign_in(f"assessor{n}@load.example")
     slowest = []
     for _round in range(10):
         threads = [
             threading.Thread(target=client.request, args=("warm-up", f"/assessments/{ids[n]}/score"))
-            for n in range(2 * serving.workers)
+            for n, client in enumerate(clients)
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        slowest.append(max(t for t, _status in client.results["warm-up"][-len(threads) :]))
+        answered = results["warm-up"][-len(threads) :]
+        if any(status != 200 for _t, status in answered):
+            raise SystemExit(f"warm-up: a scoring page answered {sorted({s for _t, s in answered} - {200})}")
+        slowest.append(max(t for t, _status in answered))
         if len(slowest) >= 3 and slowest[-1] < 1000:
             break
     return slowest
@@ -518,9 +592,11 @@ def run_phase(base, seconds, ids, others: str, ramp: float = RAMP_SECONDS) -> di
 
 
 def is_error(kind: str, status: int) -> bool:
-    """Whether a request of ``kind`` answered ``status`` failed: a server error, no answer, signed out, or a refused save or import."""
-    ok = (200,) if kind.startswith("save") else (200, 302) if kind.startswith("import") else None
-    return status >= 500 or status == SIGNED_OUT or (ok is not None and status not in ok)
+    """Whether a request of ``kind`` answered ``status`` failed: any refusal (4xx: a busy database's 409, an expired
+    form's 400, a 404 for a page the person should see...), a server error, no answer (599), signed out (401); and a
+    save not saved, an import or a sign-in that did not go through."""
+    ok = (200,) if kind.startswith("save") else (200, 302) if kind.startswith(("import", "sign in")) else None
+    return status >= 400 or (ok is not None and status not in ok)
 
 
 def report(title: str, results: dict) -> None:
@@ -528,7 +604,7 @@ def report(title: str, results: dict) -> None:
     print(f"\n{title}")
     print(f"  {'requests':<40}{'n':>7}{'errors':>8}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
     for kind, rows in sorted(results.items()):
-        if kind in ("login page", "sign in", "export package", "import page", "refusals"):
+        if kind in ("login page", "sign in", "export package", "import page", "refusals", FAILURES):
             continue
         times = sorted(t for t, _ in rows)
         failed = [status for _, status in rows if is_error(kind, status)]
@@ -549,10 +625,25 @@ def report(title: str, results: dict) -> None:
                 for kind, codes in statuses.items()
             )
         )
+    if results.get(FAILURES):
+        print("  failed requests by kind, route and status (what the answer said):")
+        for line in failures_by_route(results[FAILURES]):
+            print(f"    {line}")
     if "refusals" in results or any(kind.startswith("save (one") for kind in results):
         refusals = results.get("refusals", [])
         by_code = ", ".join(f"{code}: {refusals.count(code)}" for code in sorted(set(map(str, refusals))))
         print(f"  refused saves: {len(refusals)}" + (f" ({by_code})" if by_code else ""))
+
+
+def failures_by_route(failures: list[Failure]) -> list[str]:
+    """One line per kind, route, status and reason of the failures, the most frequent first: ``12 x save POST ... 409 (busy)``."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for failure in failures:
+        counts[failure] += 1
+    return [
+        f"{n} x {f.kind}: {f.method} {f.route} {f.status}" + (f" ({f.why})" if f.why else "")
+        for f, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def first_load_line(name: str, rows: list[tuple[float, int]]) -> str:
@@ -597,8 +688,15 @@ def main() -> None:
         help="seconds over which the people of a phase arrive",
     )
     parser.add_argument("--crowd-only", action="store_true", help="only the phase of one assessment's crowd")
+    parser.add_argument(
+        "--logs",
+        type=Path,
+        help="keep the servers' logs (gunicorn's and the app's, and the access log) in this folder",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
+        logs = args.logs or Path(tmp)
+        logs.mkdir(parents=True, exist_ok=True)
         targets = []
         if args.only != "postgresql":
             targets.append(("SQLite", f"sqlite:///{Path(tmp) / 'load.sqlite3'}"))
@@ -615,7 +713,7 @@ def main() -> None:
             )
             port = free_port()
             instance = str(Path(tmp) / f"instance-{name}")
-            server = serve(url, port, instance)
+            server = serve(url, port, instance, logs)
             try:
                 base = f"http://127.0.0.1:{port}"
                 ids = assessments_of(url)
@@ -634,6 +732,12 @@ def main() -> None:
                 print("\n" + first_load_line(name, [row for results in runs for row in results.get(FIRST_LOAD, [])]))
             finally:
                 stop(name, server, Path(instance))
+                log = logs / f"gunicorn-{port}.log"
+                lines = server_log_summary(log)
+                kept = f" (kept in {log})" if args.logs else ""
+                print(f"{name}: server log{kept}: " + ("no warning or error" if not lines else "warnings and errors:"))
+                for line in lines[:15]:
+                    print(f"  {line}")
     print(
         "\nTargets: no errors; save p95 under 200 ms on PostgreSQL and under 500 ms on SQLite; "
         "dashboard under 300 ms with ten administrators; no save slower than 3 s while a package is imported; "

@@ -51,11 +51,54 @@ def test_the_first_load_line_holds_postgresql_to_its_target_and_counts_errors():
     assert load_bench.first_load_line("SQLite", fast).endswith("(target under 300 ms on PostgreSQL)")
 
 
-def test_errors_are_server_errors_no_answer_signed_out_and_refused_saves():
+def test_errors_are_refusals_server_errors_no_answer_signed_out_and_refused_saves():
     assert load_bench.is_error("save", 409)
     assert not load_bench.is_error("save", 200)
     assert load_bench.is_error("page", 599)
     assert load_bench.is_error("page", load_bench.SIGNED_OUT)
-    assert not load_bench.is_error("page", 404)
+    # A page answered "the database was busy" (409) or "not found" failed too: every page the bench asks is there.
+    assert load_bench.is_error("scoring page (first load)", 409)
+    assert load_bench.is_error("page", 404)
+    assert not load_bench.is_error("page", 200)
     assert not load_bench.is_error("import (4.3 MB package)", 302)
     assert load_bench.is_error("import (4.3 MB package)", 400)
+    assert not load_bench.is_error("sign in", 200)
+    assert load_bench.is_error("sign in", 429)
+
+
+def test_failures_are_told_by_kind_route_status_and_reason_the_most_frequent_first():
+    failure = load_bench.Failure
+    busy = failure("save", "POST", load_bench.route("/assessments/12/responses/GOV-02"), 409, "busy")
+    assert busy.route == "/assessments/<id>/responses/<code>"
+    assert load_bench.route("/assessments/7/score?section=GOV") == "/assessments/<id>/score"
+    throttled = failure("sign in", "POST", "/login", 429, "Too many sign-in attempts.")
+    assert load_bench.failures_by_route([throttled, busy, busy]) == [
+        "2 x save: POST /assessments/<id>/responses/<code> 409 (busy)",
+        "1 x sign in: POST /login 429 (Too many sign-in attempts.)",
+    ]
+
+
+def test_what_a_refusal_says_it_was():
+    assert load_bench.why(b'{"ok": false, "error": "conflict", "version": 3}') == "conflict"
+    assert load_bench.why(b"<html><h1 class='title'>The database was busy &amp; nothing saved</h1>") == (
+        "The database was busy & nothing saved"
+    )
+    assert load_bench.why(b"") == ""
+
+
+def test_the_server_log_is_summed_up_by_message_with_ids_left_out(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    log.write_text(
+        "[2026-12-07 16:38:20 +0000] [12331] [INFO] Starting gunicorn 27.0.1\n"
+        "2026-12-07 16:39:01,123 WARNING app: Database busy on POST /assessments/3/responses/GOV-02: database is locked\n"
+        "2026-12-07 16:39:02,456 WARNING app: Database busy on POST /assessments/9/responses/MGT-11: database is locked\n"
+        "[2026-12-07 16:39:03 +0000] [12331] [CRITICAL] WORKER TIMEOUT (pid:12334)\n"
+        "Traceback (most recent call last):\n"
+        '  File "x.py", line 1, in <module>\n'
+        "sqlite3.OperationalError: database is locked\n"
+    )
+    assert load_bench.server_log_summary(log) == [
+        "2 x WARNING Database busy on POST /assessments/<id>/responses/<code>: database is locked",
+        "1 x CRITICAL WORKER TIMEOUT (pid:<n>)",
+        "1 x exception sqlite3.OperationalError: database is locked",
+    ]

@@ -5,7 +5,8 @@ PDFs than the render processes can finish at once; once the first draft is there
 running and more are waiting) the server is told to stop. Every process it started carries its
 instance folder in its environment: the workers, their render processes and multiprocessing's
 resource trackers. None of them may be alive after the server has exited, no claim on a render may
-be left for the next server to wait out, and the drafts still waiting were not rendered first.
+be left for the next server to wait out, the drafts still waiting were not rendered first, and the
+database is one file again (the worker closed its connections).
 A render process whose server process is killed (gunicorn kills a worker past its timeouts) ends too.
 """
 
@@ -187,6 +188,8 @@ def test_stopping_the_server_while_drafts_render_leaves_no_process_behind(tmp_pa
 
         assert gone(instance) == {}  # a resource tracker ends once the last process writing to it has ended
         assert not list(drafts.glob("*.rendering")), "a claim left behind would hold up the next server's render"
+        # The worker closed its connections as it left: SQLite folded its log back, the database is one file again.
+        assert not (tmp_path / "serve.sqlite3-wal").exists()
         assert len(rendered()) < asked, "the queued drafts were rendered before the server stopped: it waited for them"
     finally:
         if server.poll() is None:
