@@ -16,7 +16,7 @@ from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import plan_of
 from app.services.assessment.workflow import consultation_of
 from app.services.demo.demo import PEOPLE
-from tests.conftest import answer_the_rest, move_to, text_of
+from tests.conftest import answer_the_rest, demo_app, demo_assessment_id, move_to, text_of
 
 # --- the consultation record ----------------------------------------------------------------
 
@@ -245,23 +245,24 @@ def test_demo_creates_the_four_people_and_prints_their_passwords_once(runner):
     assert db.session.scalar(select(db.func.count(User.id))) == 4
 
 
-def test_demo_assessment_is_at_the_consultation_with_disagreements_record_findings_and_actions(runner):
-    assert invoke(runner, "demo").exit_code == 0
-    assessment = db.session.scalar(select(Assessment))
-    assert assessment.stage == "consultation_held"
-    sheet = score_sheet(assessment)
-    pairs = [(r.value, r.review.value) for r in sheet.responses.values() if r.review and r.review.value is not None]
-    assert any(own is not None and own > expert for own, expert in pairs)  # the unit over-rated itself
-    assert any(own is not None and own < expert for own, expert in pairs)  # and under-rated itself
-    record = consultation_of(assessment.id)
-    assert record.recorded and len(record.participants) >= 2 and record.minutes
-    findings = {r.review.finding for r in sheet.responses.values() if r.review and r.review.finding}
-    assert {"major_nc", "minor_nc"} <= findings
-    plan = plan_of(sheet)
-    assert (
-        10
-        <= len(plan.items)
-        <= len(sheet.checklist.remedies)
-        < len(list(sheet.checklist.requirements(["firearms"]))) / 8
-    )
-    assert all(item.gaps for item in plan.items)  # every action closes at least one current gap
+def test_demo_assessment_is_at_the_consultation_with_disagreements_record_findings_and_actions(demo_database, tmp_path):
+    app = demo_app(demo_database, tmp_path)  # the demo `flask demo` makes, built once per run
+    with app.app_context():
+        assessment = db.session.get(Assessment, demo_assessment_id())
+        assert assessment.stage == "consultation_held"
+        sheet = score_sheet(assessment)
+        pairs = [(r.value, r.review.value) for r in sheet.responses.values() if r.review and r.review.value is not None]
+        assert any(own is not None and own > expert for own, expert in pairs)  # the unit over-rated itself
+        assert any(own is not None and own < expert for own, expert in pairs)  # and under-rated itself
+        record = consultation_of(assessment.id)
+        assert record.recorded and len(record.participants) >= 2 and record.minutes
+        findings = {r.review.finding for r in sheet.responses.values() if r.review and r.review.finding}
+        assert {"major_nc", "minor_nc"} <= findings
+        plan = plan_of(sheet)
+        assert (
+            10
+            <= len(plan.items)
+            <= len(sheet.checklist.remedies)
+            < len(list(sheet.checklist.requirements(["firearms"]))) / 8
+        )
+        assert all(item.gaps for item in plan.items)  # every action closes at least one current gap
