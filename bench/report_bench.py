@@ -123,30 +123,24 @@ def run_case(case: str, database: str, reports: str) -> dict:
             pdf = HTML(string=html).render().write_pdf()
             times.append(time.perf_counter() - started)
     elif case == "regional":
-        import weasyprint  # loaded before timing, as for the reference
-
         from app.services.formatting import in_report_language
         from app.services.programme.programmes import find_round
-        from app.services.reporting.heap import frozen_heap
         from app.services.reporting.regional import build_regional, render_regional_pdf
+
+        def render() -> bytes:
+            with in_report_language("en"):
+                return render_regional_pdf(build_regional(find_round(REGIONAL_ROUND)))
 
         app = _app(database, reports)
         with app.app_context():
-            for _ in range(1 + WARM_RENDERS):
-                db_expire_all()
-                with frozen_heap(), in_report_language("en"):
-                    started = time.perf_counter()
-                    pdf = render_regional_pdf(build_regional(find_round(REGIONAL_ROUND)))
-                    times.append(time.perf_counter() - started)
+            times, pdf = _warm_renders(render)
     else:
-        import weasyprint  # noqa: F401  (imported before timing, as for the reference)
         from sqlalchemy import select
 
         from app.extensions import db
         from app.models import Assessment
         from app.services.assessment.assessments import score_sheet
         from app.services.demo.demo import FULL_TITLE, SELF_TITLE
-        from app.services.reporting.heap import frozen_heap
         from app.services.reporting.reports import render_report_pdf
 
         which, locale = REPORTS[case]
@@ -154,12 +148,9 @@ def run_case(case: str, database: str, reports: str) -> dict:
         with app.app_context():
             title = SELF_TITLE if which == "self" else FULL_TITLE
             assessment_id = db.session.scalar(select(Assessment.id).where(Assessment.title == title))
-            for _ in range(1 + WARM_RENDERS):
-                db.session.expire_all()
-                with frozen_heap():  # as the render process does; it collects first, outside the timing
-                    started = time.perf_counter()
-                    pdf = render_report_pdf(db.session.get(Assessment, assessment_id), locale=locale)
-                    times.append(time.perf_counter() - started)
+            times, pdf = _warm_renders(
+                lambda: render_report_pdf(db.session.get(Assessment, assessment_id), locale=locale)
+            )
             gaps = len(score_sheet(db.session.get(Assessment, assessment_id)).result.gaps)
     return {
         "case": case,
@@ -172,10 +163,22 @@ def run_case(case: str, database: str, reports: str) -> dict:
     }
 
 
-def db_expire_all() -> None:
-    from app.extensions import db
+def _warm_renders(render) -> tuple[list[float], bytes]:
+    """``render()`` once cold and WARM_RENDERS times warm, each from the database afresh, as the render
+    process renders: the app's objects frozen out of garbage collection, collected first, outside the timing."""
+    import weasyprint  # noqa: F401  (imported before timing, as for the reference)
 
-    db.session.expire_all()
+    from app.extensions import db
+    from app.services.reporting.heap import frozen_heap
+
+    times = []
+    for _ in range(1 + WARM_RENDERS):
+        db.session.expire_all()
+        with frozen_heap():
+            started = time.perf_counter()
+            pdf = render()
+            times.append(time.perf_counter() - started)
+    return times, pdf
 
 
 def prepare(database: str, reports: str) -> None:
