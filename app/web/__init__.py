@@ -14,6 +14,7 @@ from app.services.accounts.audit import record
 from app.services.accounts.second_factor import needs_setup as needs_second_factor
 from app.web.i18n import register_i18n
 from app.web.input_boundary import register_input_boundary
+from app.web.page_texts import ENDPOINT as PAGE_TEXTS
 from app.web.page_texts import register_page_texts
 from app.web.refusals import (
     CODE_OF_STATUS,
@@ -32,10 +33,10 @@ from app.web.validators import DatabaseId
 
 #: Endpoints reachable without signing in; everything else is refused to anonymous users.
 PUBLIC_ENDPOINTS = frozenset(
-    {"auth.login", "auth.second_factor", "languages.switch", "languages.status", "static", "page_texts"}
+    {"auth.login", "auth.second_factor", "languages.switch", "languages.status", "static", PAGE_TEXTS}
 )
 #: Endpoints whose answers browsers may keep: files that never hold casework.
-CACHED_ENDPOINTS = frozenset({"static", "page_texts"})
+CACHED_ENDPOINTS = frozenset({"static", PAGE_TEXTS})
 #: Only the app's own scripts, styles and images; no plugins, no <base>, forms post only here, no framing.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
