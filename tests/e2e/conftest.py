@@ -35,6 +35,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+def whole_responses(app):
+    """The app with each response read whole and its body closed before the server writes it.
+
+    Werkzeug's development server closes a response's body in a ``finally`` that first drains
+    the socket; when the browser has already reset the connection (a page left mid-load), that
+    drain raises and the close is skipped, leaving a static file open until garbage collection
+    reports it. Closing here keeps the suite's "warnings are errors" meaningful for our code.
+    """
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e" in str(item.fspath):
@@ -62,7 +82,7 @@ def server(tmp_path_factory):
             User(email="admin@e2e.example", name="Admin", role="admin", password_hash=generate_password_hash(PASSWORD))
         )
         db.session.commit()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
+    http = make_server("127.0.0.1", 0, whole_responses(app), threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield {"url": f"http://127.0.0.1:{http.server_port}", "app": app}
