@@ -92,6 +92,21 @@ def test_upgrading_makes_a_new_draft_carrying_answers_notes_citations_and_action
     assert event.user_email == head.email and "carried over 6 of 7 answers" in event.summary
 
 
+def test_a_gap_left_without_an_action_keeps_its_reason_through_the_upgrade(scored, mini_2):
+    """The unit decided not to act on a gap and said why: the new draft still says so, merged
+    answers with each reason marked by the requirement it came from, so readiness does not ask again."""
+    assessment, head = scored
+    responses = {r.requirement.code: r for r in assessment.responses}
+    responses["FFF-02"].no_action_reason = "The ministry funds firearms storage in 2027"
+    responses["BBB-02"].no_action_reason = "Store is being rebuilt"
+    db.session.commit()
+    new, _plan = upgrade_assessment(assessment, mini_2, head)
+    db.session.commit()
+    assert response_of(new, "FFF-02").no_action_reason == "The ministry funds firearms storage in 2027"
+    assert response_of(new, "CCC-01").no_action_reason == "[BBB-02] Store is being rebuilt"
+    assert response_of(new, "AAA-01").no_action_reason == ""
+
+
 def test_the_earlier_assessment_is_left_as_it_was(scored, mini_2):
     assessment, head = scored
     before = {r.requirement.code: (r.value, r.version) for r in assessment.responses}

@@ -249,6 +249,8 @@ class EarlierAnswer:
     na_justification: str = ""
     evidence_note: str = ""
     recommendation: str = ""
+    #: Why a gap was left without an action, on purpose (the unit's decision carries with the answer).
+    no_action_reason: str = ""
 
 
 def merge(answers: Sequence[EarlierAnswer], scale: Iterable[int]) -> EarlierAnswer | None:
@@ -277,6 +279,7 @@ def merge(answers: Sequence[EarlierAnswer], scale: Iterable[int]) -> EarlierAnsw
         _joined(answers, "na_justification"),
         _joined(answers, "evidence_note"),
         _joined(answers, "recommendation"),
+        _joined(answers, "no_action_reason"),
     )
 
 

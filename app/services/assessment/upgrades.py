@@ -206,6 +206,7 @@ def _as_earlier(requirement_id: str, response: Response) -> EarlierAnswer:
         response.na_justification,
         response.evidence_note,
         response.recommendation,
+        response.no_action_reason,
     )
 
 
@@ -276,6 +277,7 @@ def upgrade_assessment(
         response.na_justification = merged.na_justification
         response.evidence_note = merged.evidence_note
         response.recommendation = merged.recommendation
+        response.no_action_reason = merged.no_action_reason
         response.carried_from = _describe(carry, assessment.checklist_version.version)
         response.recheck = carry.to_recheck
         response.ticks, response.level_reason = _carried_ticks(earlier_checklist, later, rid, sources, answer)
