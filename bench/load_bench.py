@@ -31,7 +31,7 @@ to gunicorn's master) and waited for: the time it took, any of its processes sti
 (``--logs DIR`` keeps its logs, the access log with each request's status and time too).
 
     make bench-load          # or: .venv/bin/python bench/load_bench.py [--seconds 20] [--only sqlite]
-                             #     [--crowd-seconds 45] [--crowd-only] [--ramp-seconds 10] [--logs DIR]
+                             #     [--crowd-seconds 45] [--crowd-only | --phase NAME] [--ramp-seconds 10] [--logs DIR]
     LOAD_BENCH_SECONDS=3 LOAD_BENCH_CROWD_SECONDS=3 LOAD_BENCH_RAMP_SECONDS=2 make bench-load   # a quick look
 """
 
@@ -689,6 +689,9 @@ def main() -> None:
     )
     parser.add_argument("--crowd-only", action="store_true", help="only the phase of one assessment's crowd")
     parser.add_argument(
+        "--phase", choices=[*PHASES, "crowd"], help="only this phase (to compare one change on one load)"
+    )
+    parser.add_argument(
         "--logs",
         type=Path,
         help="keep the servers' logs (gunicorn's and the app's, and the access log) in this folder",
@@ -722,13 +725,15 @@ def main() -> None:
                     f"\n{name}: warmed up (each worker's first scoring pages, untimed below): slowest of each "
                     "round at once " + ", ".join(f"{t:.0f}" for t in rounds) + " ms"
                 )
-                runs = [] if args.crowd_only else phases(name, base, args.seconds, ids, args.ramp_seconds)
-                runs.append(run_phase(base, args.crowd_seconds, ids, "crowd", args.ramp_seconds))
-                report(
-                    f"{name}: {CROWD} people saving different cards of one assessment, "
-                    f"{span(args.crowd_seconds, args.ramp_seconds)}",
-                    runs[-1],
-                )
+                only = "crowd" if args.crowd_only else args.phase
+                runs = phases(name, base, args.seconds, ids, args.ramp_seconds, only)
+                if only in (None, "crowd"):
+                    runs.append(run_phase(base, args.crowd_seconds, ids, "crowd", args.ramp_seconds))
+                    report(
+                        f"{name}: {CROWD} people saving different cards of one assessment, "
+                        f"{span(args.crowd_seconds, args.ramp_seconds)}",
+                        runs[-1],
+                    )
                 print("\n" + first_load_line(name, [row for results in runs for row in results.get(FIRST_LOAD, [])]))
             finally:
                 stop(name, server, Path(instance))
@@ -751,14 +756,22 @@ def span(seconds: int, ramp: float) -> str:
     return f"arriving over {ramp:g} s, then {seconds} s" if ramp else f"{seconds} s"
 
 
-def phases(name: str, base: str, seconds: int, ids: dict[int, int], ramp: float = RAMP_SECONDS) -> list[dict]:
-    """The region's phases: dashboards, draft PDFs, imports, each beside the assessors. Returns their results."""
+#: The region's phases beside the assessors, by who the others are.
+PHASES = {
+    "administrators": f"{ASSESSORS} assessors saving and reading, {ADMINS} administrators on the dashboard",
+    "previewers": f"{ASSESSORS} assessors saving while {PREVIEWERS} people open draft PDFs",
+    "importer": f"{ASSESSORS} assessors saving while an administrator imports large packages",
+}
+
+
+def phases(
+    name: str, base: str, seconds: int, ids: dict[int, int], ramp: float = RAMP_SECONDS, only: str | None = None
+) -> list[dict]:
+    """The region's phases (``only``: that one, if it is one of them), each beside the assessors. Returns their results."""
     runs = []
-    for others, title in (
-        ("administrators", f"{ASSESSORS} assessors saving and reading, {ADMINS} administrators on the dashboard"),
-        ("previewers", f"{ASSESSORS} assessors saving while {PREVIEWERS} people open draft PDFs"),
-        ("importer", f"{ASSESSORS} assessors saving while an administrator imports large packages"),
-    ):
+    for others, title in PHASES.items():
+        if only is not None and others != only:
+            continue
         runs.append(run_phase(base, seconds, ids, others, ramp))
         report(f"{name}: {title}, {span(seconds, ramp)}", runs[-1])
     return runs

@@ -102,3 +102,13 @@ def test_the_server_log_is_summed_up_by_message_with_ids_left_out(tmp_path):
         "1 x CRITICAL WORKER TIMEOUT (pid:<n>)",
         "1 x exception sqlite3.OperationalError: database is locked",
     ]
+
+
+def test_one_phase_alone_runs_only_that_phase(monkeypatch):
+    ran = []
+    monkeypatch.setattr(load_bench, "run_phase", lambda base, seconds, ids, others, ramp: ran.append(others) or {})
+    monkeypatch.setattr(load_bench, "report", lambda title, results: None)
+    assert len(load_bench.phases("PostgreSQL", "http://x", 1, {}, 0, "previewers")) == 1
+    assert ran == ["previewers"]
+    load_bench.phases("PostgreSQL", "http://x", 1, {}, 0)
+    assert ran[1:] == ["administrators", "previewers", "importer"]
