@@ -84,6 +84,9 @@ def test_a_draft_in_a_language_not_offered_is_refused_naming_the_languages(clien
     assert refused.status_code == 400
     assert "There is no report in the language 'de' here. Languages offered: en, bs, hr, cnr" in text_of(refused)
     assert not list(drafts_dir().glob("*.pdf"))
+    as_json = client.get(f"/assessments/{with_a_gap.id}/report.pdf?lang=de", headers={"Accept": "application/json"})
+    assert as_json.status_code == 400 and as_json.json["error"] == "bad_request"
+    assert as_json.json["message"].startswith("There is no report in the language 'de' here.")
 
 
 def test_the_results_page_offers_a_draft_in_each_language_with_english_beside_it(client, with_a_gap, make_user, login):

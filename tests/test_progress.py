@@ -315,6 +315,14 @@ def pdf_text(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).split())
 
 
+def test_a_progress_report_in_a_language_not_offered_is_refused_naming_the_languages(rounds, make_user, login, client):
+    _a, b = rounds
+    login(make_user("viewer", units=[b.unit]))
+    refused = client.get(f"/assessments/{b.id}/progress.pdf?lang=xx")
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    assert "There is no report in the language 'xx' here. Languages offered: en," in text_of(refused)
+
+
 def test_the_pdf_holds_the_summary_figures_and_its_title(rounds, make_user, login, client):
     _a, b = rounds
     login(make_user("viewer", units=[b.unit]))

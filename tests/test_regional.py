@@ -365,6 +365,13 @@ def test_staff_read_both_forms_and_each_download_is_audited(region, client, logi
     assert "Regional findings (PDF)" in buttons and "Anonymised findings (PDF)" in buttons
 
 
+def test_findings_in_a_language_not_offered_are_refused_naming_the_languages(region, client, login):
+    login(region["staff"])
+    refused = client.get(f"/rounds/{region['round'].id}/regional.pdf?lang=de")
+    assert refused.status_code == 400 and "There is no report in the language 'de' here." in text_of(refused)
+    assert not db.session.query(Event).filter_by(name="report.regional_downloaded").count()
+
+
 def test_the_command_writes_both_forms(region, runner, tmp_path):
     named, public = tmp_path / "named.pdf", tmp_path / "public.pdf"
     result = runner.invoke(args=["report", "regional", "2026", "-o", str(named)])

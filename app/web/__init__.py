@@ -12,7 +12,7 @@ from werkzeug.exceptions import InternalServerError
 from app.extensions import db, login_manager
 from app.services.accounts.audit import record
 from app.services.accounts.second_factor import needs_setup as needs_second_factor
-from app.web.i18n import register_i18n
+from app.web.i18n import UnknownLanguage, register_i18n
 from app.web.input_boundary import register_input_boundary
 from app.web.page_texts import ENDPOINT as PAGE_TEXTS
 from app.web.page_texts import register_page_texts
@@ -121,6 +121,11 @@ def register_web(app: Flask) -> None:
                 "The form had expired or was sent from elsewhere. Nothing was saved; reload the page and try again."
             )
         return refused_answer(400, Refusal.CSRF_EXPIRED, message)
+
+    @app.errorhandler(UnknownLanguage)
+    def _unknown_language(error):
+        # A PDF asked for (?lang=) in a language the installation does not offer: the sentence names those it does.
+        return refused_answer(400, Refusal.BAD_REQUEST, str(error))
 
     @app.errorhandler(OperationalError)
     def _database_error(error):

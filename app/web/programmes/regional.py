@@ -21,7 +21,7 @@ from app.services.reporting.regional import (
 )
 from app.web.decisions import SIGNED_IN, on_programme, requires
 from app.web.guards import round_for
-from app.web.i18n import UnknownLanguage, report_language
+from app.web.i18n import report_language
 from app.web.programmes.views import bp
 from app.web.refusals import error_page
 
@@ -42,10 +42,7 @@ def _page(round_id: int, *, anonymised: bool):
 
 def _pdf(round_id: int, *, anonymised: bool):
     found = round_for(round_id, ProgrammeAction.ANONYMISED if anonymised else ProgrammeAction.REGIONAL)
-    try:
-        language, bilingual = report_language()
-    except UnknownLanguage as exc:
-        return error_page(400, str(exc))
+    language, bilingual = report_language()  # an unknown ?lang= is refused with 400 (app.web)
     try:
         _report, pdf = regional_pdf(
             found, anonymised=anonymised, user=current_user, locale=language, bilingual=bilingual

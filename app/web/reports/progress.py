@@ -16,8 +16,7 @@ from app.services.reporting.progress import (
 )
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
-from app.web.i18n import UnknownLanguage, report_language
-from app.web.refusals import error_page
+from app.web.i18n import report_language
 from app.web.reports.views import bp
 
 
@@ -42,10 +41,7 @@ def progress(assessment_id: int):
 def progress_pdf(assessment_id: int):
     """The progress report as a PDF (PDF/A-3a), rendered now."""
     assessment = assessment_for(assessment_id)
-    try:
-        language, bilingual = report_language()
-    except UnknownLanguage as exc:
-        return error_page(400, str(exc))
+    language, bilingual = report_language()  # an unknown ?lang= is refused with 400 (app.web)
     try:
         pdf = render_progress_pdf(assessment, locale=language, bilingual=bilingual)
     except NothingToCompare as exc:

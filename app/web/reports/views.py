@@ -17,7 +17,7 @@ from app.services.reporting.reports import build_report, render_report_html, rep
 from app.web.auth import second_factor
 from app.web.decisions import SIGNED_IN, on_unit, requires
 from app.web.guards import assessment_for
-from app.web.i18n import UnknownLanguage, report_language
+from app.web.i18n import report_language
 from app.web.refusals import error_page
 
 bp = Blueprint("reports", __name__)
@@ -50,10 +50,7 @@ def download(assessment_id: int):
     issued = current_issue(assessment)
     if issued is not None:
         return redirect(url_for("reports.issued", report_id=issued.id))
-    try:
-        language, bilingual = report_language()
-    except UnknownLanguage as exc:
-        return error_page(400, str(exc))
+    language, bilingual = report_language()  # an unknown ?lang= is refused with 400 (app.web)
     draft = draft_pdf(
         assessment,
         current_user.id,
