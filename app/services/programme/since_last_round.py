@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from app.domain.checklist import Checklist
 from app.domain.lineage import Lineage
+from app.domain.progress import ActionState, PlannedStep, action_state
 from app.domain.scoring import Answer
 from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, Citation, PlannedAction, Response, Round
@@ -60,8 +61,9 @@ class EarlierAction:
     dropped: bool
 
     def overdue(self, today: dt.date) -> bool:
-        """Past its due date and not done (a dropped action is no longer due)."""
-        return not self.dropped and self.due_on is not None and self.due_on < today and self.status != "done"
+        """Past its due date and not done (a dropped action is no longer due): the progress report's rule."""
+        step = PlannedStep(None, self.title, "", self.due_on, self.status, carried=not self.dropped)
+        return action_state(step, today) is ActionState.OVERDUE
 
 
 @dataclass(frozen=True)
