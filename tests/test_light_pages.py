@@ -206,5 +206,10 @@ def test_the_scripts_texts_come_once_in_a_script_the_browser_keeps(client, make_
     serbian = client.get("/page-texts/sr-Latn.js").get_data(as_text=True)
     assert "U\\u010ditavanje\\u2026" in serbian and "Loading" not in serbian  # another language, another script
     assert client.get("/page-texts/xx.js").status_code == 404
+    again = client.get("/", headers={"Accept-Language": "sr-Latn"}).get_data(as_text=True)
+    serbian_address = unescape(re.search(r'<script src="(/page-texts/[^"]+)" defer>', again)[1])
+    assert serbian_address.startswith("/page-texts/sr-Latn.js?v=") and serbian_address[-16:] != address[-16:]
+    assert client.get(serbian_address).get_data(as_text=True) == serbian
+    assert address in client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     post("/logout")
     assert client.get(address).status_code == 200  # the interface's own words, no casework: public

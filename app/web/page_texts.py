@@ -148,9 +148,16 @@ def _script(texts: dict) -> str:
 
 
 def page_texts_url() -> str:
-    """The address of the texts' script in the page's language, with the hash of the texts."""
-    version = hashlib.sha256(_script(page_texts()).encode()).hexdigest()[:16]
-    return url_for(ENDPOINT, language=current_language(), v=version)
+    """The address of the texts' script in the page's language, with the hash of the texts.
+
+    The hash is taken once per language in each app (the texts change only with the catalogues
+    and the settings, which a restart brings), not on every page.
+    """
+    language = current_language()
+    versions = current_app.extensions.setdefault("page_texts_versions", {})
+    if language not in versions:
+        versions[language] = hashlib.sha256(_script(page_texts()).encode()).hexdigest()[:16]
+    return url_for(ENDPOINT, language=language, v=versions[language])
 
 
 @requires(PUBLIC)
