@@ -52,6 +52,16 @@ def _pages(client, url: str) -> list[str]:
     return pages
 
 
+def _signed_in(app, email: str):
+    """A test client of ``app`` signed in as ``email``."""
+    client = app.test_client()
+    signed_in = client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client, app)}
+    )
+    assert signed_in.status_code == 302
+    return client
+
+
 @pytest.fixture(scope="module")
 def demo(demo_database, tmp_path_factory):
     """The demo's consultation and its self-assessment, served by an app of their own, with an
@@ -86,11 +96,7 @@ def demo(demo_database, tmp_path_factory):
 )
 def test_every_section_of_the_demo_comes_in_pages_under_60_kb_with_every_card_once(demo, email, stage, only):
     app, ids, sections = demo
-    client = app.test_client()
-    signed_in = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_token(client, app)}
-    )
-    assert signed_in.status_code == 302
+    client = _signed_in(app, email)
     assessment_id = ids[stage]
     for section_id, requirements in sections[assessment_id]:
         if only and section_id not in only:
@@ -106,6 +112,71 @@ def test_every_section_of_the_demo_comes_in_pages_under_60_kb_with_every_card_on
             assert 'id="page-texts"' not in html
         assert "Next section" in pages[-1] or "See the results" in pages[-1]  # the way on, after the last card
         assert all("Next section" not in html and "See the results" not in html for html in pages[:-1])
+
+
+@pytest.mark.parametrize(
+    ("email", "stage", "filter_name"),
+    [
+        ("marko.kovac@seesac.example", "consultation", "gaps"),  # the expert, working through the gaps
+        ("marko.kovac@seesac.example", "consultation", "disagreements"),
+        ("ana.petrovic@demo-csi.example", "self-assessment", "gaps"),  # every card's form
+        ("admin@light.example", "consultation", "gaps"),  # every layer's form at once
+    ],
+)
+def test_a_list_across_the_assessment_comes_in_pages_under_60_kb_with_every_card_once(demo, email, stage, filter_name):
+    app, ids, _sections = demo
+    client = _signed_in(app, email)
+    pages = _pages(client, f"/assessments/{ids[stage]}/score?filter={filter_name}")
+    shown = [card for html in pages for card in _cards(html)]
+    listed = int(re.search(r"(\d+) requirements?</small>", pages[0])[1])
+    assert len(shown) == len(set(shown)) == listed > scoring_page.CARDS_PER_PAGE  # more than one page, none twice
+    assert all(f"<span>Page {n} of {len(pages)}</span>" in html for n, html in enumerate(pages, 1))
+
+
+@pytest.mark.parametrize(
+    ("kept", "asked", "window"),
+    [
+        ("ABCDEFG", {}, (0, 3)),
+        ("ABCDEFG", {"page": 3}, (6, 7)),
+        ("ABCDEFG", {"page": 9}, (6, 7)),  # past the end: the last page
+        ("ABCDEFG", {"after": "C"}, (3, 6)),
+        ("CDEFG", {"after": "C"}, (1, 4)),  # A and B scored meanwhile: D comes next, none skipped
+        ("DEFG", {"after": "C"}, (0, 3)),  # C itself left the list: its place still marks where to go on
+        ("ABCDEFG", {"before": "D"}, (0, 3)),
+        ("ABEFG", {"before": "F"}, (0, 3)),
+        ("ABCDEFG", {"before": "B"}, (0, 1)),  # what came before, no card twice
+        ("BCDEFG", {"before": "A"}, (0, 3)),  # nothing before it any longer: the first page
+        ("ABC", {"after": "G"}, (0, 3)),  # nothing after it any longer: the last page
+        ("ABCDEFG", {"after": "nowhere"}, (0, 3)),  # not in the list's order: the first page
+        ("", {"after": "C"}, (0, 0)),
+    ],
+)
+def test_a_lists_page_follows_on_from_the_card_before_whatever_left_the_list_since(kept, asked, window):
+    assert scoring_page.list_window(list("ABCDEFG"), list(kept), 3, **asked) == window
+
+
+def test_working_through_a_list_skips_no_card_as_it_shrinks(
+    client, make_unit, make_user, make_assessment, login, save_response, monkeypatch
+):
+    monkeypatch.setattr(scoring_page, "CARDS_PER_PAGE", 3)
+    unit = make_unit("LIST")
+    login(make_user("unit_head", units=[unit]))
+    assessment = make_assessment(unit)
+    address = f"/assessments/{assessment.id}/score?filter=unassessed"
+    first = client.get(address)
+    html = first.get_data(as_text=True)
+    assert _cards(html) == ["AAA-01", "AAA-02", "AAA-03"] and "Page 1 of 3" in text_of(first)
+    for code in ("AAA-01", "AAA-02"):  # scored on the page: they leave the list
+        save_response(assessment.id, code, score=2)
+    assert _next(html) == f"{address}&after=AAA-03"
+    second = client.get(_next(html))
+    html = second.get_data(as_text=True)
+    assert _cards(html) == ["BBB-01", "BBB-02", "FFF-01"] and "Page 2 of 3" in text_of(second)
+    assert f'href="{address}&amp;before=BBB-01" rel="prev"' in html
+    assert _cards(client.get(f"{address}&before=BBB-01").get_data(as_text=True)) == ["AAA-03"]
+    last = client.get(_next(html)).get_data(as_text=True)
+    assert _cards(last) == ["FFF-02"] and _next(last) is None
+    assert _cards(client.get(f"{address}&after=%3Cscript%3E").get_data(as_text=True)) == ["AAA-03", "BBB-01", "BBB-02"]
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Sop
 from app.services.assessment.assessments import score_sheet
 from app.services.assessment.plans import suggest_actions
+from app.web.assessments import scoring_page
 from tests.conftest import move_to
 
 
@@ -71,7 +72,7 @@ def test_the_dashboard_does_not_score_responses_once_scores_are_kept(
     assert not any("FROM responses" in s for s in statements)
 
 
-def test_a_filter_across_a_reviewed_assessment_sends_twenty_cards_a_page(
+def test_a_filter_across_a_reviewed_assessment_sends_a_few_cards_a_page(
     client, make_unit, make_user, make_assessment, login, save_response
 ):
     unit = make_unit("PAGE")
@@ -83,9 +84,7 @@ def test_a_filter_across_a_reviewed_assessment_sends_twenty_cards_a_page(
     db.session.commit()
     move_to(a, "submit", head)
     page = client.get(f"/assessments/{a.id}/score?filter=gaps").get_data(as_text=True)
-    assert page.count('class="req ') == 7 and "Page 1 of" not in page
-    from app.web.assessments import scoring_page
-
+    assert page.count('class="req ') == scoring_page.CARDS_PER_PAGE == 6 and "Page 1 of 2" in page
     scoring_page.CARDS_PER_PAGE, saved = 3, scoring_page.CARDS_PER_PAGE
     try:
         first = client.get(f"/assessments/{a.id}/score?filter=gaps").get_data(as_text=True)

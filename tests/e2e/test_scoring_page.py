@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import Assessment, ChecklistRequirement, Response, Unit
@@ -171,3 +172,24 @@ def test_take_theirs_fills_in_their_values_and_saves_nothing(signed_in, server, 
     theirs.get_by_role("button", name="Take theirs").click()
     assert luka.locator("input[name='GOV-05-score']:checked").get_attribute("value") == "3"
     assert stored(server, fresh, "GOV-05").value == 3 and stored(server, fresh, "GOV-05").version == 2
+
+
+def test_working_through_a_list_the_next_page_goes_on_from_the_last_card_skipping_none(signed_in, server, fresh):
+    page = signed_in("unit_head")
+    page.goto(f"/assessments/{fresh}/score?filter=unassessed")
+    cards = page.locator("article.req")
+    shown = [cards.nth(i).get_attribute("data-req") for i in range(cards.count())]
+    assert len(shown) == 6
+    for card in shown[:2]:  # scored on the page: they leave "Not yet assessed"
+        page.locator(f"#req-{card} input[type=radio][value='0']").focus()
+        page.keyboard.press("2")
+        wait_saved(page, card)
+    cards.last.locator("input[type=radio]").first.focus()
+    page.keyboard.press("j")  # on the last card: the next page
+    page.wait_for_url(f"**after={shown[-1]}**")
+    following = page.locator("article.req").first.get_attribute("data-req")
+    assert following not in shown
+    page.locator("nav.pager").get_by_role("link", name="← Previous").click()
+    page.wait_for_url(f"**before={following}**")
+    expect(cards).to_have_count(4)
+    assert [cards.nth(i).get_attribute("data-req") for i in range(cards.count())] == shown[2:]  # none skipped

@@ -32,10 +32,10 @@ from app.web.assessments.forms import (
     review_form,
 )
 
-#: Cards a page shows when a filter or a search lists requirements across the whole assessment.
-#: (Such a list shrinks as people work through it, so a page number would skip cards if a page
-#: held few: it stays long.)
-CARDS_PER_PAGE = 20
+#: Cards a page shows when a filter or a search lists requirements across the whole assessment,
+#: as few as a section's page holds (so it stays as light). Such a list shrinks as people work
+#: through it: its pages follow on from the last card shown (:func:`list_window`), never skipping one.
+CARDS_PER_PAGE = 6
 #: Cards a page of a section shows at most: a longer section comes in pages of even size. Six
 #: cards with every layer a role may fill keep a section's page under 60 KB of HTML (README,
 #: "A light cards page"); a section's cards stay where they are, so its pages do not shift.
@@ -46,6 +46,64 @@ def paged(count: int) -> tuple[int, int]:
     """How many pages a section of ``count`` cards takes, and how many each holds (the last maybe fewer)."""
     pages = max(1, -(-count // SECTION_CARDS))
     return pages, max(1, -(-count // pages))
+
+
+@dataclass(frozen=True)
+class Pager:
+    """The pager under the cards: the page's number among ``count``, and the arguments of the
+    addresses of the page before and after (None when there is none)."""
+
+    number: int
+    count: int
+    previous: dict | None = None
+    next: dict | None = None
+
+
+def list_window(
+    order: list[str], kept: list[str], size: int, *, after: str | None = None, before: str | None = None, page: int = 1
+) -> tuple[int, int]:
+    """Which of a list's cards a page shows, as ``kept[start:end]``.
+
+    ``kept`` are the ids the list holds now, in ``order`` (every id the list could hold, whatever
+    its state). ``after``: the page after that card; ``before``: the page before it. Either
+    may have left the list since (scored, answered): its place in ``order`` still marks where
+    the next page begins, so a card that came after it is not skipped. Else page ``page``.
+    """
+    place = {rid: i for i, rid in enumerate(order)}
+    if after in place:
+        start = sum(1 for rid in kept if place[rid] <= place[after])
+        if start >= len(kept):  # nothing after it (any longer): the last page
+            start = max(0, len(kept) - size)
+        return start, min(start + size, len(kept))
+    if before in place:
+        end = sum(1 for rid in kept if place[rid] < place[before])
+        if end == 0:  # nothing before it (any longer): the first page
+            return 0, min(size, len(kept))
+        return max(0, end - size), end
+    last_start = max(0, len(kept) - 1) // size * size
+    start = min(max(page - 1, 0) * size, last_start)
+    return start, min(start + size, len(kept))
+
+
+def list_pager(kept: list[str], start: int, end: int, size: int) -> Pager:
+    """The pager of a list's page showing ``kept[start:end]``: pages before and after counted in ``size``."""
+    number = -(-start // size) + 1
+    return Pager(
+        number=number,
+        count=number + -(-(len(kept) - end) // size),
+        previous={"before": kept[start]} if start > 0 else None,
+        next={"after": kept[end - 1]} if end < len(kept) else None,
+    )
+
+
+def section_pager(number: int, count: int) -> Pager:
+    """The pager of a section's page ``number`` of ``count`` (its first page's address has no number)."""
+    return Pager(
+        number=number,
+        count=count,
+        previous=({"page": number - 1 if number > 2 else None}) if number > 1 else None,
+        next={"page": number + 1} if number < count else None,
+    )
 
 
 def card_place(sheet: ScoreSheet, requirement_id: str) -> dict[str, str | int]:
@@ -200,6 +258,7 @@ class ScoringPage:
     matching: int = 0  # cards the filter keeps, on every page
     page: int = 1
     pages: int = 1
+    pager: Pager | None = None  # shown when there is more than one page
     carried: CarriedAnswers | None = None  # answers carried over from an earlier checklist version
     finder: Finder = field(default_factory=Finder)
     #: "cards", or "table": one row a requirement, every matching requirement on one page.
@@ -234,12 +293,16 @@ class ScoringPage:
         finder: Finder | None = None,
         view: str = "cards",
         whole: bool = False,
+        after: str | None = None,
+        before: str | None = None,
     ) -> ScoringPage:
         """Cards for a section (default: the first) or, with a filter or a search and no section,
         the whole assessment (a search looks in the section only when one is named).
 
-        Cards come a page at a time (``page_number``): a section's in pages of at most
-        SECTION_CARDS, a list's CARDS_PER_PAGE. ``view="table"`` shows rows instead of cards,
+        Cards come a page at a time: a section's in pages of at most SECTION_CARDS
+        (``page_number``), a list's CARDS_PER_PAGE at a time, following on from the card
+        ``after`` or leading up to ``before`` (:func:`list_window`), else page ``page_number``.
+        ``view="table"`` shows rows instead of cards,
         all on one page; ``whole`` asks for the whole checklist rather than the first section.
         """
         filter_name = filter_name if filter_name in FILTERS else "all"
@@ -257,21 +320,31 @@ class ScoringPage:
         page.carried = carried_answers(sheet)
         page.since = since_last_round(sheet, page.carried.lineage)  # once for every card, not per card
         requirements = section.requirements if section else [r for s in sections for r in s.requirements]
-        kept = [req for req in requirements if page._keep(req) and finder.keeps(req)]
+        # In the list's order first, whatever their state, then the cards the filter keeps: the
+        # order places a card that has left the list since a page was shown (list_window).
+        ordered = [req for req in requirements if finder.keeps(req)]
         if finder.query:  # best matches first
-            hits = search(sheet.checklist, kept, finder.query, active_language.get())
-            kept = [hit.requirement for hit in hits]
+            hits = search(sheet.checklist, ordered, finder.query, active_language.get())
+            ordered = [hit.requirement for hit in hits]
             page.found_in = {hit.requirement.id: hit.found_in for hit in hits}
         elif filter_name == "recheck":  # most changed first, while attention is fresh; near copies last
-            kept.sort(key=lambda req: -page.carried.change(req.id))
+            ordered.sort(key=lambda req: -page.carried.change(req.id))
+        kept = [req for req in ordered if page._keep(req)]
         page.matching = len(kept)
         if view == "cards":  # a page of cards at a time (the table shows every row)
             if section is not None:
                 page.pages, size = paged(len(kept))
+                page.page = min(max(page_number, 1), page.pages)
+                start, end = (page.page - 1) * size, page.page * size
+                page.pager = section_pager(page.page, page.pages)
             else:
-                page.pages, size = max(1, -(-len(kept) // CARDS_PER_PAGE)), CARDS_PER_PAGE
-            page.page = min(max(page_number, 1), page.pages)
-            kept = kept[(page.page - 1) * size : page.page * size]
+                ids = [req.id for req in kept]
+                start, end = list_window(
+                    [req.id for req in ordered], ids, CARDS_PER_PAGE, after=after, before=before, page=page_number
+                )
+                page.pager = list_pager(ids, start, end, CARDS_PER_PAGE)
+                page.page, page.pages = page.pager.number, page.pager.count
+            kept = kept[start:end]
         page.cards = [page._card(req) for req in kept]
         if view == "cards" and rights.score:  # once for the page, not per card; for those who may cite
             page.suggested = suggested_evidence(sheet, [c.requirement.id for c in page.cards], sops)

@@ -161,6 +161,8 @@ def score(assessment_id: int):
         finder=Finder.from_args(request.args),
         view=request.args.get("view", "cards"),
         whole=request.args.get("whole") == "1",
+        after=request.args.get("after"),
+        before=request.args.get("before"),
     )
     if page.section_id is not None and page.section is None:
         abort(404)
