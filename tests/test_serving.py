@@ -70,6 +70,19 @@ def test_a_leaving_worker_closes_its_database_connections_and_skips_the_exit_col
     assert db_scalar(app, "SELECT n FROM pages") == 1  # nothing lost: what was committed is in the file
 
 
+def test_a_worker_with_the_app_loaded_leaves_it_out_of_collections_and_collects_less_often():
+    from app import serving
+
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        serving.post_worker_init(SimpleNamespace(pid=os.getpid()))
+        assert gc.get_freeze_count() > frozen
+        assert gc.get_threshold() == serving.WORKER_GC_THRESHOLDS and gc.get_threshold()[0] > thresholds[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+
+
 def test_the_master_burying_a_dead_worker_keeps_its_own_connections_and_collections(tmp_path):
     from app import serving
 
