@@ -55,6 +55,14 @@
     if (next) {
       next.closest("article.req").scrollIntoView({ block: "start" });
       next.focus({ preventScroll: true });
+    } else {
+      // The page's last card to re-check: "Next" goes on to the list's next page, where the keys
+      // go on from its first card (as J does).
+      var pager = document.querySelector("nav.pager a[rel=next]");
+      if (pager) {
+        pager.href = pager.href.split("#")[0] + "#first-card";
+        pager.focus();
+      }
     }
   }
 
