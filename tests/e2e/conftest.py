@@ -142,3 +142,14 @@ def axe_violations(page) -> list[dict]:
     return page.evaluate(
         "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})).violations"
     )
+
+
+def first_held(page, held: list, seconds: float = 10.0):
+    """The first request a test's route handler held (appended to ``held``), once Playwright has
+    called the handler: that comes after the page has sent the request, and may come after
+    what the page showed meanwhile ("Loading…"). Waiting on the page lets Playwright call it."""
+    for _ in range(int(seconds / 0.05)):
+        if held:
+            return held[0]
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no request was held within {seconds:g} s")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from tests.e2e import stages
-from tests.e2e.conftest import EMAILS, PASSWORD
+from tests.e2e.conftest import EMAILS, PASSWORD, first_held
 
 
 def saved(page, form: str):
@@ -176,7 +176,7 @@ def test_a_save_asked_for_while_another_is_on_its_way_is_sent_after_it_whatever_
         page.fill("textarea[name='GOV-04-rv-comment']", "The log is kept")
     page.locator(card).get_by_label("Disagree").check()  # asked for while the first is on its way
     page.fill("textarea[name='GOV-04-rv-comment']", "The log is kept, but nobody signs it.")
-    held[0].fulfill(status=500, body="the first save failed")
+    first_held(page, held).fulfill(status=500, body="the first save failed")
     saved(page, card)
     review = stages.stored(server, assessment_id, "GOV-04").review
     assert (review.stance, review.comment) == ("disagree", "The log is kept, but nobody signs it.")

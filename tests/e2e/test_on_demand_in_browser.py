@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e import stages
-from tests.e2e.conftest import axe_violations
+from tests.e2e.conftest import axe_violations, first_held
 
 DEMO = 1  # the demo assessment (consultation held)
 #: REC-02's level 1 in English (checklists/csi-sop-enfsi.yaml).
@@ -22,7 +22,7 @@ def test_opening_what_each_level_looks_like_shows_loading_then_the_levels(signed
     page.route("**/anchors/REC-02", lambda route: held.append(route))  # hold the answer, to see the page wait for it
     levels.locator("summary").click()
     expect(levels.locator(".on-demand")).to_have_text("Loading…")
-    held[0].continue_()
+    first_held(page, held).continue_()
     expect(levels.locator("dl")).to_contain_text(LEVEL_1)
     expect(levels.locator("dt").first).to_have_text("1 · Partially addressed")
     expect(levels.locator(".on-demand")).to_have_count(0)
