@@ -256,9 +256,7 @@ class ScoringPage:
     filter_name: str
     cards: list[Card] = field(default_factory=list)
     matching: int = 0  # cards the filter keeps, on every page
-    page: int = 1
-    pages: int = 1
-    pager: Pager | None = None  # shown when there is more than one page
+    pager: Pager | None = None  # None: every card on one page (the table view)
     carried: CarriedAnswers | None = None  # answers carried over from an earlier checklist version
     finder: Finder = field(default_factory=Finder)
     #: "cards", or "table": one row a requirement, every matching requirement on one page.
@@ -269,6 +267,16 @@ class ScoringPage:
     suggested: dict[str, list[SuggestedPassage]] = field(default_factory=dict)
     #: A follow-up's previous round on each card (agreed score, changed SOPs, the action); None otherwise.
     since: SinceLastRound | None = None
+
+    @property
+    def page(self) -> int:
+        """The number of the page shown (1 when every card is on one page)."""
+        return self.pager.number if self.pager else 1
+
+    @property
+    def pages(self) -> int:
+        """How many pages the cards take (1 when every card is on one page)."""
+        return self.pager.count if self.pager else 1
 
     @property
     def editable(self) -> bool:
@@ -302,8 +310,8 @@ class ScoringPage:
         Cards come a page at a time: a section's in pages of at most SECTION_CARDS
         (``page_number``), a list's CARDS_PER_PAGE at a time, following on from the card
         ``after`` or leading up to ``before`` (:func:`list_window`), else page ``page_number``.
-        ``view="table"`` shows rows instead of cards,
-        all on one page; ``whole`` asks for the whole checklist rather than the first section.
+        ``view="table"`` shows rows instead of cards, all on one page; ``whole`` asks for the
+        whole checklist rather than the first section.
         """
         filter_name = filter_name if filter_name in FILTERS else "all"
         finder = finder or Finder()
@@ -333,17 +341,16 @@ class ScoringPage:
         page.matching = len(kept)
         if view == "cards":  # a page of cards at a time (the table shows every row)
             if section is not None:
-                page.pages, size = paged(len(kept))
-                page.page = min(max(page_number, 1), page.pages)
-                start, end = (page.page - 1) * size, page.page * size
-                page.pager = section_pager(page.page, page.pages)
+                count, size = paged(len(kept))
+                number = min(max(page_number, 1), count)
+                start, end = (number - 1) * size, number * size
+                page.pager = section_pager(number, count)
             else:
                 ids = [req.id for req in kept]
                 start, end = list_window(
                     [req.id for req in ordered], ids, CARDS_PER_PAGE, after=after, before=before, page=page_number
                 )
                 page.pager = list_pager(ids, start, end, CARDS_PER_PAGE)
-                page.page, page.pages = page.pager.number, page.pager.count
             kept = kept[start:end]
         page.cards = [page._card(req) for req in kept]
         if view == "cards" and rights.score:  # once for the page, not per card; for those who may cite
